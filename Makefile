@@ -1,0 +1,32 @@
+# Two commands do all set-up on a fresh machine with Python 3.11:
+#   make run   - install, migrate, create demo accounts, serve http://127.0.0.1:5000
+#   make test  - install and run the whole suite (DATABASE_URL=... for PostgreSQL)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+.PHONY: run test install translations instance clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+translations: install
+	$(BIN)/pybabel compile -d translations
+
+instance: install
+	$(BIN)/python -m portal.bootstrap
+
+run: translations instance
+	$(BIN)/flask --app wsgi demo
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+test: translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

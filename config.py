@@ -1,0 +1,93 @@
+"""Configuration classes; environment variables prefixed ZM_ (and a few plain
+names) override them in `portal.create_app`.
+
+Only plain values live here: nothing is read from disk or network at import.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class DefaultConfig:
+    """The embedded default: SQLite under instance/, limits in memory, one process."""
+
+    #: Flask's signing key; the default config makes a throw-away one if unset.
+    SECRET_KEY: str | None = None
+    #: Pepper for receipt derivations; kept out of the database on purpose.
+    RECEIPT_PEPPER: str | None = None
+    #: None means sqlite:///<instance>/zhengming.sqlite3.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "fixed-window"
+    RATELIMIT_HEADERS_ENABLED = False
+    #: Limits for the anonymous side (flask-limiter syntax).
+    LIMIT_SUBMIT = "10 per hour;30 per day"
+    LIMIT_FOLLOWUP = "10 per 10 minutes;50 per day"
+    LIMIT_REPLY = "20 per hour"
+    #: Argon2id cost (memory KiB, passes, lanes) for receipts and secrets.
+    ARGON2_MEMORY_KIB = 65536
+    ARGON2_ITERATIONS = 3
+    ARGON2_LANES = 4
+
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+
+    #: Five attachments of 10 MB and the text fields fit; more is a 413.
+    MAX_ATTACHMENTS = 5
+    MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 5 * 10 * 1024 * 1024 + 512 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+    #: Largest image we agree to decode (pixels); bigger is refused, not resized.
+    MAX_IMAGE_PIXELS = 40_000_000
+
+    #: Idle lifetime of the server half of a follow-up session (minutes).
+    SESSION_IDLE_MINUTES = 30
+    #: A submission form is valid this long after it was served (seconds).
+    FORM_TOKEN_MAX_AGE = 6 * 3600
+
+    SESSION_COOKIE_NAME = "zm_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Strict"
+    SESSION_COOKIE_SECURE = False
+    WTF_CSRF_TIME_LIMIT = 6 * 3600
+    WTF_CSRF_SSL_STRICT = True
+    #: Send HSTS (only behind TLS).
+    HSTS = False
+    #: Trusted reverse proxies in front (for ProxyFix); 0 means none.
+    PROXY_COUNT = 0
+
+
+class TestingConfig(DefaultConfig):
+    """Fast key derivation through configuration, never through another code path."""
+
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"
+    RECEIPT_PEPPER = "testing-pepper-not-for-production"
+    ARGON2_MEMORY_KIB = 8
+    ARGON2_ITERATIONS = 1
+    ARGON2_LANES = 1
+    RATELIMIT_ENABLED = True
+
+
+class ProductionConfig(DefaultConfig):
+    """Behind TLS and a reverse proxy; secrets must come from the environment."""
+
+    SESSION_COOKIE_SECURE = True
+    HSTS = True
+    PROXY_COUNT = 1
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "default": DefaultConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_name() -> str:
+    """Which class to use: ZM_CONFIG, else default."""
+    return os.environ.get("ZM_CONFIG", "default")

@@ -1,0 +1,79 @@
+"""Zhengming (正名): anonymous concerns and clarification requests for grassroots cadres."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import config as config_module
+
+_PLAIN_ENV = {
+    "SECRET_KEY": "SECRET_KEY",
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "RECEIPT_PEPPER": "RECEIPT_PEPPER",
+}
+_REQUIRED_SECRETS = ("SECRET_KEY", "RECEIPT_PEPPER")
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _load_config(app: Flask, name: str, overrides: dict[str, Any] | None) -> None:
+    app.config.from_object(config_module.CONFIGS[name])
+    app.config.from_pyfile("config.py", silent=True)  # instance/config.py (secrets of `make run`)
+    for env_name, key in _PLAIN_ENV.items():
+        if os.environ.get(env_name):
+            app.config[key] = os.environ[env_name]
+    app.config.from_prefixed_env("ZM")
+    app.config.update(overrides or {})
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "zhengming.sqlite3"
+        )
+    missing = [k for k in _REQUIRED_SECRETS if not app.config.get(k)]
+    if missing:
+        raise RuntimeError(
+            "missing configuration: " + ", ".join(missing)
+            + " (set them in the environment, or run `make instance` for the embedded default)"
+        )
+
+
+def create_app(overrides: dict[str, Any] | None = None, config_name: str | None = None) -> Flask:
+    """Build the application; binds extensions, blueprints, CLI and error pages."""
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(_ROOT, "instance"),
+        instance_relative_config=True,
+        template_folder=os.path.join(_ROOT, "templates"),
+        static_folder=os.path.join(_ROOT, "static"),
+    )
+    _load_config(app, config_name or config_module.config_name(), overrides)
+    if app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=1)  # type: ignore[method-assign]
+    # Werkzeug's request log names the client address: it must never be written.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    from portal import cli, models  # noqa: F401  (models register their tables)
+    from portal.extensions import babel, csrf, db, limiter, migrate
+    from portal.web import errors, i18n, security, templating
+    from portal.web.submit import bp as submit_bp
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(_ROOT, "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=os.path.join(_ROOT, "translations"),
+    )
+    i18n.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(submit_bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,88 @@
+"""Command line: `flask --app wsgi init | users create | demo`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+
+from portal.extensions import db
+from portal.models import User
+from portal.services import accounts
+from portal.services.errors import ServiceError
+
+users = AppGroup("users", help="Staff accounts.")
+DEMO_USERS = (("reviewer", "reviewer"), ("supervisor", "supervisor"), ("admin", "admin"))
+
+
+def _read_secret(prompt: str) -> str:
+    """From a hidden prompt (typed twice) on a terminal, else one line of stdin."""
+    if sys.stdin.isatty():
+        return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@click.command("init")
+def init_command() -> None:
+    """Apply migrations and create the escrow key (asks for its passphrase)."""
+    upgrade()
+    if accounts.escrow() is not None:
+        click.echo("Schema up to date; the escrow key already exists.")
+        return
+    passphrase = _read_secret("Escrow passphrase (supervisors hold it)")
+    try:
+        accounts.create_escrow(passphrase)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("Schema up to date; escrow key created.")
+
+
+@users.command("create")
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice(accounts.ROLES))
+def create_user_command(username: str, role: str) -> None:
+    """Create an account; password from a prompt or stdin; prints the TOTP URI once."""
+    password = _read_secret("Password")
+    try:
+        created = accounts.create_user(username, role, password)
+    except ServiceError as exc:
+        raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+    click.echo(f"Created {role} {username!r}. Add this to an authenticator app now:")
+    click.echo(created.totp_uri)
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Embedded default only: schema, escrow key and demo accounts, printed for loopback use."""
+    if not current_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") or current_app.config["SESSION_COOKIE_SECURE"]:
+        raise click.ClickException("demo is for the embedded default only")
+    upgrade()
+    path = os.path.join(current_app.instance_path, "demo-credentials.txt")
+    lines = []
+    if accounts.escrow() is None:
+        passphrase = secrets.token_urlsafe(12)
+        accounts.create_escrow(passphrase)
+        lines.append(f"escrow passphrase: {passphrase}")
+    for username, role in DEMO_USERS:
+        if db.session.scalar(db.select(User.id).where(User.username == username)) is None:
+            password = secrets.token_urlsafe(12)
+            created = accounts.create_user(username, role, password)
+            lines.append(f"{role:<10} {username} / {password}  TOTP: {created.totp_uri}")
+    if lines:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a") as out:
+            out.write("\n".join(lines) + "\n")
+    click.echo("Demo deployment (loopback only; these are not secrets worth keeping):")
+    with open(path) as stored:
+        click.echo(stored.read().rstrip())
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(init_command)
+    app.cli.add_command(users)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,52 @@
+"""Associated data for every ciphertext: it binds each one to its row and field,
+so a ciphertext copied to another row or column fails to decrypt."""
+
+from __future__ import annotations
+
+
+def submitter_key(case_id: str) -> bytes:
+    return f"case/{case_id}/key/submitter".encode()
+
+
+def escrow_key(case_id: str) -> bytes:
+    return f"case/{case_id}/key/escrow".encode()
+
+
+def user_key(case_id: str, user_id: int) -> bytes:
+    return f"case/{case_id}/key/user/{user_id}".encode()
+
+
+def submission(case_id: str) -> bytes:
+    return f"case/{case_id}/submission".encode()
+
+
+def event_reason(case_id: str, event_id: str) -> bytes:
+    return f"case/{case_id}/event/{event_id}/reason".encode()
+
+
+def message_body(case_id: str, message_id: str) -> bytes:
+    return f"case/{case_id}/message/{message_id}/body".encode()
+
+
+def attachment_meta(case_id: str, attachment_id: str) -> bytes:
+    return f"case/{case_id}/attachment/{attachment_id}/meta".encode()
+
+
+def attachment_content(case_id: str, attachment_id: str) -> bytes:
+    return f"case/{case_id}/attachment/{attachment_id}/content".encode()
+
+
+def submitter_session(case_id: str) -> bytes:
+    return f"session/submitter/case/{case_id}".encode()
+
+
+def user_private_key(user_id: int) -> bytes:
+    return f"user/{user_id}/private-key".encode()
+
+
+def user_totp(user_id: int) -> bytes:
+    return f"user/{user_id}/totp".encode()
+
+
+def escrow_private_key(escrow_id: int) -> bytes:
+    return f"escrow/{escrow_id}/private-key".encode()

@@ -1,0 +1,18 @@
+"""SQLAlchemy models, one module per aggregate; importing this registers them all."""
+
+from portal.models.case import Case, CaseEvent, CaseKey
+from portal.models.message import Attachment, Message
+from portal.models.security import EscrowKey, KeySession, SpentFormToken
+from portal.models.user import User
+
+__all__ = [
+    "Attachment",
+    "Case",
+    "CaseEvent",
+    "CaseKey",
+    "EscrowKey",
+    "KeySession",
+    "Message",
+    "SpentFormToken",
+    "User",
+]

@@ -1,0 +1,53 @@
+"""Server-side security state: the escrow key, key sessions, spent form tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import db
+
+
+class EscrowKey(db.Model):
+    """The deployment's escrow key pair; every case is sealed to it."""
+
+    __tablename__ = "escrow_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: X25519 public key.
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Argon2id credential record of the escrow passphrase.
+    credential: Mapped[bytes] = mapped_column(LargeBinary)
+    #: X25519 private key under the passphrase's wrap key.
+    private_key: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Created, to the hour.
+    created_at: Mapped[dt.datetime]
+
+
+class KeySession(db.Model):
+    """Server half of a logged-in state: a key encrypted under a key held in a cookie.
+
+    It names no case or user in plain text; the cookie carries the rest.
+    """
+
+    __tablename__ = "key_sessions"
+
+    #: SHA-256 of the session id in the cookie.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: The held key, under the session key (which only the cookie has).
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Deleted after this (idle timeout).
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class SpentFormToken(db.Model):
+    """One-time form tokens already used, so a replayed form is refused."""
+
+    __tablename__ = "spent_form_tokens"
+
+    #: SHA-256 of the token.
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    #: Forgotten after this; the token would be refused as stale anyway.
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)

@@ -1,0 +1,40 @@
+"""Staff accounts: reviewers, supervisors and admins."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import db
+
+
+class User(db.Model):
+    """A staff account; reviewers and supervisors hold an X25519 key pair."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('reviewer', 'supervisor', 'admin')", name="role"),
+        CheckConstraint(
+            "(role = 'admin') = (public_key IS NULL)", name="only_case_workers_hold_keys"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Sign-in name.
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    #: reviewer, supervisor or admin.
+    role: Mapped[str] = mapped_column(String(16))
+    #: Argon2id credential record (cost, salt, verifier) of the password.
+    credential: Mapped[bytes] = mapped_column(LargeBinary)
+    #: TOTP secret under the password's wrap key.
+    totp_secret: Mapped[bytes] = mapped_column(LargeBinary)
+    #: X25519 public key; cases are sealed to it. NULL for admins.
+    public_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: X25519 private key under the password's wrap key. NULL for admins.
+    private_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: A disabled account cannot sign in and gets no new cases.
+    disabled: Mapped[bool] = mapped_column(default=False)
+    #: Created, to the hour.
+    created_at: Mapped[dt.datetime]

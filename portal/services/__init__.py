@@ -1,0 +1,1 @@
+"""Use cases: each takes the DB session, calls the domain and owns its commit."""

@@ -1,0 +1,112 @@
+"""Staff accounts and the escrow key: creation and unlocking."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyotp
+
+from portal.domain import aad
+from portal.domain.clock import this_hour
+from portal.domain.crypto import CryptoError, KeyPair, decrypt, encrypt, new_credential, open_credential
+from portal.extensions import db
+from portal.models import EscrowKey, User
+from portal.services.errors import ServiceError, UsernameTaken, WrongSecret
+from portal.services.settings import argon2_profile
+
+ROLES = ("reviewer", "supervisor", "admin")
+CASE_WORKERS = ("reviewer", "supervisor")
+MIN_SECRET_LENGTH = 12
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
+
+
+class InvalidAccount(ServiceError):
+    """Username, role or password does not meet the rules."""
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """What the creator of an account must hand over once."""
+
+    user_id: int
+    totp_uri: str
+
+
+def _check_secret(secret: str) -> None:
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise InvalidAccount(f"at least {MIN_SECRET_LENGTH} characters")
+
+
+def create_user(username: str, role: str, password: str) -> NewAccount:
+    """An account with its TOTP secret and, for case workers, a key pair."""
+    if not _USERNAME.fullmatch(username):
+        raise InvalidAccount("username: 3-64 of a-z 0-9 . _ -, starting with a letter or digit")
+    if role not in ROLES:
+        raise InvalidAccount(f"role must be one of {', '.join(ROLES)}")
+    _check_secret(password)
+    if db.session.scalar(db.select(User.id).where(User.username == username)) is not None:
+        raise UsernameTaken(username)
+    credential, wrap_key = new_credential(password.encode(), argon2_profile())
+    pair = KeyPair.generate() if role in CASE_WORKERS else None
+    user = User(
+        username=username,
+        role=role,
+        credential=credential,
+        totp_secret=b"",
+        public_key=pair.public if pair else None,
+        private_key=b"" if pair else None,
+        created_at=this_hour(),
+    )
+    db.session.add(user)
+    db.session.flush()  # the id names the ciphertexts below
+    totp_secret = pyotp.random_base32()
+    user.totp_secret = encrypt(wrap_key, totp_secret.encode(), aad.user_totp(user.id))
+    if pair:
+        user.private_key = encrypt(wrap_key, pair.private, aad.user_private_key(user.id))
+    db.session.commit()
+    uri = pyotp.TOTP(totp_secret).provisioning_uri(name=username, issuer_name="Zhengming")
+    return NewAccount(user_id=user.id, totp_uri=uri)
+
+
+def unlock_private_key(user: User, password: str) -> bytes:
+    """The user's private key, opened with their password; WrongSecret otherwise."""
+    try:
+        wrap_key = open_credential(password.encode(), user.credential)
+    except CryptoError as exc:
+        raise WrongSecret("password") from exc
+    if user.private_key is None:
+        raise ServiceError("this account holds no case key")
+    return decrypt(wrap_key, user.private_key, aad.user_private_key(user.id))
+
+
+def escrow() -> EscrowKey | None:
+    """The deployment's escrow key, if initialised."""
+    return db.session.scalar(db.select(EscrowKey).order_by(EscrowKey.id).limit(1))
+
+
+def create_escrow(passphrase: str) -> bool:
+    """Make the escrow key pair once; False if it already exists."""
+    if escrow() is not None:
+        return False
+    _check_secret(passphrase)
+    credential, wrap_key = new_credential(passphrase.encode(), argon2_profile())
+    pair = KeyPair.generate()
+    row = EscrowKey(public_key=pair.public, credential=credential, private_key=b"", created_at=this_hour())
+    db.session.add(row)
+    db.session.flush()
+    row.private_key = encrypt(wrap_key, pair.private, aad.escrow_private_key(row.id))
+    db.session.commit()
+    return True
+
+
+def unlock_escrow(passphrase: str) -> bytes:
+    """The escrow private key; WrongSecret on a wrong passphrase."""
+    row = escrow()
+    if row is None:
+        raise ServiceError("no escrow key")
+    try:
+        wrap_key = open_credential(passphrase.encode(), row.credential)
+    except CryptoError as exc:
+        raise WrongSecret("passphrase") from exc
+    return decrypt(wrap_key, row.private_key, aad.escrow_private_key(row.id))

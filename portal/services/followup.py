@@ -1,0 +1,129 @@
+"""The submitter's way back in: receipt check, status, thread, reply, leave."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from portal.domain import aad, receipts
+from portal.domain.cases import Author
+from portal.domain.crypto import CryptoError, decrypt
+from portal.extensions import db
+from portal.models import Case, CaseEvent
+from portal.services import case_files, form_tokens, key_sessions
+from portal.services.case_files import FileInfo, ThreadMessage
+from portal.services.errors import ReceiptNotFound, SessionExpired
+from portal.services.intake import Upload, clean_uploads
+from portal.services.settings import argon2_profile, receipt_pepper
+
+
+@dataclass(frozen=True)
+class Step:
+    """One visible step of the timeline."""
+
+    state: str
+    created_at: dt.datetime
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class SubmitterView:
+    """Everything the status page shows, decrypted."""
+
+    kind: str
+    state: str
+    category: str | None
+    created_at: dt.datetime
+    fields: dict
+    files: list[FileInfo]
+    steps: list[Step]
+    thread: list[ThreadMessage]
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the submitter's cookie carries: the case and the cookie half of the key."""
+
+    case_id: str
+    credential: str
+
+
+def sign_in(receipt_text: str) -> Access:
+    """Check a receipt (one Argon2id) and open a follow-up session; one generic failure."""
+    try:
+        receipt = receipts.normalize(receipt_text)
+    except receipts.MalformedReceipt as exc:
+        raise ReceiptNotFound() from exc
+    keys = receipts.derive(receipt, receipt_pepper(), argon2_profile())
+    case = db.session.scalar(db.select(Case).where(Case.receipt_lookup == keys.lookup))
+    if case is None:
+        raise ReceiptNotFound()
+    try:
+        dk = decrypt(keys.wrap_key, case.submitter_key, aad.submitter_key(case.id))
+    except CryptoError as exc:
+        raise ReceiptNotFound() from exc
+    credential = key_sessions.start(dk, aad.submitter_session(case.id))
+    db.session.commit()
+    return Access(case_id=case.id, credential=credential)
+
+
+def _open(access: Access) -> tuple[Case, bytes]:
+    case = db.session.get(Case, access.case_id)
+    if case is None:
+        raise SessionExpired("case gone")
+    return case, key_sessions.resume(access.credential, aad.submitter_session(case.id))
+
+
+def status(access: Access) -> SubmitterView:
+    """The decrypted status page; slides the session's idle expiry."""
+    case, dk = _open(access)
+    files, by_message = case_files.list_files(case, dk)
+    events = db.session.scalars(
+        db.select(CaseEvent)
+        .where(CaseEvent.case_id == case.id, CaseEvent.visible_to_submitter.is_(True))
+        .order_by(CaseEvent.position)
+    )
+    steps = [
+        Step(
+            state=e.state,
+            created_at=e.created_at,
+            reason=decrypt(dk, e.reason, aad.event_reason(case.id, e.id)).decode() if e.reason else None,
+        )
+        for e in events
+    ]
+    view = SubmitterView(
+        kind=case.kind,
+        state=case.state,
+        category=case.category,
+        created_at=case.created_at,
+        fields=case_files.read_submission(case, dk),
+        files=files,
+        steps=steps,
+        thread=case_files.read_thread(case, dk, by_message),
+    )
+    db.session.commit()
+    return view
+
+
+def reply(access: Access, body: str, uploads: list[Upload], form_token: str) -> None:
+    """The submitter writes to the reviewers."""
+    files = clean_uploads(uploads)
+    case, dk = _open(access)
+    form_tokens.spend(form_token)
+    case_files.add_message(case, dk, Author.SUBMITTER.value, body, files)
+    db.session.commit()
+
+
+def download(access: Access, file_id: str) -> tuple[FileInfo, bytes] | None:
+    """One of the case's files, decrypted, or None if it is not this case's."""
+    case, dk = _open(access)
+    found = case_files.read_file(case, dk, file_id)
+    db.session.commit()
+    return found
+
+
+def leave(access: Access | None) -> None:
+    """Forget the server half of the session."""
+    if access is not None:
+        key_sessions.end(access.credential)
+        db.session.commit()

@@ -1,0 +1,44 @@
+"""One-time form tokens: a replayed or stale form changes nothing.
+
+Flask-WTF's CSRF token proves the form came from us; this token, spent in the
+same transaction as the write it guards, proves it is used once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+from portal.domain.clock import utcnow
+from portal.extensions import db
+from portal.models import SpentFormToken
+from portal.services.errors import FormReplayed
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="zhengming/form-token")
+
+
+def issue() -> str:
+    """A fresh token for a form about to be served."""
+    return _serializer().dumps(secrets.token_hex(16))
+
+
+def spend(token: str | None) -> None:
+    """Mark a token used within the caller's transaction; FormReplayed if it was."""
+    max_age = current_app.config["FORM_TOKEN_MAX_AGE"]
+    try:
+        _serializer().loads(token or "", max_age=max_age)
+    except BadData as exc:
+        raise FormReplayed("stale or forged form token") from exc
+    digest = hashlib.sha256(token.encode()).digest()
+    now = utcnow()
+    db.session.execute(db.delete(SpentFormToken).where(SpentFormToken.expires_at < now))
+    if db.session.get(SpentFormToken, digest) is not None:
+        raise FormReplayed("form token already used")
+    # The primary key also catches two racing requests: the loser's commit fails.
+    db.session.add(SpentFormToken(digest=digest, expires_at=now + dt.timedelta(seconds=max_age)))

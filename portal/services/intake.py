@@ -1,0 +1,83 @@
+"""Filing a concern or a clarification request: one transaction, one receipt."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from portal.domain import aad, receipts
+from portal.domain.attachments import CleanFile, clean
+from portal.domain.cases import Kind, State
+from portal.domain.clock import this_hour
+from portal.domain.crypto import encrypt, random_key, seal
+from portal.extensions import db
+from portal.models import Case, CaseEvent, CaseKey, User
+from portal.models.types import new_id
+from portal.services import accounts, case_files, form_tokens
+from portal.services.errors import NotInitialised
+from portal.services.settings import argon2_profile, receipt_pepper, setting
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as received: the name the browser gave and the bytes."""
+
+    name: str
+    data: bytes
+
+
+def clean_uploads(uploads: list[Upload]) -> list[CleanFile]:
+    """Check and strip every file; raises the domain's AttachmentError on the first bad one."""
+    return [
+        clean(u.name, u.data, setting("MAX_ATTACHMENT_BYTES"), setting("MAX_IMAGE_PIXELS"))
+        for u in uploads
+    ]
+
+
+def _unused_receipt() -> tuple[str, receipts.ReceiptKeys]:
+    """A new receipt whose lookup value is not taken (a clash is astronomically rare)."""
+    while True:
+        receipt = receipts.new_receipt()
+        keys = receipts.derive(receipt, receipt_pepper(), argon2_profile())
+        if db.session.scalar(db.select(Case.id).where(Case.receipt_lookup == keys.lookup)) is None:
+            return receipt, keys
+
+
+def file_case(
+    kind: Kind, category: str | None, fields: dict, uploads: list[Upload], form_token: str
+) -> str:
+    """Encrypt and store a new case; return its receipt, which is shown once and never kept."""
+    files = clean_uploads(uploads)
+    escrow = accounts.escrow()
+    if escrow is None:
+        raise NotInitialised("run flask init first")
+    form_tokens.spend(form_token)
+    receipt, keys = _unused_receipt()
+    dk = random_key()
+    case_id = new_id()
+    now = this_hour()
+    case = Case(
+        id=case_id,
+        kind=kind.value,
+        state=State.SUBMITTED.value,
+        category=category,
+        created_at=now,
+        updated_at=now,
+        receipt_lookup=keys.lookup,
+        submitter_key=encrypt(keys.wrap_key, dk, aad.submitter_key(case_id)),
+        escrow_key=seal(escrow.public_key, dk, aad.escrow_key(case_id)),
+        submission=encrypt(dk, json.dumps(fields, ensure_ascii=False).encode(), aad.submission(case_id)),
+    )
+    db.session.add(case)
+    workers = db.session.scalars(
+        db.select(User).where(User.public_key.is_not(None), User.disabled.is_(False))
+    )
+    for user in workers:
+        sealed = seal(user.public_key, dk, aad.user_key(case_id, user.id))
+        db.session.add(CaseKey(case_id=case_id, user_id=user.id, sealed_key=sealed))
+    db.session.add(
+        CaseEvent(id=new_id(), case_id=case_id, position=1, created_at=now, state=State.SUBMITTED.value)
+    )
+    case_files.add_files(case_id, dk, files, message_id=None)
+    db.session.commit()
+    return receipt

@@ -1,0 +1,1 @@
+"""HTTP layer: one blueprint per audience, error pages, headers, language."""

@@ -1,0 +1,71 @@
+"""The one place that turns failures into a status and a page in the user's language."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from portal.services.errors import FormReplayed, NotInitialised, SessionExpired
+
+_PAGES = {
+    400: (_l("Request not accepted"), _l("The request could not be processed. Go back, reload the page and try again.")),
+    403: (_l("Not allowed"), _l("You are not allowed to do this.")),
+    404: (_l("Page not found"), _l("There is no page at this address.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too much data"), _l("What you sent is too large. Each attachment may be at most 10 MB, five at most. Nothing was saved.")),
+    429: (_l("Too many attempts"), _l("Too many attempts from this connection. Please wait a while and try again. Nothing was saved.")),
+    500: (_l("Something went wrong"), _l("An internal error occurred. Nothing was saved. Please try again later.")),
+    503: (_l("Not available"), _l("The portal is not ready yet. Please try again later.")),
+}
+
+
+def error_page(status: int, title=None, message=None):
+    """Render the generic error page."""
+    default_title, default_message = _PAGES.get(status, _PAGES[500])
+    return (
+        render_template("errors/error.html", title=title or default_title, message=message or default_message),
+        status,
+    )
+
+
+def _http_error(exc: HTTPException):
+    # Unhandled exceptions arrive here as 500; Flask logs only the path and method.
+    return error_page(exc.code or 500)
+
+
+def _csrf_error(exc: CSRFError):
+    return error_page(
+        400,
+        _l("Form expired"),
+        _l("This form has expired or was not sent from this site. Nothing was saved. Please go back, reload the page and fill it in again."),
+    )
+
+
+def _replayed(exc: FormReplayed):
+    return error_page(
+        400,
+        _l("Form already sent"),
+        _l("This form was already sent, or it is too old. Nothing more was saved. To write again, open the form anew."),
+    )
+
+
+def _session_expired(exc: SessionExpired):
+    return error_page(
+        401,
+        _l("Please enter your receipt again"),
+        _l("Your follow-up session has ended (you left, or it was idle for too long). Enter your receipt again to continue."),
+    )
+
+
+def _not_initialised(exc: NotInitialised):
+    return error_page(503)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(FormReplayed, _replayed)
+    app.register_error_handler(SessionExpired, _session_expired)
+    app.register_error_handler(NotInitialised, _not_initialised)
+    app.register_error_handler(HTTPException, _http_error)

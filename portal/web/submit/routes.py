@@ -1,0 +1,139 @@
+"""Routes of the anonymous side. Thin: validate, call a service, render."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+
+from portal.domain import receipts
+from portal.domain.attachments import AttachmentError
+from portal.domain.cases import Kind
+from portal.extensions import limiter
+from portal.services import followup, form_tokens, intake
+from portal.services.errors import ReceiptNotFound, SessionExpired
+from portal.web import download
+from portal.web.attachment_errors import attachment_message
+from portal.web.fields import uploads_of
+from portal.web.submit.forms import (
+    ClarificationRequestForm,
+    ConcernForm,
+    LeaveForm,
+    ReceiptForm,
+    ReplyForm,
+)
+
+bp = Blueprint("submit", __name__)
+_ACCESS = "followup"
+
+
+def _limit(name: str):
+    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
+
+
+def _failed(response) -> bool:
+    return response.status_code >= 400
+
+
+@bp.get("/")
+def landing():
+    return render_template("submit/landing.html")
+
+
+def _file(form, kind: Kind, template: str):
+    if not form.is_submitted():
+        form.form_token.data = form_tokens.issue()
+        return render_template(template, form=form)
+    if form.validate():
+        fields = {name: getattr(form, name).data for name in form.text_fields}
+        if kind is Kind.CLARIFICATION:
+            fields["harms"] = form.harms.data or []
+            fields["wanted"] = ["written", *(form.wanted.data or [])]
+        category = form.category.data if kind is Kind.CONCERN else None
+        try:
+            receipt = intake.file_case(kind, category, fields, uploads_of(form.attachments), form.form_token.data)
+        except AttachmentError as exc:
+            form.attachments.errors = [attachment_message(exc)]
+        else:
+            return render_template("submit/receipt.html", receipt=receipts.grouped(receipt))
+    return render_template(template, form=form), 400
+
+
+@bp.route("/submit/concern", methods=["GET", "POST"])
+@_limit("LIMIT_SUBMIT")
+def concern():
+    return _file(ConcernForm(), Kind.CONCERN, "submit/concern.html")
+
+
+@bp.route("/submit/clarification", methods=["GET", "POST"])
+@_limit("LIMIT_SUBMIT")
+def clarification():
+    return _file(ClarificationRequestForm(), Kind.CLARIFICATION, "submit/clarification.html")
+
+
+def _access() -> followup.Access:
+    stored = session.get(_ACCESS)
+    if not isinstance(stored, dict):
+        raise SessionExpired("no follow-up session")
+    return followup.Access(case_id=str(stored.get("case")), credential=str(stored.get("key")))
+
+
+@bp.route("/followup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LIMIT_FOLLOWUP"], methods=["POST"], deduct_when=_failed)
+def followup_start():
+    form = ReceiptForm()
+    if not form.is_submitted():
+        return render_template("submit/followup.html", form=form)
+    if form.validate():
+        try:
+            access = followup.sign_in(form.receipt.data)
+        except ReceiptNotFound:
+            form.receipt.errors = [_("This receipt was not found. Check the digits and try again.")]
+        else:
+            session.clear()
+            session[_ACCESS] = {"case": access.case_id, "key": access.credential}
+            return redirect(url_for("submit.status"), code=303)
+    return render_template("submit/followup.html", form=form), 400
+
+
+@bp.get("/followup/status")
+def status():
+    view = followup.status(_access())
+    form = ReplyForm()
+    form.form_token.data = form_tokens.issue()
+    return render_template("submit/status.html", view=view, form=form, leave=LeaveForm())
+
+
+@bp.post("/followup/reply")
+@_limit("LIMIT_REPLY")
+def reply():
+    access = _access()
+    form = ReplyForm()
+    if form.validate():
+        try:
+            followup.reply(access, form.body.data, uploads_of(form.attachments), form.form_token.data)
+        except AttachmentError as exc:
+            form.attachments.errors = [attachment_message(exc)]
+        else:
+            flash(_("Your message was sent."))
+            return redirect(url_for("submit.status"), code=303)
+    view = followup.status(access)
+    return render_template("submit/status.html", view=view, form=form, leave=LeaveForm()), 400
+
+
+@bp.get("/followup/files/<file_id>")
+def file(file_id: str):
+    found = followup.download(_access(), file_id)
+    if found is None:
+        abort(404)
+    info, data = found
+    return download.as_attachment(info.name, info.mime, data)
+
+
+@bp.post("/followup/leave")
+def leave():
+    stored = session.get(_ACCESS)
+    if isinstance(stored, dict):
+        followup.leave(followup.Access(case_id=str(stored.get("case")), credential=str(stored.get("key"))))
+    session.clear()
+    flash(_("You have left. Nothing of this visit is kept in this browser."))
+    return redirect(url_for("submit.landing"), code=303)

@@ -1,0 +1,167 @@
+"""Fixtures: an app on a fresh database per test (SQLite, or PostgreSQL via DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from portal import create_app
+from portal.extensions import db, limiter
+from portal.services import accounts
+
+ESCROW_PASSPHRASE = "escrow passphrase for tests"
+#: Every request of the tests comes from this address and agent; neither may be stored.
+CLIENT_ADDRESS = "203.0.113.77"
+CLIENT_AGENT = "DistinctiveAgent/9.9 (zm-test)"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("DATABASE_URL") or "sqlite:///" + str(
+        tmp_path_factory.mktemp("db") / "portal.sqlite3"
+    )
+
+
+def make_app(database_url: str, **overrides) -> Flask:
+    return create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, **overrides}, config_name="testing"
+    )
+
+
+def reset_schema(app: Flask) -> None:
+    """Drop everything, then build the schema through the migrations."""
+    with app.app_context():
+        db.reflect()
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.metadata.clear()
+        from portal import models  # noqa: F401
+
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def schema(database_url: str) -> str:
+    reset_schema(make_app(database_url))
+    return database_url
+
+
+def _empty_tables() -> None:
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(schema: str) -> Iterator[Flask]:
+    app = make_app(schema)
+    with app.app_context():
+        _empty_tables()
+        limiter.reset()
+        accounts.create_escrow(ESCROW_PASSPHRASE)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    client = app.test_client()
+    client.environ_base.update(REMOTE_ADDR=CLIENT_ADDRESS, HTTP_USER_AGENT=CLIENT_AGENT)
+    return client
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+def hidden(html: str, name: str) -> str:
+    """The value of a hidden input in a page."""
+    match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html) or re.search(
+        rf'id="{name}" name="{name}" type="hidden" value="([^"]*)"', html
+    )
+    assert match, f"no hidden field {name}"
+    return match.group(1)
+
+
+RECEIPT = re.compile(r'<p class="receipt">(\d{4} \d{4} \d{4} \d{4})</p>')
+
+
+class Cadre:
+    """Drives the anonymous side like a person with a browser (the tutorial's AuthActions)."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def form(self, path: str) -> dict[str, str]:
+        html = self.client.get(path).get_data(as_text=True)
+        tokens = {"csrf_token": hidden(html, "csrf_token")}
+        if 'name="form_token"' in html:
+            tokens["form_token"] = hidden(html, "form_token")
+        return tokens
+
+    def post(self, path: str, data: dict, tokens: dict | None = None):
+        payload = {**(self.form(path) if tokens is None else tokens), **data}
+        return self.client.post(path, data=payload, content_type="multipart/form-data")
+
+    def file_concern(self, files=None, **fields):
+        data = {
+            "category": "workload",
+            "subject": "Too many inspections",
+            "description": "Every week three inspection teams ask for the same reports.",
+            "unit": "",
+            **fields,
+        }
+        if files:
+            data["attachments"] = files
+        return self.post("/submit/concern", data)
+
+    def file_clarification(self, files=None, **fields):
+        data = {
+            "real_name": "王某某",
+            "unit_name": "某县某镇人民政府",
+            "post": "副镇长",
+            "contact": "",
+            "allegation": "Accused of taking gifts at a village project.",
+            "allegation_source": "An anonymous letter in March.",
+            "harms": ["promotion", "reputation"],
+            "harm_detail": "",
+            "wanted": ["public_notice"],
+            "wanted_detail": "",
+            **fields,
+        }
+        if files:
+            data["attachments"] = files
+        return self.post("/submit/clarification", data)
+
+    @staticmethod
+    def receipt_of(response) -> str:
+        match = RECEIPT.search(response.get_data(as_text=True))
+        assert match, "no receipt on the page"
+        return match.group(1)
+
+    def follow_up(self, receipt: str):
+        return self.post("/followup", {"receipt": receipt})
+
+    def reply(self, body: str, files=None):
+        tokens = self.form("/followup/status")
+        data = {"body": body}
+        if files:
+            data["attachments"] = files
+        return self.client.post("/followup/reply", data={**tokens, **data}, content_type="multipart/form-data")
+
+
+@pytest.fixture
+def cadre(client: FlaskClient) -> Cadre:
+    return Cadre(client)
