@@ -41,11 +41,15 @@ def _load_config(app: Flask, name: str, overrides: dict[str, Any] | None) -> Non
         )
 
 
-def create_app(overrides: dict[str, Any] | None = None, config_name: str | None = None) -> Flask:
+def create_app(
+    overrides: dict[str, Any] | None = None,
+    config_name: str | None = None,
+    instance_path: str | None = None,
+) -> Flask:
     """Build the application; binds extensions, blueprints, CLI and error pages."""
     app = Flask(
         __name__,
-        instance_path=os.path.join(_ROOT, "instance"),
+        instance_path=instance_path or os.path.join(_ROOT, "instance"),
         instance_relative_config=True,
         template_folder=os.path.join(_ROOT, "templates"),
         static_folder=os.path.join(_ROOT, "static"),

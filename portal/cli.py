@@ -8,7 +8,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
 from portal.extensions import db
@@ -28,6 +28,7 @@ def _read_secret(prompt: str) -> str:
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Apply migrations and create the escrow key (asks for its passphrase)."""
     upgrade()
@@ -57,6 +58,7 @@ def create_user_command(username: str, role: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Embedded default only: schema, escrow key and demo accounts, printed for loopback use."""
     if not current_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") or current_app.config["SESSION_COOKIE_SECURE"]:

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import MetaData
 
 from portal import create_app
 from portal.extensions import db, limiter
@@ -38,13 +38,9 @@ def make_app(database_url: str, **overrides) -> Flask:
 def reset_schema(app: Flask) -> None:
     """Drop everything, then build the schema through the migrations."""
     with app.app_context():
-        db.reflect()
-        db.drop_all()
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-        db.metadata.clear()
-        from portal import models  # noqa: F401
-
+        existing = MetaData()
+        existing.reflect(db.engine)
+        existing.drop_all(db.engine)
         upgrade()
 
 
@@ -60,25 +56,54 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
-@pytest.fixture
-def app(schema: str) -> Iterator[Flask]:
-    app = make_app(schema)
+def _prepare(app: Flask) -> None:
     with app.app_context():
         _empty_tables()
         limiter.reset()
         accounts.create_escrow(ESCROW_PASSPHRASE)
-    yield app
+
+
+def _finish(app: Flask) -> None:
     with app.app_context():
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
 
 
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
+def _client(app: Flask) -> FlaskClient:
     client = app.test_client()
     client.environ_base.update(REMOTE_ADDR=CLIENT_ADDRESS, HTTP_USER_AGENT=CLIENT_AGENT)
     return client
+
+
+@pytest.fixture
+def app(schema: str) -> Iterator[Flask]:
+    app = make_app(schema)
+    _prepare(app)
+    yield app
+    _finish(app)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return _client(app)
+
+
+@pytest.fixture
+def cadre_factory(schema: str):
+    """Build an initialised app with configuration overrides: (app, cadre, client)."""
+    made: list[Flask] = []
+
+    def build(**overrides):
+        app = make_app(schema, **overrides)
+        _prepare(app)
+        made.append(app)
+        client = _client(app)
+        return app, Cadre(client), client
+
+    yield build
+    for app in made:
+        _finish(app)
 
 
 @pytest.fixture

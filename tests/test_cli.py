@@ -1,0 +1,73 @@
+"""The command line: init, users create, demo."""
+
+from __future__ import annotations
+
+from portal.extensions import db
+from portal.models import EscrowKey, User
+from portal.services import accounts
+from tests.conftest import make_app
+
+
+def test_users_create_reads_the_password_from_stdin_and_prints_totp(app, runner):
+    result = runner.invoke(args=["users", "create", "--username", "li.reviewer", "--role", "reviewer"],
+                           input="a long enough password\n")
+    assert result.exit_code == 0, result.output
+    assert "otpauth://totp/" in result.output
+    assert "a long enough password" not in result.output
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "li.reviewer"))
+        assert len(user.public_key) == 32
+        assert len(accounts.unlock_private_key(user, "a long enough password")) == 32
+
+
+def test_admins_hold_no_case_key(app, runner):
+    result = runner.invoke(args=["users", "create", "--username", "root", "--role", "admin"],
+                           input="a long enough password\n")
+    assert result.exit_code == 0
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "root"))
+        assert user.public_key is None and user.private_key is None
+
+
+def test_users_create_refuses_bad_input(app, runner):
+    short = runner.invoke(args=["users", "create", "--username", "x.y.z", "--role", "reviewer"], input="short\n")
+    assert short.exit_code != 0
+    runner.invoke(args=["users", "create", "--username", "dup", "--role", "reviewer"], input="a long enough password\n")
+    dup = runner.invoke(args=["users", "create", "--username", "dup", "--role", "reviewer"], input="a long enough password\n")
+    assert dup.exit_code != 0 and "UsernameTaken" in dup.output
+    bad_role = runner.invoke(args=["users", "create", "--username", "someone", "--role", "god"], input="x\n")
+    assert bad_role.exit_code != 0
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
+
+
+def test_init_creates_schema_and_escrow_from_a_passphrase(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'init.sqlite3'}")
+    result = app.test_cli_runner().invoke(args=["init"], input="the escrow passphrase\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(EscrowKey)) == 1
+        assert len(accounts.unlock_escrow("the escrow passphrase")) == 32
+    again = app.test_cli_runner().invoke(args=["init"])
+    assert "already exists" in again.output
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_demo_prints_accounts_and_is_repeatable(tmp_path):
+    from portal import create_app
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'demo.sqlite3'}"},
+        config_name="testing",
+        instance_path=str(tmp_path),
+    )
+    first = app.test_cli_runner().invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "escrow passphrase" in first.output and first.output.count("otpauth://") == 3
+    second = app.test_cli_runner().invoke(args=["demo"])
+    credentials = first.output.split("Demo deployment")[1]
+    assert second.output.split("Demo deployment")[1] == credentials
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 3
+        db.engine.dispose()

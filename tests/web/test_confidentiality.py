@@ -1,0 +1,89 @@
+"""Threat model 1 and 2: a database dump holds no case content and nothing about the sender."""
+
+from __future__ import annotations
+
+import glob
+
+from sqlalchemy import MetaData
+
+from portal.extensions import db
+from tests.conftest import CLIENT_ADDRESS, CLIENT_AGENT
+from tests.factories import gen_pdf, upload
+
+SECRET_TEXT = "ZM-CANARY-文本-4d1f9"
+SECRET_NAME = "ZM-CANARY-NAME-王二小"
+SECRET_FILE = "ZM-CANARY-FILE-BYTES-77ab"
+SECRET_REPLY = "ZM-CANARY-REPLY-91c2"
+SECRET_FILENAME = "ZM-CANARY-FILENAME"
+
+
+def every_stored_value(app) -> list[bytes]:
+    """Every column of every row of every table, as bytes."""
+    values: list[bytes] = []
+    with app.app_context():
+        meta = MetaData()
+        meta.reflect(db.engine)
+        with db.engine.connect() as conn:
+            for table in meta.sorted_tables:
+                for row in conn.execute(table.select()):
+                    for value in row:
+                        if isinstance(value, (bytes, bytearray, memoryview)):
+                            values.append(bytes(value))
+                        elif value is not None:
+                            values.append(str(value).encode())
+    return values
+
+
+def database_files(app) -> list[bytes]:
+    """For SQLite, the raw bytes of the database file and its journals."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("sqlite:///"):
+        return []
+    path = url.removeprefix("sqlite:///")
+    blobs = []
+    for name in glob.glob(path + "*"):
+        with open(name, "rb") as fh:
+            blobs.append(fh.read())
+    return blobs
+
+
+def test_database_holds_no_plaintext_of_what_was_sent(app, cadre, client):
+    receipt = cadre.receipt_of(
+        cadre.file_clarification(
+            real_name=SECRET_NAME,
+            allegation=SECRET_TEXT,
+            files=[upload(gen_pdf(SECRET_FILE), f"{SECRET_FILENAME}.pdf")],
+        )
+    )
+    cadre.follow_up(receipt)
+    assert cadre.reply(SECRET_REPLY).status_code == 303
+    # The content is really there: the receipt decrypts all of it.
+    html = client.get("/followup/status").get_data(as_text=True)
+    assert SECRET_NAME in html and SECRET_TEXT in html and SECRET_REPLY in html
+    link = html.split('href="/followup/files/')[1].split('"')[0]
+    assert SECRET_FILE.encode() in client.get(f"/followup/files/{link}").data
+
+    digits = receipt.replace(" ", "")
+    needles = [SECRET_TEXT, SECRET_NAME, SECRET_FILE, SECRET_REPLY, SECRET_FILENAME,
+               CLIENT_ADDRESS, CLIENT_AGENT, digits, receipt]
+    stored = every_stored_value(app) + database_files(app)
+    assert stored
+    for needle in needles:
+        for encoded in {needle.encode("utf-8"), needle.encode("utf-16-le")}:
+            assert not any(encoded in blob for blob in stored), needle
+
+
+def test_times_are_stored_to_the_hour(app, cadre):
+    cadre.follow_up(cadre.receipt_of(cadre.file_concern()))
+    cadre.reply("a message")
+    import datetime as dt
+
+    with app.app_context():
+        meta = MetaData()
+        meta.reflect(db.engine)
+        with db.engine.connect() as conn:
+            for name in ("cases", "case_events", "messages", "users", "escrow_keys"):
+                for row in conn.execute(meta.tables[name].select()):
+                    for value in row:
+                        if isinstance(value, dt.datetime):
+                            assert (value.minute, value.second, value.microsecond) == (0, 0, 0), name
