@@ -11,9 +11,9 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
+from pypdf.generic import DictionaryObject
 
 JPEG = "image/jpeg"
 PNG = "image/png"
@@ -63,11 +63,12 @@ def safe_name(name: str, mime: str) -> str:
     """Keep a readable base name, drop paths and odd characters, fix the extension."""
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     stem = base.rsplit(".", 1)[0] if "." in base else base
-    stem = "".join(ch for ch in stem if ch.isprintable() and ch not in '<>:"|?*').strip(" .")
-    return (stem[:80] or "file") + _EXTENSIONS[mime]
+    stem = "".join(ch for ch in stem if ch.isprintable() and ch not in '<>:"|?*')
+    return (stem[:80].strip(" .") or "file") + _EXTENSIONS[mime]
 
 
-def _clean_image(data: bytes, mime: str, max_pixels: int) -> bytes:
+def _decode_image(data: bytes, max_pixels: int) -> Image.Image:
+    """Decode an untrusted image, upright; any decoder failure means Unreadable."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -75,12 +76,17 @@ def _clean_image(data: bytes, mime: str, max_pixels: int) -> bytes:
                 if img.width * img.height > max_pixels:
                     raise TooLarge("image has too many pixels")
                 img.load()
-                upright = ImageOps.exif_transpose(img)
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-                Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            if isinstance(exc, AttachmentError):
-                raise
+                return ImageOps.exif_transpose(img)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise TooLarge("image has too many pixels") from exc
+        except AttachmentError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a hostile file can break the decoder anywhere
             raise Unreadable("image cannot be decoded") from exc
+
+
+def _clean_image(data: bytes, mime: str, max_pixels: int) -> bytes:
+    upright = _decode_image(data, max_pixels)
     keep = ("RGB", "L") if mime == JPEG else ("RGB", "RGBA", "L", "LA")
     if upright.mode not in keep:
         upright = upright.convert("RGB" if mime == JPEG else "RGBA")
@@ -100,12 +106,18 @@ def _clean_pdf(data: bytes) -> bytes:
         if reader.is_encrypted:
             raise Unreadable("encrypted PDF")
         writer = PdfWriter(clone_from=reader)
-        writer._info = None  # noqa: SLF001 - pypdf has no public way to drop /Info
-        if "/Metadata" in writer._root_object:  # noqa: SLF001
-            del writer._root_object["/Metadata"]  # noqa: SLF001
+        writer.metadata = None
+        # XMP can hang off the catalog, pages, images...: unlink it everywhere,
+        # then drop the streams nothing refers to any more.
+        for obj in writer._objects:  # noqa: SLF001 - pypdf offers no public walk
+            if isinstance(obj, DictionaryObject) and "/Metadata" in obj:
+                del obj["/Metadata"]
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         out = io.BytesIO()
         writer.write(out)
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except AttachmentError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a hostile file can break the parser anywhere
         raise Unreadable("PDF cannot be read") from exc
     return out.getvalue()
 

@@ -51,11 +51,17 @@ class Argon2Profile:
 
     @classmethod
     def unpack(cls, raw: bytes) -> Argon2Profile:
+        """Read a stored profile; refuse values no deployment would set (a tampered
+        record must not make one sign-in ask for gigabytes or billions of passes)."""
         memory_kib, iterations, lanes = struct.unpack(">IIB", raw)
+        if not (1 <= lanes <= 16 and 1 <= iterations <= 16 and 8 * lanes <= memory_kib <= MAX_MEMORY_KIB):
+            raise CryptoError("implausible Argon2id profile")
         return cls(memory_kib, iterations, lanes)
 
 
 PROFILE_BYTES = 9
+#: Upper bound on a stored profile's memory (2 GiB).
+MAX_MEMORY_KIB = 2 * 1024 * 1024
 
 
 def random_key() -> bytes:
@@ -144,7 +150,11 @@ def seal(recipient_public: bytes, plaintext: bytes, aad: bytes) -> bytes:
         raise CryptoError("malformed public key") from exc
     ephemeral = X25519PrivateKey.generate()
     ephemeral_public = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    key = _sealed_key(ephemeral.exchange(recipient), ephemeral_public, recipient_public)
+    try:
+        shared = ephemeral.exchange(recipient)
+    except ValueError as exc:  # a low-order point gives an all-zero secret
+        raise CryptoError("unusable public key") from exc
+    key = _sealed_key(shared, ephemeral_public, recipient_public)
     return ephemeral_public + encrypt(key, plaintext, aad)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 _ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+#: Bidirectional overrides and isolates can make shown text differ from stored text.
+_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
 class InvalidCharacters(ValueError):
@@ -12,10 +14,14 @@ class InvalidCharacters(ValueError):
 
 
 def check_characters(text: str) -> None:
-    """Refuse control characters (other than line breaks and tabs) and unpaired surrogates."""
+    """Refuse controls (but line breaks and tabs), bidi overrides, surrogates and private use."""
     for ch in text:
         category = unicodedata.category(ch)
-        if (category == "Cc" and ch not in _ALLOWED_CONTROLS) or category in ("Cs", "Co"):
+        if (
+            (category == "Cc" and ch not in _ALLOWED_CONTROLS)
+            or category in ("Cs", "Co")
+            or ch in _BIDI_CONTROLS
+        ):
             raise InvalidCharacters(f"U+{ord(ch):04X}")
 
 
