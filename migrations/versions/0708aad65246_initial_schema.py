@@ -89,7 +89,7 @@ def upgrade():
     sa.Column('reason', sa.LargeBinary(), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_events_case_id_cases'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case_events')),
-    sa.UniqueConstraint('case_id', 'position', name='case_position')
+    sa.UniqueConstraint('case_id', 'position', name=op.f('uq_case_events_case_id'))
     )
     with op.batch_alter_table('case_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_events_case_id'), ['case_id'], unique=False)
@@ -114,7 +114,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['author_user_id'], ['users.id'], name=op.f('fk_messages_author_user_id_users')),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_messages_case_id_cases'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_messages')),
-    sa.UniqueConstraint('case_id', 'position', name='case_position')
+    sa.UniqueConstraint('case_id', 'position', name=op.f('uq_messages_case_id'))
     )
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_messages_case_id'), ['case_id'], unique=False)

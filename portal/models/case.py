@@ -76,7 +76,7 @@ class CaseEvent(db.Model):
     """One step of a case's timeline (state changes, mostly)."""
 
     __tablename__ = "case_events"
-    __table_args__ = (UniqueConstraint("case_id", "position", name="case_position"),)
+    __table_args__ = (UniqueConstraint("case_id", "position"),)
 
     #: Random id; names the event in its reason's associated data.
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)

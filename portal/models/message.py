@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.types import new_id
@@ -16,7 +16,7 @@ class Message(db.Model):
 
     __tablename__ = "messages"
     __table_args__ = (
-        UniqueConstraint("case_id", "position", name="case_position"),
+        UniqueConstraint("case_id", "position"),
         CheckConstraint("author IN ('submitter', 'reviewer')", name="author"),
     )
 
@@ -34,6 +34,8 @@ class Message(db.Model):
     created_at: Mapped[dt.datetime]
     #: Text, under the case data key.
     body: Mapped[bytes] = mapped_column(LargeBinary)
+
+    files: Mapped[list[Attachment]] = relationship(back_populates="message", passive_deletes=True)
 
 
 class Attachment(db.Model):
@@ -53,3 +55,5 @@ class Attachment(db.Model):
     meta: Mapped[bytes] = mapped_column(LargeBinary)
     #: The cleaned bytes, under the case data key.
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+    message: Mapped[Message | None] = relationship(back_populates="files")

@@ -35,7 +35,7 @@ class ThreadMessage:
     files: list[FileInfo]
 
 
-def add_files(case_id: str, dk: bytes, files: list[CleanFile], message_id: str | None) -> None:
+def add_files(case_id: str, dk: bytes, files: list[CleanFile], message: Message | None) -> None:
     """Encrypt cleaned files into the session (caller commits)."""
     for clean in files:
         file_id = new_id()
@@ -44,7 +44,7 @@ def add_files(case_id: str, dk: bytes, files: list[CleanFile], message_id: str |
             Attachment(
                 id=file_id,
                 case_id=case_id,
-                message_id=message_id,
+                message=message,
                 meta=encrypt(dk, meta.encode(), aad.attachment_meta(case_id, file_id)),
                 content=encrypt(dk, clean.data, aad.attachment_content(case_id, file_id)),
             )
@@ -69,7 +69,7 @@ def add_message(
         body=encrypt(dk, body.encode(), aad.message_body(case.id, message_id)),
     )
     db.session.add(message)
-    add_files(case.id, dk, files, message_id)
+    add_files(case.id, dk, files, message)
     case.updated_at = this_hour()
     return message
 

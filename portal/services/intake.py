@@ -78,6 +78,7 @@ def file_case(
     db.session.add(
         CaseEvent(id=new_id(), case_id=case_id, position=1, created_at=now, state=State.SUBMITTED.value)
     )
-    case_files.add_files(case_id, dk, files, message_id=None)
+    db.session.flush()  # the case row first: attachments refer to it
+    case_files.add_files(case_id, dk, files, message=None)
     db.session.commit()
     return receipt
