@@ -38,13 +38,39 @@ class State(StrEnum):
     ANSWERED = "answered"
     CLOSED = "closed"
     VERIFYING = "verifying"
+    FINDING_PROPOSED = "finding_proposed"
     FOUND_FALSE = "found_false"
     SUBSTANTIATED = "substantiated"
     UNVERIFIABLE = "unverifiable"
-    PLAN_PROPOSED = "plan_proposed"
     AWAITING_CONSENT = "awaiting_consent"
+    PLAN_CONSENTED = "plan_consented"
     PLAN_APPROVED = "plan_approved"
     CARRIED_OUT = "carried_out"
+
+
+class Finding(StrEnum):
+    """What verification concluded; a supervisor approves it before it counts."""
+
+    FOUND_FALSE = "found_false"  # 经核查失实
+    SUBSTANTIATED = "substantiated"  # 反映属实
+    UNVERIFIABLE = "unverifiable"  # 无法证实
+
+
+class RefusalReason(StrEnum):
+    """Why a clarification request was not accepted (stored beside the free text)."""
+
+    NO_CONCLUSION = "no_conclusion"  # 尚未形成结论
+    NOT_RULED_OUT = "not_ruled_out"  # 问题未排除
+    NO_HARM = "no_harm"  # 未造成不良影响
+    OTHER = "other"
+
+
+class AccusationFlag(StrEnum):
+    """How the accusation behind a clarification request is judged, apart from its finding."""
+
+    NONE = "none"
+    MISTAKEN = "mistaken"  # 错告
+    SUSPECTED_MALICIOUS = "suspected_malicious"  # 涉嫌诬告陷害
 
 
 class Author(StrEnum):

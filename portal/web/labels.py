@@ -31,11 +31,12 @@ STATES = {
     State.ANSWERED: _l("Answered"),
     State.CLOSED: _l("Closed"),
     State.VERIFYING: _l("Being verified"),
+    State.FINDING_PROPOSED: _l("Being verified"),
     State.FOUND_FALSE: _l("Verified: the report was untrue"),
     State.SUBSTANTIATED: _l("Verified: the report was substantiated"),
     State.UNVERIFIABLE: _l("Could not be verified"),
-    State.PLAN_PROPOSED: _l("Clarification plan being prepared"),
     State.AWAITING_CONSENT: _l("Waiting for your consent to the plan"),
+    State.PLAN_CONSENTED: _l("You consented; the plan awaits approval"),
     State.PLAN_APPROVED: _l("Clarification plan approved"),
     State.CARRIED_OUT: _l("Clarification carried out"),
 }
@@ -79,3 +80,79 @@ def choice_label(field: str, value: str):
     """Label for a stored choice value on the status page."""
     table = {"category": CATEGORIES, "harms": HARMS, "wanted": FORMS}.get(field, {})
     return table.get(value, value)
+
+from portal.domain.cases import AccusationFlag, Finding, RefusalReason  # noqa: E402
+from portal.domain.workflow import Action  # noqa: E402
+
+QUEUES = {
+    "new": _l("New"),
+    "mine": _l("Assigned to me"),
+    "approval": _l("Waiting for my approval"),
+    "overdue": _l("Overdue"),
+    "all": _l("All"),
+}
+
+#: Button labels of the workflow actions offered to staff.
+ACTIONS = {
+    Action.TAKE: _l("Take this case"),
+    Action.ASSIGN: _l("Assign"),
+    Action.ACCEPT: _l("Accept"),
+    Action.REFUSE: _l("Do not accept"),
+    Action.START: _l("Start handling"),
+    Action.VERIFY: _l("Start verification"),
+    Action.ASK: _l("Ask the submitter"),
+    Action.ANSWER: _l("Answer and conclude"),
+    Action.CLOSE: _l("Close"),
+    Action.PROPOSE_FINDING: _l("Propose a finding"),
+    Action.APPROVE_FINDING: _l("Approve the finding"),
+    Action.RETURN_FINDING: _l("Return the finding"),
+    Action.FLAG: _l("Judge the accusation"),
+    Action.REFER: _l("Refer"),
+}
+
+#: Timeline words for every action, the submitter's included.
+STEPS = {
+    "submit": _l("Submitted"),
+    **{a.value: label for a, label in ACTIONS.items()},
+    Action.PROVIDE_INFO.value: _l("The submitter replied"),
+    Action.OBJECT.value: _l("The submitter objected to the answer"),
+}
+
+FINDINGS = {
+    Finding.FOUND_FALSE: _l("Found untrue (经核查失实)"),
+    Finding.SUBSTANTIATED: _l("Substantiated"),
+    Finding.UNVERIFIABLE: _l("Cannot be verified"),
+}
+
+REFUSAL_REASONS = {
+    RefusalReason.NO_CONCLUSION: _l("No conclusion has been reached yet"),
+    RefusalReason.NOT_RULED_OUT: _l("The allegation has not been ruled out"),
+    RefusalReason.NO_HARM: _l("No harm was done"),
+    RefusalReason.OTHER: _l("Other reason"),
+}
+
+FLAGS = {
+    AccusationFlag.NONE: _l("Not judged"),
+    AccusationFlag.MISTAKEN: _l("Mistaken report"),
+    AccusationFlag.SUSPECTED_MALICIOUS: _l("Suspected malicious accusation"),
+}
+
+#: State names for staff (precise; the submitter's page uses STATES).
+STAFF_STATES = {
+    State.SUBMITTED: _l("Submitted"),
+    State.ACCEPTED: _l("Accepted"),
+    State.NOT_ACCEPTED: _l("Not accepted"),
+    State.IN_PROGRESS: _l("In progress"),
+    State.AWAITING_INFO: _l("Awaiting the submitter"),
+    State.ANSWERED: _l("Answered"),
+    State.CLOSED: _l("Closed"),
+    State.VERIFYING: _l("Verifying"),
+    State.FINDING_PROPOSED: _l("Finding proposed"),
+    State.FOUND_FALSE: _l("Found untrue"),
+    State.SUBSTANTIATED: _l("Substantiated"),
+    State.UNVERIFIABLE: _l("Cannot be verified"),
+    State.AWAITING_CONSENT: _l("Awaiting the cadre's consent"),
+    State.PLAN_CONSENTED: _l("Plan consented, awaiting approval"),
+    State.PLAN_APPROVED: _l("Plan approved"),
+    State.CARRIED_OUT: _l("Carried out"),
+}

@@ -1,0 +1,362 @@
+"""The workflow engine: the one place a case's state changes.
+
+A case's workflow facts are an immutable value; :func:`apply` checks that an actor
+may take an action now and returns the new facts plus what to record. Views and
+services never set a state themselves, so every guard (roles, assignment, four
+eyes, the objection window, deadlines) holds however a request arrives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from portal.domain.cases import AccusationFlag, Finding, Kind, State
+from portal.domain.working_days import add_days, add_working_days
+from portal.domain.workflow_rules import FINDING_STATE, RULES, Action, Clock, Role, Rule, targets
+
+__all__ = [
+    "Action",
+    "Actor",
+    "AlreadyUsed",
+    "Deadlines",
+    "Facts",
+    "FourEyes",
+    "MissingChoice",
+    "NotPermitted",
+    "Outcome",
+    "ReasonRequired",
+    "Role",
+    "WindowClosed",
+    "WorkflowError",
+    "WrongState",
+    "allowed",
+    "apply",
+    "current_due",
+    "is_overdue",
+    "new_case",
+]
+
+
+class WorkflowError(Exception):
+    """A step a person asked for that the rules refuse; ``code`` picks the message shown."""
+
+    code = "workflow"
+
+
+class NotPermitted(WorkflowError):
+    """Raised so a role or person cannot act beyond their remit."""
+
+    code = "not_permitted"
+
+
+class WrongState(WorkflowError):
+    """Raised so a case only moves along its declared graph."""
+
+    code = "wrong_state"
+
+
+class ReasonRequired(WorkflowError):
+    """Raised so refusals, questions and answers always say something to the reader."""
+
+    code = "reason_required"
+
+
+class FourEyes(WorkflowError):
+    """Raised so nobody approves their own finding or plan."""
+
+    code = "four_eyes"
+
+
+class WindowClosed(WorkflowError):
+    """Raised so an answer becomes final once the objection period has run out."""
+
+    code = "window_closed"
+
+
+class AlreadyUsed(WorkflowError):
+    """Raised so an answer can be objected to once, not indefinitely."""
+
+    code = "already_used"
+
+
+class MissingChoice(WorkflowError):
+    """Raised so a finding, assignee or flag is never guessed."""
+
+    code = "missing_choice"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asks for a step; the submitter is anonymous, so has no user id."""
+
+    user_id: int | None
+    role: Role
+
+    def __post_init__(self) -> None:
+        """Reject actors that would blur who acted (an admin, a named submitter)."""
+        object.__setattr__(self, "role", Role(self.role))
+        if (self.role is Role.SUBMITTER) != (self.user_id is None):
+            raise ValueError("only the submitter acts without a user id")
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """Deadline lengths are configuration; defaults follow the regulations."""
+
+    accept_working_days: int = 7
+    carry_out_working_days: int = 5
+    answer_days: int = 90
+    objection_days: int = 15
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything the rules need to know about one case, and nothing secret."""
+
+    kind: Kind
+    state: State
+    submitted_on: date
+    assignee_id: int | None = None
+    proposer_id: int | None = None  # who proposed the pending finding / drafted the pending plan
+    proposed_finding: Finding | None = None
+    paused_from: State | None = None  # state to return to when the submitter provides info
+    paused_on: date | None = None
+    accept_due: date | None = None
+    answer_due: date | None = None  # acceptance + answer_days, extended by days paused
+    carry_out_due: date | None = None
+    answered_on: date | None = None  # starts the objection window
+    objected: bool = False
+    flag: AccusationFlag = AccusationFlag.NONE
+    referred: bool = False
+
+    def __post_init__(self) -> None:
+        """Turn codes read from the database into enums, so identity checks hold."""
+        object.__setattr__(self, "kind", Kind(self.kind))
+        object.__setattr__(self, "state", State(self.state))
+        object.__setattr__(self, "flag", AccusationFlag(self.flag))
+        if self.paused_from is not None:
+            object.__setattr__(self, "paused_from", State(self.paused_from))
+        if self.proposed_finding is not None:
+            object.__setattr__(self, "proposed_finding", Finding(self.proposed_finding))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an applied step leaves behind: new facts and how to record them."""
+
+    facts: Facts
+    visible_to_submitter: bool
+    clock: Clock | None
+
+
+def new_case(kind: Kind, submitted_on: date, deadlines: Deadlines) -> Facts:
+    """The facts of a case just filed; the acceptance clock starts at once."""
+    return Facts(
+        kind=kind,
+        state=State.SUBMITTED,
+        submitted_on=submitted_on,
+        accept_due=add_working_days(submitted_on, deadlines.accept_working_days),
+    )
+
+
+def apply(
+    facts: Facts,
+    actor: Actor,
+    action: Action,
+    today: date,
+    deadlines: Deadlines,
+    *,
+    reason: str | None = None,
+    finding: Finding | None = None,
+    assignee_id: int | None = None,
+    flag: AccusationFlag | None = None,
+) -> Outcome:
+    """Take one step, or raise the :class:`WorkflowError` that says why it is refused."""
+    rule, target = _check(facts, actor, action, today, deadlines)
+    if rule.needs_reason and (reason is None or not reason.strip()):
+        raise ReasonRequired(f"{action} needs a reason")
+    if action is Action.ASSIGN:
+        assignee_id = _assignee(assignee_id)
+    elif action is Action.PROPOSE_FINDING:
+        finding = _finding(finding)
+    elif action is Action.FLAG:
+        flag = _flag(flag)
+    new = replace(facts, state=target)
+    if rule.claims and facts.assignee_id is None:
+        new = replace(new, assignee_id=actor.user_id)
+    new = _effect(new, facts, actor, action, today, deadlines, finding, assignee_id, flag)
+    return Outcome(facts=new, visible_to_submitter=rule.visible, clock=rule.clock)
+
+
+def allowed(facts: Facts, actor: Actor, today: date, deadlines: Deadlines) -> list[Action]:
+    """The actions to offer this actor now, from the same checks :func:`apply` makes."""
+    offered = []
+    for action in Action:
+        try:
+            _check(facts, actor, action, today, deadlines)
+        except WorkflowError:
+            continue
+        offered.append(action)
+    return offered
+
+
+def current_due(facts: Facts) -> date | None:
+    """The deadline the current state runs against, so queues can show and sort by it."""
+    if facts.state is State.SUBMITTED:
+        return facts.accept_due
+    if facts.state in _ANSWER_CLOCK_STATES:
+        return facts.answer_due
+    if facts.state is State.PLAN_APPROVED:
+        return facts.carry_out_due
+    return None
+
+
+def is_overdue(facts: Facts, today: date) -> bool:
+    """Whether the current deadline has passed (a paused clock never is), so it stands out."""
+    due = current_due(facts)
+    return due is not None and today > due
+
+
+_ANSWER_CLOCK_STATES = frozenset(
+    {State.ACCEPTED, State.IN_PROGRESS, State.VERIFYING, State.FINDING_PROPOSED}
+)
+
+
+def _check(
+    facts: Facts, actor: Actor, action: Action, today: date, deadlines: Deadlines
+) -> tuple[Rule, State]:
+    """Every refusal that does not depend on text arguments, shared by apply and allowed."""
+    rule = RULES[action]
+    if actor.role not in rule.roles:
+        raise NotPermitted(f"a {actor.role} may not {action}")
+    possible = targets(facts.kind, facts.state, action)
+    if not possible:
+        raise WrongState(f"cannot {action} a {facts.kind} that is {facts.state}")
+    if actor.role is Role.REVIEWER:
+        if facts.assignee_id is None and not rule.claims:
+            raise NotPermitted(f"take the case before you {action} it")
+        if facts.assignee_id is not None and facts.assignee_id != actor.user_id:
+            raise NotPermitted("the case is assigned to someone else")
+    if rule.four_eyes and facts.proposer_id is not None and actor.user_id == facts.proposer_id:
+        raise FourEyes(f"the proposer may not {action}")
+    _guard(facts, action, today, deadlines)
+    return rule, _target(facts, action, possible)
+
+
+def _guard(facts: Facts, action: Action, today: date, deadlines: Deadlines) -> None:
+    """Conditions beyond the graph: assignment, the objection window, the referral."""
+    if action is Action.TAKE and facts.assignee_id is not None:
+        raise WrongState("the case already has an assignee")
+    window_open = _objection_window_open(facts, today, deadlines)
+    if action is Action.OBJECT:
+        if facts.objected:
+            raise AlreadyUsed("an answer can be objected to once")
+        if not window_open:
+            raise WindowClosed("the objection period has ended")
+    if action is Action.CLOSE and window_open and not facts.objected:
+        raise WrongState("the submitter may still object to the answer")
+    if action in (Action.FLAG, Action.REFER) and facts.referred:
+        raise WrongState("the accusation has already been referred")
+    if action is Action.REFER and facts.flag is not AccusationFlag.SUSPECTED_MALICIOUS:
+        raise WrongState("only a suspected malicious accusation is referred")
+
+
+def _objection_window_open(facts: Facts, today: date, deadlines: Deadlines) -> bool:
+    """Whether today is within the objection days after the answer (the last day counts)."""
+    if facts.answered_on is None:
+        return False
+    return today <= add_days(facts.answered_on, deadlines.objection_days)
+
+
+def _target(facts: Facts, action: Action, possible: frozenset[State]) -> State:
+    """Pick the one declared target, using the facts where the graph branches."""
+    preferred: State | None = None
+    if action is Action.PROVIDE_INFO:
+        preferred = facts.paused_from
+    elif action is Action.APPROVE_FINDING and facts.proposed_finding is not None:
+        preferred = FINDING_STATE[facts.proposed_finding]
+    if preferred is not None and preferred in possible:
+        return preferred
+    if len(possible) == 1:
+        return next(iter(possible))
+    raise WrongState(f"no single outcome for {action} from {facts.state}")
+
+
+def _effect(
+    new: Facts,
+    old: Facts,
+    actor: Actor,
+    action: Action,
+    today: date,
+    deadlines: Deadlines,
+    finding: Finding | None,
+    assignee_id: int | None,
+    flag: AccusationFlag | None,
+) -> Facts:
+    """The facts an action changes besides the state (arguments already validated)."""
+    match action:
+        case Action.TAKE:
+            return replace(new, assignee_id=actor.user_id)
+        case Action.ASSIGN:
+            return replace(new, assignee_id=assignee_id)
+        case Action.ACCEPT:
+            return replace(new, answer_due=add_days(today, deadlines.answer_days))
+        case Action.ASK:
+            return replace(new, paused_from=old.state, paused_on=today)
+        case Action.PROVIDE_INFO:
+            return replace(new, answer_due=_extended(old, today), paused_from=None, paused_on=None)
+        case Action.ANSWER:
+            return replace(new, answered_on=today)
+        case Action.OBJECT:
+            # The reopened case gets a fresh answer period, not an already-passed one.
+            return replace(new, objected=True, answer_due=add_days(today, deadlines.answer_days))
+        case Action.PROPOSE_FINDING:
+            return replace(new, proposer_id=actor.user_id, proposed_finding=finding)
+        case Action.APPROVE_FINDING | Action.RETURN_FINDING:
+            return replace(new, proposer_id=None, proposed_finding=None)
+        case Action.DRAFT_PLAN:
+            return replace(new, proposer_id=actor.user_id)
+        case Action.DECLINE | Action.RETURN_PLAN:
+            return replace(new, proposer_id=None)
+        case Action.APPROVE_PLAN:
+            due = add_working_days(today, deadlines.carry_out_working_days)
+            return replace(new, proposer_id=None, carry_out_due=due)
+        case Action.FLAG:
+            return replace(new, flag=flag)
+        case Action.REFER:
+            return replace(new, referred=True)
+        case _:
+            return new
+
+
+def _extended(old: Facts, today: date) -> date | None:
+    """The answer deadline pushed back by the days the clock stood still."""
+    if old.answer_due is None or old.paused_on is None:
+        return old.answer_due
+    return old.answer_due + timedelta(days=max(0, (today - old.paused_on).days))
+
+
+def _assignee(assignee_id: int | None) -> int:
+    """An assignee must be a user id; the service checks the user is a case worker."""
+    if isinstance(assignee_id, bool) or not isinstance(assignee_id, int) or assignee_id <= 0:
+        raise MissingChoice("choose whom to assign the case to")
+    return assignee_id
+
+
+def _finding(finding: Finding | str | None) -> Finding:
+    """A finding must be one of the three; free text never becomes one."""
+    if finding is None or finding not in _FINDING_VALUES:
+        raise MissingChoice("choose a finding")
+    return Finding(finding)
+
+
+def _flag(flag: AccusationFlag | str | None) -> AccusationFlag:
+    """Flagging means choosing mistaken or suspected malicious; 'none' is no choice."""
+    if flag is None or flag not in _FLAG_VALUES:
+        raise MissingChoice("choose a flag")
+    return AccusationFlag(flag)
+
+
+_FINDING_VALUES = frozenset(f.value for f in Finding)
+_FLAG_VALUES = frozenset(f.value for f in AccusationFlag) - {AccusationFlag.NONE.value}

@@ -1,0 +1,229 @@
+"""The workflow as data: who may fire each action, and the declared state graph per kind.
+
+Kept apart from the engine (``workflow.py``) so the graph can be read, tested and
+drawn on its own; the engine refuses any move this table does not declare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Literal
+
+from portal.domain.cases import Finding, Kind, State
+
+
+#: What an action does to the answer clock, for the submitter's status page.
+Clock = Literal["paused", "resumed"]
+
+
+class Role(StrEnum):
+    """Who acts on a case; administrators manage accounts and have no role in cases."""
+
+    REVIEWER = "reviewer"
+    SUPERVISOR = "supervisor"
+    SUBMITTER = "submitter"
+
+
+class Action(StrEnum):
+    """Every step a person can take on a case; views name one, the engine decides."""
+
+    TAKE = "take"
+    ASSIGN = "assign"
+    ACCEPT = "accept"
+    REFUSE = "refuse"
+    START = "start"
+    ASK = "ask"
+    PROVIDE_INFO = "provide_info"
+    ANSWER = "answer"
+    CLOSE = "close"
+    OBJECT = "object"
+    VERIFY = "verify"
+    PROPOSE_FINDING = "propose_finding"
+    APPROVE_FINDING = "approve_finding"
+    RETURN_FINDING = "return_finding"
+    DRAFT_PLAN = "draft_plan"
+    CONSENT = "consent"
+    DECLINE = "decline"
+    APPROVE_PLAN = "approve_plan"
+    RETURN_PLAN = "return_plan"
+    CARRY_OUT = "carry_out"
+    FLAG = "flag"
+    REFER = "refer"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The static shape of one action, so permissions are reviewed in one table."""
+
+    roles: frozenset[Role]
+    visible: bool  # shows on the submitter's status page
+    needs_reason: bool = False  # free text the action is meaningless without
+    claims: bool = False  # a reviewer may fire it on an unassigned case and becomes the assignee
+    four_eyes: bool = False  # the proposer or drafter may not fire it
+    clock: Clock | None = None  # what it does to the answer clock
+
+
+_WORKER = frozenset({Role.REVIEWER, Role.SUPERVISOR})
+_SUPERVISOR = frozenset({Role.SUPERVISOR})
+_SUBMITTER = frozenset({Role.SUBMITTER})
+
+RULES: Mapping[Action, Rule] = MappingProxyType(
+    {
+        Action.TAKE: Rule(_WORKER, visible=False, claims=True),
+        Action.ASSIGN: Rule(_SUPERVISOR, visible=False),
+        Action.ACCEPT: Rule(_WORKER, visible=True, claims=True),
+        Action.REFUSE: Rule(_WORKER, visible=True, needs_reason=True, claims=True),
+        Action.START: Rule(_WORKER, visible=True),
+        Action.ASK: Rule(_WORKER, visible=True, needs_reason=True, clock="paused"),
+        Action.PROVIDE_INFO: Rule(_SUBMITTER, visible=True, clock="resumed"),
+        Action.ANSWER: Rule(_WORKER, visible=True, needs_reason=True),
+        Action.CLOSE: Rule(_WORKER, visible=True),
+        Action.OBJECT: Rule(_SUBMITTER, visible=True, needs_reason=True),
+        Action.VERIFY: Rule(_WORKER, visible=True),
+        Action.PROPOSE_FINDING: Rule(_WORKER, visible=False, needs_reason=True),
+        Action.APPROVE_FINDING: Rule(_SUPERVISOR, visible=True, four_eyes=True),
+        Action.RETURN_FINDING: Rule(_SUPERVISOR, visible=False, needs_reason=True, four_eyes=True),
+        Action.DRAFT_PLAN: Rule(_WORKER, visible=True),
+        Action.CONSENT: Rule(_SUBMITTER, visible=True),
+        Action.DECLINE: Rule(_SUBMITTER, visible=True, needs_reason=True),
+        Action.APPROVE_PLAN: Rule(_SUPERVISOR, visible=True, four_eyes=True),
+        Action.RETURN_PLAN: Rule(_SUPERVISOR, visible=False, needs_reason=True, four_eyes=True),
+        Action.CARRY_OUT: Rule(_WORKER, visible=True),
+        Action.FLAG: Rule(_WORKER, visible=False),
+        Action.REFER: Rule(_SUPERVISOR, visible=False, needs_reason=True),
+    }
+)
+
+#: States each kind can be in; anything else is a bug.
+KIND_STATES: Mapping[Kind, frozenset[State]] = MappingProxyType(
+    {
+        Kind.CONCERN: frozenset(
+            {
+                State.SUBMITTED,
+                State.ACCEPTED,
+                State.NOT_ACCEPTED,
+                State.IN_PROGRESS,
+                State.AWAITING_INFO,
+                State.ANSWERED,
+                State.CLOSED,
+            }
+        ),
+        Kind.CLARIFICATION: frozenset(
+            {
+                State.SUBMITTED,
+                State.ACCEPTED,
+                State.NOT_ACCEPTED,
+                State.VERIFYING,
+                State.AWAITING_INFO,
+                State.FINDING_PROPOSED,
+                State.FOUND_FALSE,
+                State.SUBSTANTIATED,
+                State.UNVERIFIABLE,
+                State.AWAITING_CONSENT,
+                State.PLAN_CONSENTED,
+                State.PLAN_APPROVED,
+                State.CARRIED_OUT,
+            }
+        ),
+    }
+)
+
+#: States after which the case's course is over (only flagging and referral remain).
+TERMINAL: frozenset[State] = frozenset(
+    {
+        State.NOT_ACCEPTED,
+        State.CLOSED,
+        State.SUBSTANTIATED,
+        State.UNVERIFIABLE,
+        State.CARRIED_OUT,
+    }
+)
+
+#: The state an approved finding leads to.
+FINDING_STATE: Mapping[Finding, State] = MappingProxyType(
+    {
+        Finding.FOUND_FALSE: State.FOUND_FALSE,
+        Finding.SUBSTANTIATED: State.SUBSTANTIATED,
+        Finding.UNVERIFIABLE: State.UNVERIFIABLE,
+    }
+)
+
+#: Where the accusation can be judged: once accepted, and not once it was found true.
+FLAGGABLE: frozenset[State] = KIND_STATES[Kind.CLARIFICATION] - {
+    State.SUBMITTED,
+    State.NOT_ACCEPTED,
+    State.SUBSTANTIATED,
+}
+
+Edge = tuple[State, Action, State]
+
+_CONCERN_MOVES: tuple[Edge, ...] = (
+    (State.SUBMITTED, Action.ACCEPT, State.ACCEPTED),
+    (State.SUBMITTED, Action.REFUSE, State.NOT_ACCEPTED),
+    (State.ACCEPTED, Action.START, State.IN_PROGRESS),
+    (State.IN_PROGRESS, Action.ASK, State.AWAITING_INFO),
+    (State.AWAITING_INFO, Action.PROVIDE_INFO, State.IN_PROGRESS),
+    (State.IN_PROGRESS, Action.ANSWER, State.ANSWERED),
+    (State.ANSWERED, Action.OBJECT, State.IN_PROGRESS),
+    (State.ANSWERED, Action.CLOSE, State.CLOSED),
+)
+
+_CLARIFICATION_MOVES: tuple[Edge, ...] = (
+    (State.SUBMITTED, Action.ACCEPT, State.ACCEPTED),
+    (State.SUBMITTED, Action.REFUSE, State.NOT_ACCEPTED),
+    (State.ACCEPTED, Action.VERIFY, State.VERIFYING),
+    (State.VERIFYING, Action.ASK, State.AWAITING_INFO),
+    (State.AWAITING_INFO, Action.PROVIDE_INFO, State.VERIFYING),
+    (State.VERIFYING, Action.PROPOSE_FINDING, State.FINDING_PROPOSED),
+    (State.FINDING_PROPOSED, Action.APPROVE_FINDING, State.FOUND_FALSE),
+    (State.FINDING_PROPOSED, Action.APPROVE_FINDING, State.SUBSTANTIATED),
+    (State.FINDING_PROPOSED, Action.APPROVE_FINDING, State.UNVERIFIABLE),
+    (State.FINDING_PROPOSED, Action.RETURN_FINDING, State.VERIFYING),
+    (State.FOUND_FALSE, Action.DRAFT_PLAN, State.AWAITING_CONSENT),
+    (State.AWAITING_CONSENT, Action.CONSENT, State.PLAN_CONSENTED),
+    (State.AWAITING_CONSENT, Action.DECLINE, State.FOUND_FALSE),
+    (State.PLAN_CONSENTED, Action.APPROVE_PLAN, State.PLAN_APPROVED),
+    (State.PLAN_CONSENTED, Action.RETURN_PLAN, State.FOUND_FALSE),
+    (State.PLAN_APPROVED, Action.CARRY_OUT, State.CARRIED_OUT),
+)
+
+
+def _stays(states: Iterable[State], *actions: Action) -> tuple[Edge, ...]:
+    """Actions that record something without moving the case."""
+    return tuple((s, a, s) for s in sorted(states) for a in actions)
+
+
+#: Every move the engine may make, per kind: (from, action, to).
+TRANSITIONS: Mapping[Kind, frozenset[Edge]] = MappingProxyType(
+    {
+        Kind.CONCERN: frozenset(
+            _CONCERN_MOVES
+            + _stays(KIND_STATES[Kind.CONCERN] - TERMINAL, Action.TAKE, Action.ASSIGN)
+        ),
+        Kind.CLARIFICATION: frozenset(
+            _CLARIFICATION_MOVES
+            + _stays(KIND_STATES[Kind.CLARIFICATION] - TERMINAL, Action.TAKE, Action.ASSIGN)
+            + _stays(FLAGGABLE, Action.FLAG, Action.REFER)
+        ),
+    }
+)
+
+
+def targets(kind: Kind, state: State, action: Action) -> frozenset[State]:
+    """Where ``action`` may lead from ``state``; empty when the graph has no such move."""
+    return _TARGETS.get((kind, state, action), frozenset())
+
+
+def _index() -> dict[tuple[Kind, State, Action], frozenset[State]]:
+    """Group the edges for one lookup per action."""
+    grouped: dict[tuple[Kind, State, Action], set[State]] = {}
+    for kind, edges in TRANSITIONS.items():
+        for source, action, target in edges:
+            grouped.setdefault((kind, source, action), set()).add(target)
+    return {key: frozenset(value) for key, value in grouped.items()}
+
+
+_TARGETS = _index()
