@@ -26,6 +26,9 @@ class DefaultConfig:
     LIMIT_SUBMIT = "10 per hour;30 per day"
     LIMIT_FOLLOWUP = "10 per 10 minutes;50 per day"
     LIMIT_REPLY = "20 per hour"
+    #: Staff sign-in: failures per client, and per account name (existing or not).
+    LIMIT_LOGIN_CLIENT = "20 per 15 minutes"
+    LIMIT_LOGIN_ACCOUNT = "5 per 15 minutes"
     #: Argon2id cost (memory KiB, passes, lanes) for receipts and secrets.
     ARGON2_MEMORY_KIB = 65536
     ARGON2_ITERATIONS = 3
@@ -42,6 +45,14 @@ class DefaultConfig:
     MAX_FORM_MEMORY_SIZE = 512 * 1024
     #: Largest image we agree to decode (pixels); bigger is refused, not resized.
     MAX_IMAGE_PIXELS = 40_000_000
+
+    #: Workflow deadlines (Chinese working days where it says so).
+    DEADLINE_ACCEPT_WORKING_DAYS = 7
+    DEADLINE_CARRY_OUT_WORKING_DAYS = 5
+    DEADLINE_ANSWER_DAYS = 90
+    OBJECTION_DAYS = 15
+    #: Queue page size.
+    QUEUE_PAGE_SIZE = 25
 
     #: Idle lifetime of the server half of a follow-up session (minutes).
     SESSION_IDLE_MINUTES = 30

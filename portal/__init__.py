@@ -62,7 +62,9 @@ def create_app(
 
     from portal import cli, models  # noqa: F401  (models register their tables)
     from portal.extensions import babel, csrf, db, limiter, migrate
-    from portal.web import errors, i18n, security, templating
+    from portal.web import errors, i18n, security, sessions, staff, templating
+    from portal.web.admin import bp as admin_bp
+    from portal.web.review import bp as review_bp
     from portal.web.submit import bp as submit_bp
 
     db.init_app(app)
@@ -76,8 +78,12 @@ def create_app(
     )
     i18n.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
+    staff.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     app.register_blueprint(submit_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(admin_bp)
     cli.init_app(app)
     return app

@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 
 from portal.extensions import db
 from portal.models import User
-from portal.services import accounts
+from portal.services import accounts, audit
 from portal.services.errors import ServiceError
 
 users = AppGroup("users", help="Staff accounts.")
@@ -84,7 +84,23 @@ def demo_command() -> None:
         click.echo(stored.read().rstrip())
 
 
+audit_group = AppGroup("audit", help="The tamper-evident audit log.")
+
+
+@audit_group.command("verify")
+def audit_verify_command() -> None:
+    """Check the hash chain; name the first broken entry and exit 1 if there is one."""
+    result = audit.verify()
+    if result.broken is None:
+        click.echo(f"Audit chain intact: {result.checked} entries.")
+        return
+    where = f"entry #{result.broken.entry_id}" if result.broken.entry_id else "the end of the log"
+    click.echo(f"Audit chain BROKEN at {where}: {result.broken.reason}.", err=True)
+    raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
+    app.cli.add_command(audit_group)

@@ -112,12 +112,13 @@ def runner(app: Flask):
 
 
 def hidden(html: str, name: str) -> str:
-    """The value of a hidden input in a page."""
-    match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html) or re.search(
-        rf'id="{name}" name="{name}" type="hidden" value="([^"]*)"', html
-    )
-    assert match, f"no hidden field {name}"
-    return match.group(1)
+    """The value of the first hidden input with this name in a page."""
+    for tag in re.findall(r"<input[^>]*>", html):
+        if f'name="{name}"' in tag and 'type="hidden"' in tag:
+            value = re.search(r'value="([^"]*)"', tag)
+            if value:
+                return value.group(1)
+    raise AssertionError(f"no hidden field {name}")
 
 
 RECEIPT = re.compile(r'<p class="receipt">(\d{4} \d{4} \d{4} \d{4})</p>')
@@ -190,3 +191,80 @@ class Cadre:
 @pytest.fixture
 def cadre(client: FlaskClient) -> Cadre:
     return Cadre(client)
+
+
+STAFF_PASSWORD = "staff password for tests"
+
+
+class Staff:
+    """A staff member at their own browser: signs in with password and TOTP (like AuthActions)."""
+
+    def __init__(self, app: Flask, username: str, role: str) -> None:
+        import pyotp
+
+        from portal.services import accounts as account_service
+
+        self.app = app
+        self.username = username
+        self.role = role
+        with app.app_context():
+            created = account_service.create_user(username, role, STAFF_PASSWORD)
+        self.user_id = created.user_id
+        self.totp = pyotp.parse_uri(created.totp_uri)
+        self.client = _client(app)
+        self.step = 0
+
+    def code(self) -> str:
+        """A valid code newer than the last one used (the server refuses replays)."""
+        import time
+
+        now = int(time.time()) // self.totp.interval
+        self.step = max(self.step + 1, now - 1)
+        assert self.step <= now + 1, "more than three sign-ins in 30 s for one account"
+        return self.totp.generate_otp(self.step)
+
+    def tokens(self, path: str) -> dict[str, str]:
+        html = self.client.get(path).get_data(as_text=True)
+        return {"csrf_token": hidden(html, "csrf_token")}
+
+    def login(self, password: str = STAFF_PASSWORD):
+        tokens = self.tokens("/review/login")
+        response = self.client.post("/review/login", data={**tokens, "username": self.username,
+                                                            "password": password, "code": self.code()})
+        if response.headers.get("Location", "").endswith("/review/enrol"):
+            self.step -= 1  # that code was not used
+            tokens = self.tokens("/review/enrol")
+            response = self.client.post("/review/enrol", data={**tokens, "code": self.code()})
+        return response
+
+    def get(self, path: str):
+        return self.client.get(path)
+
+    def post(self, path: str, data: dict | None = None, form_page: str | None = None):
+        tokens = self.tokens(form_page or path)
+        return self.client.post(path, data={**tokens, **(data or {})}, content_type="multipart/form-data")
+
+    def act(self, case_id: str, action: str, **fields):
+        page = f"/review/cases/{case_id}"
+        return self.post(f"{page}/act", {"action": action, **fields}, form_page=page)
+
+
+@pytest.fixture
+def staff(app: Flask):
+    """Make signed-in staff: staff("li", "reviewer")."""
+
+    def make(username: str, role: str, login: bool = True) -> Staff:
+        member = Staff(app, username, role)
+        if login:
+            response = member.login()
+            assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+        return member
+
+    return make
+
+
+def only_case_id(app: Flask) -> str:
+    from portal.models import Case
+
+    with app.app_context():
+        return db.session.scalar(db.select(Case.id))

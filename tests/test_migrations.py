@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from portal.extensions import db
 from tests.conftest import make_app
+
+FIRST = "0708aad65246"
 
 
 def test_migration_head_matches_the_models(app):
@@ -17,13 +21,27 @@ def test_migration_head_matches_the_models(app):
     assert diff == []
 
 
-def test_upgrade_and_downgrade_round_trip_with_data(tmp_path, cadre_factory):
-    url = f"sqlite:///{tmp_path / 'round-trip.sqlite3'}"
-    app = make_app(url)
+def test_each_migration_upgrades_and_downgrades_with_data_in_place(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'round-trip.sqlite3'}")
     with app.app_context():
+        upgrade(revision=FIRST)
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO cases (id, kind, state, category, created_at, updated_at, receipt_lookup,"
+                " submitter_key, escrow_key, submission) VALUES ('c1', 'concern', 'submitted', 'other',"
+                " :at, :at, :lookup, :blob, :blob, :blob)"),
+                {"at": dt.datetime(2025, 9, 26, 2), "lookup": b"l" * 32, "blob": b"x"})
         upgrade()
+        with db.engine.connect() as conn:
+            accept_due, flag = conn.execute(text("SELECT accept_due, flag FROM cases WHERE id = 'c1'")).one()
+        # Filed Friday 26 Sep 2025. Working days: Sun 28 Sep (make-up), 29, 30 Sep, then after the
+        # 1-8 Oct holiday 9, 10, Sat 11 (make-up) and Mon 13 Oct, the seventh.
+        assert str(accept_due) == "2025-10-13" and flag == "none"
+        downgrade(revision=FIRST)
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM cases")).scalar() == 1
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()
-        assert "cases" in inspect(db.engine).get_table_names()
+        assert "audit_entries" in inspect(db.engine).get_table_names()
         db.engine.dispose()

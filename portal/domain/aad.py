@@ -50,3 +50,15 @@ def user_totp(user_id: int) -> bytes:
 
 def escrow_private_key(escrow_id: int) -> bytes:
     return f"escrow/{escrow_id}/private-key".encode()
+
+
+def staff_session(user_id: int, epoch: int) -> bytes:
+    return f"session/staff/{user_id}/{epoch}".encode()
+
+
+def staff_enrolment(user_id: int) -> bytes:
+    return f"session/staff/{user_id}/enrolment".encode()
+
+
+def note_body(case_id: str, note_id: str) -> bytes:
+    return f"case/{case_id}/note/{note_id}/body".encode()

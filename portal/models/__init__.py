@@ -1,11 +1,15 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
+from portal.models.audit import AuditEntry, AuditHead
 from portal.models.case import Case, CaseEvent, CaseKey
 from portal.models.message import Attachment, Message
+from portal.models.note import Note
 from portal.models.security import EscrowKey, KeySession, SpentFormToken
 from portal.models.user import User
 
 __all__ = [
+    "AuditEntry",
+    "AuditHead",
     "Attachment",
     "Case",
     "CaseEvent",
@@ -13,6 +17,7 @@ __all__ = [
     "EscrowKey",
     "KeySession",
     "Message",
+    "Note",
     "SpentFormToken",
     "User",
 ]

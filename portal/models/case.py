@@ -7,13 +7,14 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.domain.cases import Category, Kind, State
+from portal.domain.cases import AccusationFlag, Category, Kind, State
 from portal.extensions import db
 from portal.models.types import new_id
 
 _KINDS = ", ".join(f"'{k.value}'" for k in Kind)
 _STATES = ", ".join(f"'{s.value}'" for s in State)
 _CATEGORIES = ", ".join(f"'{c.value}'" for c in Category)
+_FLAGS = ", ".join(f"'{f.value}'" for f in AccusationFlag)
 
 
 class Case(db.Model):
@@ -27,7 +28,11 @@ class Case(db.Model):
         CheckConstraint(
             "(kind = 'concern') = (category IS NOT NULL)", name="category_only_for_concerns"
         ),
+        CheckConstraint(f"flag IN ({_FLAGS})", name="flag"),
         Index("ix_cases_state_created", "state", "created_at", "id"),
+        Index("ix_cases_created", "created_at", "id"),
+        Index("ix_cases_assignee_created", "assignee_id", "created_at", "id"),
+        Index("ix_cases_due", "due_on"),
     )
 
     #: Random id; names the case in every ciphertext's associated data.
@@ -50,6 +55,36 @@ class Case(db.Model):
     escrow_key: Mapped[bytes] = mapped_column(LargeBinary)
     #: The submission's form fields (JSON) under the data key.
     submission: Mapped[bytes] = mapped_column(LargeBinary)
+
+    # Workflow facts (portal.domain.workflow.Facts); only services.casework writes them.
+    #: The reviewer or supervisor handling the case.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Who proposed the pending finding or drafted the pending plan (four eyes).
+    proposer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The finding awaiting a supervisor.
+    proposed_finding: Mapped[str | None] = mapped_column(String(16))
+    #: State to return to when the submitter answers a question.
+    paused_from: Mapped[str | None] = mapped_column(String(32))
+    #: Day the answer clock stopped.
+    paused_on: Mapped[dt.date | None]
+    #: Accept or refuse by this day (7 working days).
+    accept_due: Mapped[dt.date | None]
+    #: Answer by this day (90 days from acceptance, plus time paused).
+    answer_due: Mapped[dt.date | None]
+    #: Carry the clarification out by this day (5 working days from approval).
+    carry_out_due: Mapped[dt.date | None]
+    #: Day a concern was answered: opens the 15-day objection window.
+    answered_on: Mapped[dt.date | None]
+    #: The submitter's one objection is used.
+    objected: Mapped[bool] = mapped_column(default=False)
+    #: Mistaken report or suspected malicious accusation.
+    flag: Mapped[str] = mapped_column(String(24), default=AccusationFlag.NONE.value)
+    #: Referred to another body (details in an internal event).
+    referred: Mapped[bool] = mapped_column(default=False)
+    #: Refusal reason code for a clarification request not accepted.
+    refusal_reason: Mapped[str | None] = mapped_column(String(16))
+    #: The deadline of the current state (NULL while paused or finished), for the overdue queue.
+    due_on: Mapped[dt.date | None]
 
     keys: Mapped[list[CaseKey]] = relationship(back_populates="case", cascade="all, delete-orphan")
     events: Mapped[list[CaseEvent]] = relationship(
@@ -88,6 +123,10 @@ class CaseEvent(db.Model):
     created_at: Mapped[dt.datetime]
     #: State the case entered.
     state: Mapped[str] = mapped_column(String(32))
+    #: The workflow action that made this step.
+    action: Mapped[str] = mapped_column(String(32), default="submit")
+    #: Staff member who acted (never shown to the submitter); NULL for the submitter.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: Whether the submitter's status page shows this step.
     visible_to_submitter: Mapped[bool] = mapped_column(default=True)
     #: Reason or remark for the step, under the case data key; optional.

@@ -34,6 +34,12 @@ class User(db.Model):
     public_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: X25519 private key under the password's wrap key. NULL for admins.
     private_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: Set once the user confirmed a TOTP code at first sign-in.
+    totp_enrolled: Mapped[bool] = mapped_column(default=False)
+    #: Last TOTP time step accepted; an older or equal one is a replay.
+    totp_last_step: Mapped[int] = mapped_column(default=0)
+    #: Bumped when an account is disabled or reset: every session opened before stops working.
+    session_epoch: Mapped[int] = mapped_column(default=0)
     #: A disabled account cannot sign in and gets no new cases.
     disabled: Mapped[bool] = mapped_column(default=False)
     #: Created, to the hour.

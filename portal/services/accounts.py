@@ -12,6 +12,7 @@ from portal.domain.clock import this_hour
 from portal.domain.crypto import CryptoError, KeyPair, decrypt, encrypt, new_credential, open_credential
 from portal.extensions import db
 from portal.models import EscrowKey, User
+from portal.services import audit
 from portal.services.errors import ServiceError, UsernameTaken, WrongSecret
 from portal.services.settings import argon2_profile
 
@@ -33,18 +34,18 @@ class NewAccount:
     totp_uri: str
 
 
-def _check_secret(secret: str) -> None:
+def check_secret(secret: str) -> None:
     if len(secret) < MIN_SECRET_LENGTH:
         raise InvalidAccount(f"at least {MIN_SECRET_LENGTH} characters")
 
 
-def create_user(username: str, role: str, password: str) -> NewAccount:
+def create_user(username: str, role: str, password: str, actor_id: int | None = None) -> NewAccount:
     """An account with its TOTP secret and, for case workers, a key pair."""
     if not _USERNAME.fullmatch(username):
         raise InvalidAccount("username: 3-64 of a-z 0-9 . _ -, starting with a letter or digit")
     if role not in ROLES:
         raise InvalidAccount(f"role must be one of {', '.join(ROLES)}")
-    _check_secret(password)
+    check_secret(password)
     if db.session.scalar(db.select(User.id).where(User.username == username)) is not None:
         raise UsernameTaken(username)
     credential, wrap_key = new_credential(password.encode(), argon2_profile())
@@ -64,6 +65,7 @@ def create_user(username: str, role: str, password: str) -> NewAccount:
     user.totp_secret = encrypt(wrap_key, totp_secret.encode(), aad.user_totp(user.id))
     if pair:
         user.private_key = encrypt(wrap_key, pair.private, aad.user_private_key(user.id))
+    audit.record("account_created", actor_id=actor_id, target_user_id=user.id, detail=role)
     db.session.commit()
     uri = pyotp.TOTP(totp_secret).provisioning_uri(name=username, issuer_name="Zhengming")
     return NewAccount(user_id=user.id, totp_uri=uri)
@@ -89,7 +91,7 @@ def create_escrow(passphrase: str) -> bool:
     """Make the escrow key pair once; False if it already exists."""
     if escrow() is not None:
         return False
-    _check_secret(passphrase)
+    check_secret(passphrase)
     credential, wrap_key = new_credential(passphrase.encode(), argon2_profile())
     pair = KeyPair.generate()
     row = EscrowKey(public_key=pair.public, credential=credential, private_key=b"", created_at=this_hour())

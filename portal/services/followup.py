@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from portal.domain import aad, receipts
-from portal.domain.cases import Author
+from portal.domain import aad, receipts, workflow
+from portal.domain.cases import Author, State
+from portal.domain.workflow import Action, Actor, Role
 from portal.domain.crypto import CryptoError, decrypt
 from portal.extensions import db
 from portal.models import Case, CaseEvent
-from portal.services import case_files, form_tokens, key_sessions
+from portal.services import audit, case_files, case_state, casework, form_tokens, key_sessions
 from portal.services.case_files import FileInfo, ThreadMessage
 from portal.services.errors import ReceiptNotFound, SessionExpired
 from portal.services.intake import Upload, clean_uploads
 from portal.services.settings import argon2_profile, receipt_pepper
+
+
+SUBMITTER = Actor(user_id=None, role=Role.SUBMITTER)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ class SubmitterView:
     files: list[FileInfo]
     steps: list[Step]
     thread: list[ThreadMessage]
+    can_object: bool
+    objection_until: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ def status(access: Access) -> SubmitterView:
         )
         for e in events
     ]
+    facts = case_state.facts_of(case)
     view = SubmitterView(
         kind=case.kind,
         state=case.state,
@@ -100,17 +107,42 @@ def status(access: Access) -> SubmitterView:
         files=files,
         steps=steps,
         thread=case_files.read_thread(case, dk, by_message),
+        can_object=Action.OBJECT in workflow.allowed(facts, SUBMITTER, case_state.today(), case_state.deadlines()),
+        objection_until=(
+            case.answered_on + dt.timedelta(days=case_state.deadlines().objection_days)
+            if case.answered_on and not case.objected else None
+        ),
     )
     db.session.commit()
     return view
 
 
+def _submitter_act(case: Case, dk: bytes, action: Action, reason: str | None = None) -> None:
+    """Fire a submitter's workflow action and record the step (caller commits)."""
+    outcome = workflow.apply(case_state.facts_of(case), SUBMITTER, action, case_state.today(),
+                             case_state.deadlines(), reason=reason)
+    case_state.store(case, outcome.facts)
+    casework.add_event(case, dk, case.state, action.value, None, outcome.visible_to_submitter, reason)
+    audit.record(f"transition:{action.value}", case_id=case.id)
+
+
 def reply(access: Access, body: str, uploads: list[Upload], form_token: str) -> None:
-    """The submitter writes to the reviewers."""
+    """The submitter writes to the reviewers; an awaited answer restarts the clock."""
     files = clean_uploads(uploads)
     case, dk = _open(access)
     form_tokens.spend(form_token)
     case_files.add_message(case, dk, Author.SUBMITTER.value, body, files)
+    if case.state == State.AWAITING_INFO:
+        _submitter_act(case, dk, Action.PROVIDE_INFO)
+    audit.record("message_from_submitter", case_id=case.id)
+    db.session.commit()
+
+
+def object_to_answer(access: Access, reason: str, form_token: str) -> None:
+    """The one objection to a concern's answer, within the window; reopens the case."""
+    case, dk = _open(access)
+    form_tokens.spend(form_token)
+    _submitter_act(case, dk, Action.OBJECT, reason)
     db.session.commit()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from portal.domain import aad, receipts
+from portal.domain import aad, receipts, workflow
 from portal.domain.attachments import CleanFile, clean
 from portal.domain.cases import Kind, State
 from portal.domain.clock import this_hour
@@ -13,7 +13,7 @@ from portal.domain.crypto import encrypt, random_key, seal
 from portal.extensions import db
 from portal.models import Case, CaseEvent, CaseKey, User
 from portal.models.types import new_id
-from portal.services import accounts, case_files, form_tokens
+from portal.services import accounts, case_files, case_state, form_tokens
 from portal.services.errors import NotInitialised
 from portal.services.settings import argon2_profile, receipt_pepper, setting
 
@@ -68,6 +68,7 @@ def file_case(
         escrow_key=seal(escrow.public_key, dk, aad.escrow_key(case_id)),
         submission=encrypt(dk, json.dumps(fields, ensure_ascii=False).encode(), aad.submission(case_id)),
     )
+    case_state.store(case, workflow.new_case(kind, case_state.local_day(now), case_state.deadlines()))
     db.session.add(case)
     workers = db.session.scalars(
         db.select(User).where(User.public_key.is_not(None), User.disabled.is_(False))
@@ -76,7 +77,8 @@ def file_case(
         sealed = seal(user.public_key, dk, aad.user_key(case_id, user.id))
         db.session.add(CaseKey(case_id=case_id, user_id=user.id, sealed_key=sealed))
     db.session.add(
-        CaseEvent(id=new_id(), case_id=case_id, position=1, created_at=now, state=State.SUBMITTED.value)
+        CaseEvent(id=new_id(), case_id=case_id, position=1, created_at=now, state=State.SUBMITTED.value,
+                  action="submit")
     )
     db.session.flush()  # the case row first: attachments refer to it
     case_files.add_files(case_id, dk, files, message=None)

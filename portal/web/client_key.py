@@ -24,3 +24,11 @@ def limiter_key() -> str:
     day = dt.datetime.now(dt.timezone.utc).date()
     key = daily_key(current_app.config["SECRET_KEY"], day)
     return keyed_hash(key, (request.remote_addr or "-").encode()).hex()[:32]
+
+
+def account_key() -> str:
+    """Key for the per-account sign-in limit: the same for existing and unknown names."""
+    day = dt.datetime.now(dt.timezone.utc).date()
+    key = daily_key(current_app.config["SECRET_KEY"], day)
+    name = (request.form.get("username") or "").strip().lower()
+    return "account:" + keyed_hash(key, name.encode()).hex()[:32]

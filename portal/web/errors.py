@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal.services.errors import FormReplayed, NotInitialised, SessionExpired
+from portal.web.sessions import is_staff_path
 
 _PAGES = {
     400: (_l("Request not accepted"), _l("The request could not be processed. Go back, reload the page and try again.")),
@@ -52,6 +53,12 @@ def _replayed(exc: FormReplayed):
 
 
 def _session_expired(exc: SessionExpired):
+    if is_staff_path(request.path):
+        return error_page(
+            401,
+            _l("Please sign in again"),
+            _l("Your session has ended (you signed out, it was idle for too long, or the account changed). Sign in again to continue."),
+        )
     return error_page(
         401,
         _l("Please enter your receipt again"),

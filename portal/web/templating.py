@@ -7,6 +7,7 @@ import datetime as dt
 from flask import Flask
 from flask_babel import format_datetime, get_locale
 
+from portal.domain.workflow_rules import RULES
 from portal.web import labels
 
 
@@ -32,4 +33,4 @@ def html_lang() -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(hour=hour, filesize=filesize, choice_label=choice_label)
-    app.jinja_env.globals.update(labels=labels, html_lang=html_lang)
+    app.jinja_env.globals.update(labels=labels, html_lang=html_lang, rules=RULES)

@@ -7,8 +7,8 @@ import datetime as dt
 from portal.domain import aad
 from portal.extensions import db
 from portal.models import Case, KeySession, Message
-from portal.services import accounts, case_files, messages
-from tests.factories import PASSWORD, gen_pdf, gen_png, gen_user, upload
+from tests.conftest import only_case_id
+from tests.factories import gen_pdf, gen_png, upload
 
 
 def filed(cadre, **fields) -> str:
@@ -54,15 +54,12 @@ def test_wrong_receipts_are_rate_limited(cadre):
     assert cadre.follow_up(receipt).status_code == 429
 
 
-def test_reviewer_reply_reaches_the_submitter_and_back(app, cadre, client):
-    with app.app_context():
-        reviewer = gen_user()
+def test_reviewer_reply_reaches_the_submitter_and_back(app, cadre, client, staff):
+    reviewer = staff("reviewer1", "reviewer")
     receipt = filed(cadre)
-    with app.app_context():
-        case = db.session.scalar(db.select(Case))
-        user = db.session.merge(reviewer)
-        key = accounts.unlock_private_key(user, PASSWORD)
-        messages.send_to_submitter(case.id, user, key, "Which inspections? Please list them.")
+    case_id = only_case_id(app)
+    page = f"/review/cases/{case_id}"
+    assert reviewer.post(f"{page}/messages", {"body": "Which inspections? Please list them."}, form_page=page).status_code == 303
     cadre.follow_up(receipt)
     html = client.get("/followup/status").get_data(as_text=True)
     assert "Which inspections? Please list them." in html
@@ -70,15 +67,11 @@ def test_reviewer_reply_reaches_the_submitter_and_back(app, cadre, client):
     response = cadre.reply("County, township and the education bureau.", files=[upload(gen_png(), "list.png")])
     assert response.status_code == 303
     assert "County, township and the education bureau." in client.get("/followup/status").get_data(as_text=True)
-    with app.app_context():
-        case = db.session.scalar(db.select(Case))
-        user = db.session.merge(reviewer)
-        dk = messages.case_key(case, user, accounts.unlock_private_key(user, PASSWORD))
-        _, by_message = case_files.list_files(case, dk)
-        thread = case_files.read_thread(case, dk, by_message)
-        assert [m.author for m in thread] == ["reviewer", "submitter"]
-        assert thread[1].body == "County, township and the education bureau."
-        assert [f.name for f in thread[1].files] == ["list.png"]
+    html = reviewer.get(page).get_data(as_text=True)
+    assert html.index("Which inspections?") < html.index("County, township and the education bureau.")
+    link = html.split(f'href="{page}/files/')[1].split('"')[0]
+    download = reviewer.get(f"{page}/files/{link}")
+    assert download.status_code == 200 and download.data.startswith(b"\x89PNG")
 
 
 def test_submitter_downloads_own_file_as_attachment_only(cadre, client):

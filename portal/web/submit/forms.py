@@ -77,3 +77,10 @@ class ReplyForm(FlaskForm):
 
 class LeaveForm(FlaskForm):
     """Only the CSRF token: leaving is a POST."""
+
+
+class ObjectionForm(FlaskForm):
+    """The submitter's one objection to an answer."""
+
+    form_token = HiddenField()
+    reason = text_field(_l("Why you disagree"), 5000, area=True, render_kw={"rows": 4})

@@ -13,11 +13,14 @@ from portal.services import followup, form_tokens, intake
 from portal.services.errors import ReceiptNotFound, SessionExpired
 from portal.web import download
 from portal.web.attachment_errors import attachment_message
+from portal.domain.workflow import WorkflowError
 from portal.web.fields import uploads_of
+from portal.web.workflow_errors import workflow_message
 from portal.web.submit.forms import (
     ClarificationRequestForm,
     ConcernForm,
     LeaveForm,
+    ObjectionForm,
     ReceiptForm,
     ReplyForm,
 )
@@ -95,12 +98,35 @@ def followup_start():
     return render_template("submit/followup.html", form=form), 400
 
 
+def _status_page(access: followup.Access, reply_form=None, objection_form=None, status: int = 200):
+    view = followup.status(access)
+    reply_form = reply_form or ReplyForm()
+    objection_form = objection_form or ObjectionForm()
+    for form in (reply_form, objection_form):
+        form.form_token.data = form.form_token.data or form_tokens.issue()
+    return render_template("submit/status.html", view=view, form=reply_form, objection=objection_form,
+                           leave=LeaveForm()), status
+
+
 @bp.get("/followup/status")
 def status():
-    view = followup.status(_access())
-    form = ReplyForm()
-    form.form_token.data = form_tokens.issue()
-    return render_template("submit/status.html", view=view, form=form, leave=LeaveForm())
+    return _status_page(_access())
+
+
+@bp.post("/followup/object")
+@_limit("LIMIT_REPLY")
+def object_to_answer():
+    access = _access()
+    form = ObjectionForm()
+    if form.validate():
+        try:
+            followup.object_to_answer(access, form.reason.data, form.form_token.data)
+        except WorkflowError as exc:
+            form.reason.errors = [workflow_message(exc)]
+        else:
+            flash(_("Your objection was received; the case will be handled again."))
+            return redirect(url_for("submit.status"), code=303)
+    return _status_page(access, objection_form=form, status=400)
 
 
 @bp.post("/followup/reply")
@@ -116,8 +142,7 @@ def reply():
         else:
             flash(_("Your message was sent."))
             return redirect(url_for("submit.status"), code=303)
-    view = followup.status(access)
-    return render_template("submit/status.html", view=view, form=form, leave=LeaveForm()), 400
+    return _status_page(access, reply_form=form, status=400)
 
 
 @bp.get("/followup/files/<file_id>")

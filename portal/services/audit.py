@@ -1,0 +1,67 @@
+"""Appending to and checking the audit chain; entries join the caller's transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.domain.audit_chain import GENESIS, Break, Link, entry_hash, first_break
+from portal.domain.clock import utcnow
+from portal.extensions import db
+from portal.models.audit import AuditEntry, AuditHead
+
+_BATCH = 1000
+
+
+def record(
+    action: str,
+    actor_id: int | None = None,
+    case_id: str | None = None,
+    target_user_id: int | None = None,
+    detail: str | None = None,
+) -> None:
+    """Append one entry (caller commits); the head row lock serialises appenders."""
+    head = db.session.scalar(db.select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    if head is None:
+        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
+        db.session.add(head)
+    at = utcnow().replace(second=0, microsecond=0)
+    link = Link(head.last_id + 1, at.isoformat(), actor_id, action, case_id, target_user_id, detail)
+    digest = entry_hash(head.last_hash, link)
+    db.session.add(
+        AuditEntry(
+            id=link.id, at=at, actor_id=actor_id, action=action, case_id=case_id,
+            target_user_id=target_user_id, detail=detail, prev_hash=head.last_hash, hash=digest,
+        )
+    )
+    head.last_id, head.last_hash = link.id, digest
+
+
+def _links():
+    last = 0
+    while True:
+        rows = db.session.scalars(
+            db.select(AuditEntry).where(AuditEntry.id > last).order_by(AuditEntry.id).limit(_BATCH)
+        ).all()
+        if not rows:
+            return
+        for e in rows:
+            link = Link(e.id, e.at.isoformat(), e.actor_id, e.action, e.case_id, e.target_user_id, e.detail)
+            yield link, e.prev_hash, e.hash
+        last = rows[-1].id
+        db.session.expunge_all()
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Result of `verify`: entries checked and the first break, if any."""
+
+    checked: int
+    broken: Break | None
+
+
+def verify() -> Verification:
+    """Walk the whole chain in batches."""
+    head = db.session.get(AuditHead, 1)
+    count = db.session.scalar(db.select(db.func.count()).select_from(AuditEntry)) or 0
+    broken = first_break(_links(), head.last_hash if head else GENESIS)
+    return Verification(checked=count, broken=broken)

@@ -1,0 +1,71 @@
+"""Between the Case row and the workflow engine's Facts; the only writer of workflow columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from portal.domain.cases import AccusationFlag, Finding, Kind, State
+from portal.domain.workflow import Deadlines, Facts, current_due
+from portal.models import Case
+from portal.services.settings import setting
+
+
+def deadlines() -> Deadlines:
+    """The configured deadlines."""
+    return Deadlines(
+        accept_working_days=setting("DEADLINE_ACCEPT_WORKING_DAYS"),
+        carry_out_working_days=setting("DEADLINE_CARRY_OUT_WORKING_DAYS"),
+        answer_days=setting("DEADLINE_ANSWER_DAYS"),
+        objection_days=setting("OBJECTION_DAYS"),
+    )
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    """The calendar day in China of a stored (naive UTC) time: deadlines count in local days."""
+    zone = ZoneInfo(setting("BABEL_DEFAULT_TIMEZONE"))
+    return moment.replace(tzinfo=dt.timezone.utc).astimezone(zone).date()
+
+
+def today() -> dt.date:
+    """Today in China."""
+    return local_day(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+
+
+def facts_of(case: Case) -> Facts:
+    """The engine's view of a stored case."""
+    return Facts(
+        kind=Kind(case.kind),
+        state=State(case.state),
+        submitted_on=local_day(case.created_at),
+        assignee_id=case.assignee_id,
+        proposer_id=case.proposer_id,
+        proposed_finding=Finding(case.proposed_finding) if case.proposed_finding else None,
+        paused_from=State(case.paused_from) if case.paused_from else None,
+        paused_on=case.paused_on,
+        accept_due=case.accept_due,
+        answer_due=case.answer_due,
+        carry_out_due=case.carry_out_due,
+        answered_on=case.answered_on,
+        objected=case.objected,
+        flag=AccusationFlag(case.flag),
+        referred=case.referred,
+    )
+
+
+def store(case: Case, facts: Facts) -> None:
+    """Write the engine's new facts back, with the deadline of the new state for the queues."""
+    case.state = facts.state.value
+    case.assignee_id = facts.assignee_id
+    case.proposer_id = facts.proposer_id
+    case.proposed_finding = facts.proposed_finding.value if facts.proposed_finding else None
+    case.paused_from = facts.paused_from.value if facts.paused_from else None
+    case.paused_on = facts.paused_on
+    case.accept_due = facts.accept_due
+    case.answer_due = facts.answer_due
+    case.carry_out_due = facts.carry_out_due
+    case.answered_on = facts.answered_on
+    case.objected = facts.objected
+    case.flag = facts.flag.value
+    case.referred = facts.referred
+    case.due_on = current_due(facts)

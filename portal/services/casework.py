@@ -1,0 +1,245 @@
+"""Reviewer use cases on one case: open it, act on it, write to the submitter, note, download.
+
+Every function audits what it did (never content) and commits once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from portal.domain import aad, workflow
+from portal.domain.cases import AccusationFlag, Author, Finding, Kind, RefusalReason, State
+from portal.domain.clock import this_hour
+from portal.domain.crypto import decrypt, encrypt
+from portal.domain.workflow import Action, Actor, Role
+from portal.extensions import db
+from portal.models import Case, CaseEvent, CaseKey, Note, User
+from portal.models.types import new_id
+from portal.services import audit, case_files, case_state
+from portal.services.case_files import FileInfo, ThreadMessage
+from portal.services.errors import ServiceError
+from portal.services.intake import Upload, clean_uploads
+from portal.services.case_keys import NoAccess, case_key
+
+
+class NoSuchCase(ServiceError):
+    """No case with this id."""
+
+
+class NotACaseWorker(ServiceError):
+    """The chosen assignee is not an active reviewer or supervisor holding this case's key."""
+
+
+class InvalidRefusal(ServiceError):
+    """A clarification request is refused only for one of the listed reasons."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One timeline entry as reviewers see it."""
+
+    state: str
+    action: str
+    created_at: dt.datetime
+    actor: str | None
+    reason: str | None
+    visible_to_submitter: bool
+
+
+@dataclass(frozen=True)
+class NoteView:
+    author: str
+    created_at: dt.datetime
+    body: str
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """Everything a case page shows, decrypted with the reviewer's key."""
+
+    case: Case
+    facts: workflow.Facts
+    fields: dict
+    files: list[FileInfo]
+    steps: list[Step]
+    thread: list[ThreadMessage]
+    notes: list[NoteView]
+    allowed: list[Action]
+    overdue: bool
+    due: dt.date | None
+    workers: list[User]
+
+
+def actor_of(user: User) -> Actor:
+    """Staff roles map onto the engine's roles; admins have none and never get here."""
+    if user.role not in ("reviewer", "supervisor"):
+        raise NoAccess("admins hold no case key")
+    return Actor(user_id=user.id, role=Role(user.role))
+
+
+def _case(case_id: str) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None:
+        raise NoSuchCase(case_id)
+    return case
+
+
+def _unlock(case: Case, user: User, private_key: bytes | None) -> bytes:
+    if private_key is None:
+        raise NoAccess(case.id)
+    return case_key(case, user, private_key)
+
+
+def _names() -> dict[int, str]:
+    return dict(db.session.execute(db.select(User.id, User.username)).all())
+
+
+def workers_holding(case_id: str) -> list[User]:
+    """Active case workers who can open this case (possible assignees)."""
+    return list(
+        db.session.scalars(
+            db.select(User)
+            .join(CaseKey, CaseKey.user_id == User.id)
+            .where(CaseKey.case_id == case_id, User.disabled.is_(False))
+            .order_by(User.username)
+        )
+    )
+
+
+def open_case(user: User, private_key: bytes | None, case_id: str) -> CaseFile:
+    """Decrypt a case for its page; the view is audited."""
+    case = _case(case_id)
+    actor = actor_of(user)
+    dk = _unlock(case, user, private_key)
+    names = _names()
+    events = db.session.scalars(db.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.position))
+    steps = [
+        Step(
+            state=e.state,
+            action=e.action,
+            created_at=e.created_at,
+            actor=names.get(e.actor_id) if e.actor_id else None,
+            reason=decrypt(dk, e.reason, aad.event_reason(case.id, e.id)).decode() if e.reason else None,
+            visible_to_submitter=e.visible_to_submitter,
+        )
+        for e in events
+    ]
+    notes = [
+        NoteView(names.get(n.author_id, "?"), n.created_at, decrypt(dk, n.body, aad.note_body(case.id, n.id)).decode())
+        for n in db.session.scalars(db.select(Note).where(Note.case_id == case.id).order_by(Note.position))
+    ]
+    files, by_message = case_files.list_files(case, dk)
+    facts = case_state.facts_of(case)
+    today = case_state.today()
+    view = CaseFile(
+        case=case,
+        facts=facts,
+        fields=case_files.read_submission(case, dk),
+        files=files,
+        steps=steps,
+        thread=case_files.read_thread(case, dk, by_message),
+        notes=notes,
+        allowed=[a for a in workflow.allowed(facts, actor, today, case_state.deadlines()) if a in STAFF_ACTIONS],
+        overdue=workflow.is_overdue(facts, today),
+        due=workflow.current_due(facts),
+        workers=workers_holding(case.id),
+    )
+    audit.record("case_view", actor_id=user.id, case_id=case.id)
+    db.session.commit()
+    return view
+
+
+#: Actions the review UI offers; plan actions arrive with the clarification plan (issue 4).
+STAFF_ACTIONS = (
+    Action.TAKE, Action.ASSIGN, Action.ACCEPT, Action.REFUSE, Action.START, Action.VERIFY,
+    Action.ASK, Action.ANSWER, Action.CLOSE, Action.PROPOSE_FINDING, Action.APPROVE_FINDING,
+    Action.RETURN_FINDING, Action.FLAG, Action.REFER,
+)
+
+
+def add_event(case: Case, dk: bytes | None, outcome_state: str, action: str, actor_id: int | None,
+              visible: bool, reason: str | None) -> None:
+    """Append a timeline step (caller commits); a reason is encrypted under the case key."""
+    last = db.session.scalar(db.select(db.func.max(CaseEvent.position)).where(CaseEvent.case_id == case.id))
+    event_id = new_id()
+    sealed = encrypt(dk, reason.encode(), aad.event_reason(case.id, event_id)) if reason and dk else None
+    db.session.add(CaseEvent(
+        id=event_id, case_id=case.id, position=(last or 0) + 1, created_at=this_hour(),
+        state=outcome_state, action=action, actor_id=actor_id, visible_to_submitter=visible, reason=sealed,
+    ))
+
+
+def act(
+    user: User,
+    private_key: bytes | None,
+    case_id: str,
+    action: Action,
+    *,
+    reason: str | None = None,
+    finding: str | None = None,
+    assignee_id: int | None = None,
+    flag: str | None = None,
+    refusal_reason: str | None = None,
+) -> State:
+    """Fire one workflow action as this staff member; the engine decides if it may happen."""
+    case = _case(case_id)
+    actor = actor_of(user)
+    if action not in STAFF_ACTIONS:
+        raise workflow.WrongState(f"{action} is not a staff action here")
+    dk = _unlock(case, user, private_key)
+    if action is Action.ASSIGN and assignee_id not in {u.id for u in workers_holding(case.id)}:
+        raise NotACaseWorker(str(assignee_id))
+    if action is Action.REFUSE and case.kind == Kind.CLARIFICATION:
+        if refusal_reason not in {r.value for r in RefusalReason}:
+            raise InvalidRefusal(str(refusal_reason))
+        case.refusal_reason = refusal_reason
+    outcome = workflow.apply(
+        case_state.facts_of(case), actor, action, case_state.today(), case_state.deadlines(),
+        reason=reason, finding=Finding(finding) if finding in {f.value for f in Finding} else None,
+        assignee_id=assignee_id,
+        flag=AccusationFlag(flag) if flag in {f.value for f in AccusationFlag} else None,
+    )
+    case_state.store(case, outcome.facts)
+    case.updated_at = this_hour()
+    add_event(case, dk, case.state, action.value, user.id, outcome.visible_to_submitter, reason)
+    audit.record(f"transition:{action.value}", actor_id=user.id, case_id=case.id,
+                 target_user_id=assignee_id if action is Action.ASSIGN else None)
+    db.session.commit()
+    return outcome.facts.state
+
+
+def message(user: User, private_key: bytes | None, case_id: str, body: str, uploads: list[Upload]) -> None:
+    """Write to the submitter (shown on their status page); the reviewer's name is not."""
+    files = clean_uploads(uploads)
+    case = _case(case_id)
+    actor_of(user)
+    dk = _unlock(case, user, private_key)
+    case_files.add_message(case, dk, Author.REVIEWER.value, body, files, user_id=user.id)
+    audit.record("message", actor_id=user.id, case_id=case.id)
+    db.session.commit()
+
+
+def note(user: User, private_key: bytes | None, case_id: str, body: str) -> None:
+    """An internal note, encrypted, never shown to the submitter."""
+    case = _case(case_id)
+    actor_of(user)
+    dk = _unlock(case, user, private_key)
+    last = db.session.scalar(db.select(db.func.max(Note.position)).where(Note.case_id == case.id))
+    note_id = new_id()
+    db.session.add(Note(id=note_id, case_id=case.id, position=(last or 0) + 1, author_id=user.id,
+                        created_at=this_hour(), body=encrypt(dk, body.encode(), aad.note_body(case.id, note_id))))
+    audit.record("note", actor_id=user.id, case_id=case.id)
+    db.session.commit()
+
+
+def download(user: User, private_key: bytes | None, case_id: str, file_id: str) -> tuple[FileInfo, bytes] | None:
+    """One decrypted file of this case (audited), or None."""
+    case = _case(case_id)
+    actor_of(user)
+    dk = _unlock(case, user, private_key)
+    found = case_files.read_file(case, dk, file_id)
+    if found is not None:
+        audit.record("download", actor_id=user.id, case_id=case.id)
+    db.session.commit()
+    return found

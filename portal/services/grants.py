@@ -1,0 +1,57 @@
+"""Supervisors give a reviewer access to cases they cannot open yet (new or reset accounts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.domain import aad
+from portal.domain.crypto import seal, unseal
+from portal.extensions import db
+from portal.models import Case, CaseKey, User
+from portal.services import accounts, audit
+from portal.services.errors import ServiceError
+
+_BATCH = 500
+
+
+class NotACaseWorker(ServiceError):
+    """Only active reviewers and supervisors hold case keys."""
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A case worker and the number of cases they cannot open."""
+
+    user: User
+    missing: int
+
+
+def gaps() -> list[Gap]:
+    """Active case workers with the count of cases not yet sealed to them."""
+    total = db.session.scalar(db.select(db.func.count()).select_from(Case)) or 0
+    held = dict(
+        db.session.execute(db.select(CaseKey.user_id, db.func.count()).group_by(CaseKey.user_id)).all()
+    )
+    workers = db.session.scalars(
+        db.select(User).where(User.public_key.is_not(None), User.disabled.is_(False)).order_by(User.username)
+    )
+    return [Gap(user=u, missing=total - held.get(u.id, 0)) for u in workers]
+
+
+def grant_all(supervisor: User, passphrase: str, target_user_id: int) -> int:
+    """Open every missing case with the escrow key and seal it to the target; one transaction."""
+    target = db.session.get(User, target_user_id)
+    if target is None or target.public_key is None or target.disabled:
+        raise NotACaseWorker(str(target_user_id))
+    escrow_private = accounts.unlock_escrow(passphrase)
+    held = db.select(CaseKey.case_id).where(CaseKey.user_id == target.id)
+    query = db.select(Case.id, Case.escrow_key).where(Case.id.not_in(held)).order_by(Case.id)
+    granted = 0
+    for case_id, escrow_key in db.session.execute(query).yield_per(_BATCH):
+        dk = unseal(escrow_private, escrow_key, aad.escrow_key(case_id))
+        sealed = seal(target.public_key, dk, aad.user_key(case_id, target.id))
+        db.session.add(CaseKey(case_id=case_id, user_id=target.id, sealed_key=sealed))
+        granted += 1
+    audit.record("grant", actor_id=supervisor.id, target_user_id=target.id, detail=f"cases:{granted}")
+    db.session.commit()
+    return granted

@@ -1,0 +1,73 @@
+"""What an admin does to accounts: create, disable, enable, reset. Admins never touch case keys."""
+
+from __future__ import annotations
+
+import secrets
+
+import pyotp
+
+from portal.domain import aad
+from portal.domain.crypto import KeyPair, encrypt, new_credential
+from portal.extensions import db
+from portal.models import CaseKey, User
+from portal.services import accounts, audit
+from portal.services.errors import ServiceError
+from portal.services.settings import argon2_profile
+
+
+class NoSuchAccount(ServiceError):
+    """The account does not exist."""
+
+
+class NotOnYourself(ServiceError):
+    """An admin cannot disable or reset their own account."""
+
+
+def temporary_password() -> str:
+    """A one-time password for the admin to hand over; the user changes it."""
+    return secrets.token_urlsafe(12)
+
+
+def create(admin: User, username: str, role: str) -> str:
+    """Create an account; returns its temporary password (TOTP is enrolled at first sign-in)."""
+    password = temporary_password()
+    accounts.create_user(username, role, password, actor_id=admin.id)
+    return password
+
+
+def _account(user_id: int, admin: User) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NoSuchAccount(str(user_id))
+    if user.id == admin.id:
+        raise NotOnYourself()
+    return user
+
+
+def set_disabled(admin: User, user_id: int, disabled: bool) -> None:
+    """Disable or enable; a disabled account's sessions stop working at the next request."""
+    user = _account(user_id, admin)
+    user.disabled = disabled
+    if disabled:
+        user.session_epoch += 1  # sessions opened before do not come back with an enable
+    audit.record("account_disabled" if disabled else "account_enabled", actor_id=admin.id, target_user_id=user.id)
+    db.session.commit()
+
+
+def reset(admin: User, user_id: int) -> str:
+    """New password, new TOTP enrolment, new key pair; old case access ends until a supervisor grants it."""
+    user = _account(user_id, admin)
+    password = temporary_password()
+    credential, wrap_key = new_credential(password.encode(), argon2_profile())
+    user.credential = credential
+    user.totp_secret = encrypt(wrap_key, pyotp.random_base32().encode(), aad.user_totp(user.id))
+    user.totp_enrolled, user.totp_last_step = False, 0
+    user.session_epoch += 1  # a lost device's session ends with the reset
+    if user.public_key is not None:
+        pair = KeyPair.generate()
+        user.public_key = pair.public
+        user.private_key = encrypt(wrap_key, pair.private, aad.user_private_key(user.id))
+        db.session.execute(db.delete(CaseKey).where(CaseKey.user_id == user.id))
+    audit.record("account_reset", actor_id=admin.id, target_user_id=user.id)
+    db.session.commit()
+    return password

@@ -1,0 +1,98 @@
+"""Admin routes: accounts (create, disable, enable, reset) and the audit log."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.extensions import db
+from portal.models import User
+from portal.services import audit_log, staff_admin
+from portal.services.accounts import InvalidAccount
+from portal.services.audit_log import AuditFilter
+from portal.services.errors import UsernameTaken
+from portal.services.staff_admin import NoSuchAccount, NotOnYourself
+from portal.web.admin import bp
+from portal.web.admin.forms import ROLE_LABELS, AuditFilterForm, NewAccountForm
+from portal.web.review.auth_forms import EmptyForm
+from portal.web.staff import roles_required
+
+
+@bp.get("")
+@roles_required("admin")
+def accounts():
+    users = db.session.scalars(db.select(User).order_by(User.username))
+    return render_template("admin/accounts.html", users=users, roles=ROLE_LABELS, form=NewAccountForm(), button=EmptyForm())
+
+
+@bp.post("/accounts")
+@roles_required("admin")
+def create():
+    form = NewAccountForm()
+    if form.validate():
+        try:
+            password = staff_admin.create(current_user.user, form.username.data, form.role.data)
+        except UsernameTaken:
+            form.username.errors = [_("This username is taken.")]
+        except InvalidAccount:
+            form.username.errors = [_("Lower-case letters, digits, dot, dash and underscore.")]
+        else:
+            return render_template("admin/password_once.html", username=form.username.data, password=password)
+    users = db.session.scalars(db.select(User).order_by(User.username))
+    return render_template("admin/accounts.html", users=users, roles=ROLE_LABELS, form=form, button=EmptyForm()), 400
+
+
+def _account_action(user_id: int, action):
+    """Run an account change; CSRFProtect has already checked the token."""
+    try:
+        return action(current_user.user, user_id)
+    except NoSuchAccount:
+        abort(404)
+    except NotOnYourself:
+        flash(_("You cannot do this to your own account."))
+        return None
+
+
+@bp.post("/accounts/<int:user_id>/disable")
+@roles_required("admin")
+def disable(user_id: int):
+    _account_action(user_id, lambda admin, uid: staff_admin.set_disabled(admin, uid, True))
+    return redirect(url_for("admin.accounts"), code=303)
+
+
+@bp.post("/accounts/<int:user_id>/enable")
+@roles_required("admin")
+def enable(user_id: int):
+    _account_action(user_id, lambda admin, uid: staff_admin.set_disabled(admin, uid, False))
+    return redirect(url_for("admin.accounts"), code=303)
+
+
+@bp.post("/accounts/<int:user_id>/reset")
+@roles_required("admin")
+def reset(user_id: int):
+    password = _account_action(user_id, staff_admin.reset)
+    if password is None:
+        return redirect(url_for("admin.accounts"), code=303)
+    user = db.session.get(User, user_id)
+    return render_template("admin/password_once.html", username=user.username, password=password, reset=True)
+
+
+@bp.get("/audit")
+@roles_required("admin")
+def audit():
+    form = AuditFilterForm(request.args)
+    valid = form.validate()
+    filters = AuditFilter(
+        actor_id=form.actor.data if valid else None,
+        action=(form.action.data or None) if valid else None,
+        case_id=(form.case.data or None) if valid else None,
+        since=form.since.data if valid else None,
+        until=form.until.data if valid else None,
+    )
+    before = request.args.get("before", type=int)
+    entries, next_before = audit_log.page(filters, before)
+    names = dict(db.session.execute(db.select(User.id, User.username)).all())
+    args = {k: v for k, v in request.args.items() if k != "before" and v}
+    return render_template("admin/audit.html", form=form, entries=entries, names=names,
+                           next_before=next_before, args=args), 200 if valid else 400

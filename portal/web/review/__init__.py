@@ -1,0 +1,9 @@
+"""The reviewers' and supervisors' workspace under /review."""
+
+from flask import Blueprint
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+from portal.web.review import auth, cases, grants, queues  # noqa: E402,F401  (routes register on bp)
+
+__all__ = ["bp"]

@@ -1,0 +1,30 @@
+"""Forms of the case page: one action form, a message, a note."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField
+from wtforms.validators import DataRequired
+
+from portal.web.fields import attachments_field, text_field
+
+
+class ActionForm(FlaskForm):
+    """Every workflow action posts this; the engine says which fields it needs."""
+
+    action = HiddenField(validators=[DataRequired()])
+    reason = text_field(_l("Reason or text"), 20000, required=False, area=True, render_kw={"rows": 4})
+    finding = SelectField(_l("Finding"), choices=[], validate_choice=False)
+    assignee = SelectField(_l("Assign to"), choices=[], validate_choice=False)
+    flag = SelectField(_l("Judgement"), choices=[], validate_choice=False)
+    refusal_reason = SelectField(_l("Reason for not accepting"), choices=[], validate_choice=False)
+
+
+class MessageForm(FlaskForm):
+    body = text_field(_l("Message to the submitter"), 20000, area=True, render_kw={"rows": 5})
+    attachments = attachments_field()
+
+
+class NoteForm(FlaskForm):
+    body = text_field(_l("Internal note (never shown to the submitter)"), 20000, area=True, render_kw={"rows": 3})

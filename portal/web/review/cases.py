@@ -1,0 +1,122 @@
+"""One case: the decrypted file, its timeline, notes, thread, and the actions allowed now."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from wtforms.fields.choices import SelectChoice
+
+from portal.domain.attachments import AttachmentError
+from portal.domain.cases import AccusationFlag, Finding, Kind, RefusalReason
+from portal.domain.workflow import Action, WorkflowError
+from portal.services import casework
+from portal.services.case_keys import NoAccess
+from portal.services.casework import InvalidRefusal, NoSuchCase, NotACaseWorker
+from portal.web import download, labels
+from portal.web.attachment_errors import attachment_message
+from portal.web.fields import uploads_of
+from portal.web.review import bp
+from portal.web.review.case_forms import ActionForm, MessageForm, NoteForm
+from portal.web.staff import roles_required
+from portal.web.workflow_errors import workflow_message
+
+CASE_WORKERS = ("reviewer", "supervisor")
+
+
+def _render(case_id: str, status: int = 200, action_form=None, message_form=None, note_form=None):
+    try:
+        view = casework.open_case(current_user.user, current_user.private_key, case_id)
+    except NoSuchCase:
+        abort(404)
+    except NoAccess:
+        return render_template("review/no_access.html"), 403
+    form = action_form or ActionForm()
+    form.finding.choices = [SelectChoice(f.value, labels.FINDINGS[f]) for f in Finding]
+    form.assignee.choices = [SelectChoice(str(u.id), u.username) for u in view.workers]
+    form.flag.choices = [SelectChoice(f.value, labels.FLAGS[f]) for f in AccusationFlag if f is not AccusationFlag.NONE]
+    form.refusal_reason.choices = [SelectChoice(r.value, labels.REFUSAL_REASONS[r]) for r in RefusalReason]
+    return render_template(
+        "review/case.html", view=view, form=form, message=message_form or MessageForm(),
+        note=note_form or NoteForm(), clarification=view.case.kind == Kind.CLARIFICATION,
+    ), status
+
+
+@bp.get("/cases/<case_id>")
+@roles_required(*CASE_WORKERS)
+def case(case_id: str):
+    return _render(case_id)
+
+
+def _guard(fn):
+    """Domain refusals become a message on the page; nothing was written."""
+    try:
+        return fn(), None
+    except NoSuchCase:
+        abort(404)
+    except NoAccess:
+        abort(403)
+    except WorkflowError as exc:
+        return None, workflow_message(exc)
+    except NotACaseWorker:
+        return None, _("Choose someone who can open this case (grant access first).")
+    except InvalidRefusal:
+        return None, _("Choose a reason for not accepting.")
+    except AttachmentError as exc:
+        return None, attachment_message(exc)
+
+
+@bp.post("/cases/<case_id>/act")
+@roles_required(*CASE_WORKERS)
+def act(case_id: str):
+    form = ActionForm()
+    if not form.validate() or form.action.data not in set(Action):
+        return _render(case_id, 400, action_form=form)
+    assignee = int(form.assignee.data) if (form.assignee.data or "").isdigit() else None
+    _done, error = _guard(lambda: casework.act(
+        current_user.user, current_user.private_key, case_id, Action(form.action.data),
+        reason=form.reason.data or None, finding=form.finding.data, assignee_id=assignee,
+        flag=form.flag.data, refusal_reason=form.refusal_reason.data,
+    ))
+    if error:
+        form.action.errors = [error]
+        return _render(case_id, 409, action_form=form)
+    flash(_("Done: %(action)s.", action=labels.STEPS.get(form.action.data, form.action.data)))
+    return redirect(url_for("review.case", case_id=case_id), code=303)
+
+
+@bp.post("/cases/<case_id>/messages")
+@roles_required(*CASE_WORKERS)
+def message(case_id: str):
+    form = MessageForm()
+    if form.validate():
+        _done, error = _guard(lambda: casework.message(
+            current_user.user, current_user.private_key, case_id, form.body.data, uploads_of(form.attachments)))
+        if not error:
+            flash(_("Message sent to the submitter."))
+            return redirect(url_for("review.case", case_id=case_id), code=303)
+        form.attachments.errors = [error]
+    return _render(case_id, 400, message_form=form)
+
+
+@bp.post("/cases/<case_id>/notes")
+@roles_required(*CASE_WORKERS)
+def note(case_id: str):
+    form = NoteForm()
+    if form.validate():
+        _done, error = _guard(lambda: casework.note(current_user.user, current_user.private_key, case_id, form.body.data))
+        if not error:
+            return redirect(url_for("review.case", case_id=case_id), code=303)
+        form.body.errors = [error]
+    return _render(case_id, 400, note_form=form)
+
+
+@bp.get("/cases/<case_id>/files/<file_id>")
+@roles_required(*CASE_WORKERS)
+def file(case_id: str, file_id: str):
+    found, _error = _guard(lambda: casework.download(current_user.user, current_user.private_key, case_id, file_id))
+    if found is None:
+        abort(404)
+    info, data = found
+    return download.as_attachment(info.name, info.mime, data)

@@ -1,0 +1,29 @@
+"""The queues: new, assigned to me, waiting for my approval, overdue, all."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+
+from portal.domain.cases import Category, Kind, State
+from portal.services import queues as queue_service
+from portal.web.review import bp
+from portal.web.staff import roles_required
+from flask_login import current_user
+
+
+@bp.get("")
+@roles_required("reviewer", "supervisor")
+def queue():
+    name = request.args.get("queue", "mine")
+    if name not in queue_service.QUEUES:
+        abort(404)
+    filters = queue_service.Filters(
+        kind=request.args.get("kind") if request.args.get("kind") in set(Kind) else None,
+        state=request.args.get("state") if request.args.get("state") in set(State) else None,
+        category=request.args.get("category") if request.args.get("category") in set(Category) else None,
+    )
+    result = queue_service.page(name, current_user.user, filters, request.args.get("after"),
+                                current_app.config["QUEUE_PAGE_SIZE"])
+    args = {k: v for k, v in (("kind", filters.kind), ("state", filters.state), ("category", filters.category)) if v}
+    return render_template("review/queue.html", name=name, page=result, filters=filters, args=args,
+                           today=queue_service.case_state.today())

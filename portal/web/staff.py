@@ -1,0 +1,79 @@
+"""Staff identity for a request (Flask-Login), and the role guard every staff route uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, abort, session
+from flask_login import UserMixin, current_user, login_required
+
+from portal.extensions import login_manager
+from portal.models import User
+from portal.services import staff_auth
+from portal.services.errors import SessionExpired
+from portal.services.staff_auth import StaffAccess
+
+SESSION_KEY = "staff_key"
+
+
+class StaffUser(UserMixin):
+    """The signed-in account and the key its session holds for this request."""
+
+    def __init__(self, user: User, private_key: bytes | None) -> None:
+        self.user = user
+        self.private_key = private_key
+
+    def get_id(self) -> str:
+        return str(self.user.id)
+
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.user.role == "supervisor"
+
+
+def access() -> StaffAccess | None:
+    """The staff cookie's session credential, if any."""
+    user_id, credential = session.get("_user_id"), session.get(SESSION_KEY)
+    if not user_id or not credential:
+        return None
+    return StaffAccess(user_id=int(user_id), credential=str(credential))
+
+
+def _load(user_id: str) -> StaffUser | None:
+    found = access()
+    if found is None or str(found.user_id) != user_id:
+        return None
+    try:
+        unlocked = staff_auth.resume(found)
+    except SessionExpired:
+        return None
+    return StaffUser(unlocked.user, unlocked.private_key)
+
+
+def roles_required(*roles: str) -> Callable:
+    """Signed in with one of these roles, or 403 (the server enforces; hidden buttons do not)."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def guarded(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "review.login"
+    login_manager.session_protection = None  # it would hash the address and agent into the cookie
+    login_manager.login_message = None
+    login_manager.user_loader(_load)

@@ -1,0 +1,342 @@
+"""Admins through HTTP: accounts (create, disable, enable, reset) and the audit log."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pyotp
+import pytest
+from flask import Flask
+
+from portal.extensions import db
+from portal.models import AuditEntry, CaseKey, User
+from portal.services import audit
+from tests.conftest import STAFF_PASSWORD, Staff, _client, hidden, only_case_id
+
+PASSWORD_ONCE = re.compile(r'<p class="receipt">([^<]+)</p>')
+SECRET = re.compile(r'<code class="text">([A-Z2-7]+)</code>')
+AUDIT_ROW = re.compile(r"<tr><td>(\d+)</td>" + r"<td>([^<]*)</td>" * 6 + r"</tr>")
+OWN_ACCOUNT = "You cannot do this to your own account."
+
+
+def english(member):
+    member.client.set_cookie("zm_lang", "en")
+    return member
+
+
+@pytest.fixture
+def admin(staff) -> Staff:
+    return english(staff("root.admin", "admin"))
+
+
+class Newcomer:
+    """Someone with a temporary password at a fresh browser; learns the TOTP secret at enrolment."""
+
+    code = Staff.code  # same replay-safe stepping, once the secret is known
+
+    def __init__(self, app: Flask, username: str, password: str) -> None:
+        self.client = _client(app)
+        self.client.set_cookie("zm_lang", "en")
+        self.username, self.password = username, password
+        self.totp: pyotp.TOTP | None = None
+        self.step = 0
+
+    def tokens(self, path: str) -> dict[str, str]:
+        return {"csrf_token": hidden(self.client.get(path).get_data(as_text=True), "csrf_token")}
+
+    def sign_in(self):
+        data = {"username": self.username, "password": self.password, "code": self.code() if self.totp else ""}
+        return self.client.post("/review/login", data={**self.tokens("/review/login"), **data})
+
+    def enrol(self):
+        page = self.client.get("/review/enrol")
+        assert page.status_code == 200
+        self.totp, self.step = pyotp.TOTP(SECRET.search(page.get_data(as_text=True)).group(1)), 0
+        return self.client.post("/review/enrol", data={**self.tokens("/review/enrol"), "code": self.code()})
+
+
+def password_once(response) -> str:
+    assert response.status_code == 200, response.status_code
+    found = PASSWORD_ONCE.search(response.get_data(as_text=True))
+    assert found, "no temporary password on the page"
+    return html.unescape(found.group(1))
+
+
+def create(admin: Staff, username: str, role: str = "reviewer"):
+    return admin.post("/admin/accounts", {"username": username, "role": role}, form_page="/admin")
+
+
+def account_action(admin: Staff, user_id: int, action: str):
+    return admin.post(f"/admin/accounts/{user_id}/{action}", form_page="/admin")
+
+
+def audited(app: Flask, action: str) -> list[tuple[int | None, int | None]]:
+    """(actor, target) of each audit entry with this action, oldest first."""
+    with app.app_context():
+        rows = db.session.execute(db.select(AuditEntry.actor_id, AuditEntry.target_user_id)
+                                  .where(AuditEntry.action == action).order_by(AuditEntry.id))
+        return [tuple(r) for r in rows]
+
+
+def user(app: Flask, user_id: int) -> dict:
+    with app.app_context():
+        u = db.session.get(User, user_id)
+        keys = db.session.scalar(db.select(db.func.count()).select_from(CaseKey).where(CaseKey.user_id == user_id))
+        return {"role": u.role, "disabled": u.disabled, "enrolled": u.totp_enrolled, "public_key": u.public_key,
+                "credential": u.credential, "totp_secret": u.totp_secret, "case_keys": keys}
+
+
+def user_id_of(app: Flask, username: str) -> int | None:
+    with app.app_context():
+        return db.session.scalar(db.select(User.id).where(User.username == username))
+
+
+def row_of(page: str, username: str) -> str:
+    """The accounts table row of one user."""
+    return page.split(f"<tr><td>{username} ")[1].split("</tr>")[0]
+
+
+def audit_rows(admin: Staff, query: str = "") -> list[dict]:
+    response = admin.get("/admin/audit" + query)
+    assert response.status_code == 200, response.status_code
+    return [dict(id=int(r[0]), who=r[2], action=r[3], account=r[5])
+            for r in AUDIT_ROW.findall(response.get_data(as_text=True))]
+
+
+def older_link(admin: Staff, query: str) -> str | None:
+    page = admin.get("/admin/audit" + query).get_data(as_text=True)
+    found = re.search(r'<a href="(/admin/audit\?[^"]*)">Older entries</a>', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+# --- creating ---------------------------------------------------------------
+
+
+def test_admin_creates_an_account_which_signs_in_with_the_temporary_password_and_enrols(app, admin):
+    response = create(admin, "new.rev")
+    assert "Temporary password for new.rev" in response.get_data(as_text=True)
+    password = password_once(response)
+    assert len(password) >= 12
+    new_id = user_id_of(app, "new.rev")
+    created = user(app, new_id)
+    assert (created["role"], created["disabled"], created["enrolled"]) == ("reviewer", False, False)
+    assert created["public_key"] is not None  # a case worker gets a key pair
+    accounts = admin.get("/admin").get_data(as_text=True)
+    assert password not in accounts  # shown once only
+    assert "Not yet signed in" in row_of(accounts, "new.rev")
+    assert audited(app, "account_created")[-1] == (admin.user_id, new_id)
+
+    newcomer = Newcomer(app, "new.rev", password)
+    response = newcomer.sign_in()
+    assert response.status_code == 303 and response.headers["Location"].endswith("/review/enrol")
+    assert newcomer.client.get("/review").status_code == 302  # not signed in before the code is confirmed
+    wrong = newcomer.client.post("/review/enrol", data={**newcomer.tokens("/review/enrol"), "code": "000000"})
+    assert wrong.status_code == 401
+    response = newcomer.enrol()
+    assert response.status_code == 303 and response.headers["Location"].endswith("/review")
+    assert newcomer.client.get("/review").status_code == 200
+    assert user(app, new_id)["enrolled"] is True
+    assert "Active" in row_of(admin.get("/admin").get_data(as_text=True), "new.rev")
+
+
+def test_a_new_admin_account_holds_no_key_pair_and_lands_on_the_accounts_page(app, admin):
+    password = password_once(create(admin, "second.admin", "admin"))
+    assert user(app, user_id_of(app, "second.admin"))["public_key"] is None
+    newcomer = Newcomer(app, "second.admin", password)
+    assert newcomer.sign_in().headers["Location"].endswith("/review/enrol")
+    response = newcomer.enrol()
+    assert response.status_code == 303 and response.headers["Location"].endswith("/admin")
+
+
+def test_a_taken_username_is_refused(app, admin):
+    Staff(app, "li.rev", "reviewer")
+    before = audited(app, "account_created")
+    for taken in ("li.rev", "root.admin"):
+        response = create(admin, taken, "supervisor")
+        assert response.status_code == 400
+        assert "This username is taken." in response.get_data(as_text=True)
+    assert user(app, user_id_of(app, "li.rev"))["role"] == "reviewer"
+    assert audited(app, "account_created") == before
+
+
+@pytest.mark.parametrize(
+    ("username", "role"),
+    [
+        pytest.param("Upper.Case", "reviewer", id="upper-case"),
+        pytest.param("ab", "reviewer", id="too-short"),
+        pytest.param("x" * 65, "reviewer", id="too-long"),
+        pytest.param("-leading", "reviewer", id="leading-dash"),
+        pytest.param("has space", "reviewer", id="space"),
+        pytest.param("wang<b>", "reviewer", id="markup"),
+        pytest.param("名字名字", "reviewer", id="non-ascii"),
+        pytest.param("trailing.newline\n", "reviewer", id="trailing-newline"),
+        pytest.param("", "reviewer", id="empty"),
+        pytest.param("good.name", "superuser", id="unknown-role"),
+    ],
+)
+def test_an_invalid_account_is_refused(app, admin, username, role):
+    with app.app_context():
+        before = db.session.scalar(db.select(db.func.count()).select_from(User))
+    response = create(admin, username, role)
+    assert response.status_code == 400
+    assert PASSWORD_ONCE.search(response.get_data(as_text=True)) is None
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == before
+
+
+# --- disabling and enabling ---------------------------------------------------
+
+
+def test_disabling_ends_access_at_the_next_request(app, admin, staff):
+    reviewer = staff("li.rev", "reviewer")
+    assert reviewer.get("/review").status_code == 200
+    response = account_action(admin, reviewer.user_id, "disable")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/admin")
+    for path in ("/review", "/review/account/password"):
+        response = reviewer.get(path)  # the same cookie as before
+        assert response.status_code == 302 and "/review/login" in response.headers["Location"]
+    assert reviewer.login().status_code == 401  # right password and code, but disabled
+    assert user(app, reviewer.user_id)["disabled"] is True
+    row = row_of(admin.get("/admin").get_data(as_text=True), "li.rev")
+    assert "Disabled" in row and f"/admin/accounts/{reviewer.user_id}/enable" in row
+    assert audited(app, "account_disabled") == [(admin.user_id, reviewer.user_id)]
+
+
+def test_enabling_restores_sign_in(app, admin, staff):
+    reviewer = staff("li.rev", "reviewer")
+    account_action(admin, reviewer.user_id, "disable")
+    reviewer.client = _client(app)  # a fresh browser (the old cookie has its own test below)
+    assert reviewer.login().status_code == 401
+    response = account_action(admin, reviewer.user_id, "enable")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/admin")
+    assert user(app, reviewer.user_id)["disabled"] is False
+    assert "Active" in row_of(admin.get("/admin").get_data(as_text=True), "li.rev")
+    assert reviewer.login().status_code == 303
+    assert reviewer.get("/review").status_code == 200
+    assert audited(app, "account_enabled") == [(admin.user_id, reviewer.user_id)]
+
+
+def test_enabling_does_not_revive_a_session_from_before_the_disable(app, admin, staff):
+    reviewer = staff("li.rev", "reviewer")
+    account_action(admin, reviewer.user_id, "disable")
+    assert reviewer.get("/review").status_code == 302
+    account_action(admin, reviewer.user_id, "enable")
+    response = reviewer.get("/review")  # the cookie from before the disable
+    assert response.status_code == 302 and "/review/login" in response.headers["Location"]
+
+
+# --- resetting ----------------------------------------------------------------
+
+
+def test_reset_gives_a_new_password_key_pair_and_enrolment(app, admin, staff, cadre):
+    reviewer = staff("li.rev", "reviewer")
+    supervisor = Staff(app, "qian.sup", "supervisor")
+    cadre.file_concern()
+    case_id = only_case_id(app)
+    before, colleague = user(app, reviewer.user_id), user(app, supervisor.user_id)
+    assert before["case_keys"] == 1 and colleague["case_keys"] == 1
+
+    response = account_action(admin, reviewer.user_id, "reset")
+    assert "Temporary password for li.rev" in response.get_data(as_text=True)
+    password = password_once(response)
+    assert password != STAFF_PASSWORD
+    after = user(app, reviewer.user_id)
+    assert after["public_key"] is not None and after["public_key"] != before["public_key"]
+    assert after["credential"] != before["credential"] and after["totp_secret"] != before["totp_secret"]
+    assert (after["case_keys"], after["enrolled"], after["disabled"]) == (0, False, False)
+    assert user(app, supervisor.user_id)["case_keys"] == 1  # nobody else loses anything
+    assert "Not yet signed in" in row_of(admin.get("/admin").get_data(as_text=True), "li.rev")
+    assert audited(app, "account_reset") == [(admin.user_id, reviewer.user_id)]
+
+    assert Newcomer(app, "li.rev", STAFF_PASSWORD).sign_in().status_code == 401  # the old password is gone
+    newcomer = Newcomer(app, "li.rev", password)
+    response = newcomer.sign_in()
+    assert response.status_code == 303 and response.headers["Location"].endswith("/review/enrol")
+    response = newcomer.enrol()  # TOTP again, with a new secret
+    assert response.status_code == 303 and response.headers["Location"].endswith("/review")
+    assert newcomer.totp.secret != reviewer.totp.secret
+    case_page = newcomer.client.get(f"/review/cases/{case_id}")
+    assert case_page.status_code == 403  # until a supervisor grants access again
+    assert "Too many inspections" not in case_page.get_data(as_text=True)
+
+
+def test_reset_ends_the_users_existing_sessions(app, admin, staff):
+    reviewer = staff("li.rev", "reviewer")
+    password_once(account_action(admin, reviewer.user_id, "reset"))
+    response = reviewer.get("/review")
+    assert response.status_code == 302 and "/review/login" in response.headers["Location"]
+
+
+# --- not on yourself, not on nobody ---------------------------------------------
+
+
+def test_admin_cannot_disable_or_reset_themselves(app, admin):
+    before = user(app, admin.user_id)
+    page = admin.get("/admin").get_data(as_text=True)
+    assert f"/admin/accounts/{admin.user_id}/" not in page  # no buttons on one's own row
+    for action in ("disable", "reset"):
+        response = account_action(admin, admin.user_id, action)
+        assert response.status_code == 303 and response.headers["Location"].endswith("/admin")
+        assert OWN_ACCOUNT in admin.get("/admin").get_data(as_text=True)
+    assert user(app, admin.user_id) == before
+    assert audited(app, "account_disabled") == audited(app, "account_reset") == []
+    assert admin.get("/admin").status_code == 200  # still signed in
+
+
+@pytest.mark.parametrize("action", ["disable", "enable", "reset"])
+def test_an_unknown_account_is_404(app, admin, action):
+    assert account_action(admin, 999999, action).status_code == 404
+
+
+# --- the audit log --------------------------------------------------------------------
+
+
+def test_audit_log_lists_and_filters_by_action_and_actor(app, admin, staff):
+    reviewer = staff("li.rev", "reviewer")
+    account_action(admin, reviewer.user_id, "disable")
+    account_action(admin, reviewer.user_id, "enable")
+    password_once(create(admin, "new.rev"))
+
+    everything = audit_rows(admin)
+    actions = {row["action"] for row in everything}
+    assert {"sign_in", "account_created", "account_disabled", "account_enabled"} <= actions
+    assert [row["id"] for row in everything] == sorted((row["id"] for row in everything), reverse=True)
+    disabled = next(row for row in everything if row["action"] == "account_disabled")
+    assert (disabled["who"], disabled["account"]) == ("root.admin", "li.rev")
+
+    accounts = audit_rows(admin, "?action=account_")
+    assert accounts and all(row["action"].startswith("account_") for row in accounts)
+    assert {"account_created", "account_disabled", "account_enabled"} <= {row["action"] for row in accounts}
+
+    mine = audit_rows(admin, f"?actor={admin.user_id}")
+    assert mine and all(row["who"] == "root.admin" for row in mine)
+    assert {"sign_in", "account_disabled", "account_enabled", "account_created"} <= {row["action"] for row in mine}
+    theirs = audit_rows(admin, f"?actor={reviewer.user_id}")
+    assert theirs and all(row["who"] == "li.rev" for row in theirs)
+
+    both = audit_rows(admin, f"?actor={admin.user_id}&action=account_")
+    assert [(row["action"], row["account"]) for row in both] == [
+        ("account_created", "new.rev"), ("account_enabled", "li.rev"), ("account_disabled", "li.rev")]
+    assert admin.get("/admin/audit?actor=not-a-number").status_code == 400
+
+
+def test_audit_log_pages_with_before(app, admin):
+    with app.app_context():
+        for i in range(60):
+            audit.record("bulk_entry", actor_id=admin.user_id, detail=f"bulk {i}")
+        db.session.commit()
+        expected = set(db.session.scalars(db.select(AuditEntry.id).where(AuditEntry.action == "bulk_entry")))
+
+    first = audit_rows(admin, "?action=bulk_")
+    assert len(first) == 50
+    link = older_link(admin, "?action=bulk_")
+    assert link and f"before={first[-1]['id']}" in link and "action=bulk_" in link
+    second = audit_rows(admin, link.removeprefix("/admin/audit"))
+    assert len(second) == 10
+    assert older_link(admin, link.removeprefix("/admin/audit")) is None
+    ids = [row["id"] for row in first + second]
+    assert ids == sorted(ids, reverse=True) and set(ids) == expected and len(ids) == 60
+
+    unfiltered = audit_rows(admin)
+    assert len(unfiltered) == 50 and older_link(admin, "") is not None  # > 60 entries in all

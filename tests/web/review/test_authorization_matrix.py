@@ -1,0 +1,230 @@
+"""Who may do what under /review and /admin: every route, every method, five principals.
+
+The table below is checked against ``app.url_map``: a new staff route fails
+``test_every_staff_route_is_in_the_matrix`` until it gets a row here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal.extensions import db
+from portal.models import Attachment, AuditEntry, Case, Message, Note, User
+from portal.services import staff_admin
+from tests.conftest import ESCROW_PASSPHRASE, Staff, _client, hidden, only_case_id
+from tests.factories import gen_png, upload
+
+#: Distinctive plaintext of the case; only case workers may ever see it.
+SUBJECT = "Quota of inspections ZM-SUBJ-4471"
+DESCRIPTION = "Three teams ask for the same reports ZM-DESC-9032."
+
+ANONYMOUS, REVIEWER, SUPERVISOR, ADMIN, DISABLED = "anonymous", "reviewer", "supervisor", "admin", "disabled"
+PRINCIPALS = (ANONYMOUS, REVIEWER, SUPERVISOR, ADMIN, DISABLED)
+CASE_WORKERS = (REVIEWER, SUPERVISOR)
+STAFF_PREFIXES = ("/review", "/admin")
+
+
+@dataclass(frozen=True)
+class Redirect:
+    status: int
+    path: str
+
+
+LOGIN = Redirect(302, "/review/login")  # Flask-Login's answer to a missing or dead session
+
+
+def to(path: str) -> Redirect:
+    return Redirect(302, path)
+
+
+def see(path: str) -> Redirect:
+    return Redirect(303, path)
+
+
+F = 403
+CASE = "/review/cases/<case_id>"
+
+# fmt: off
+#: (method, rule): expected answer for          anonymous  reviewer          supervisor        admin           disabled
+MATRIX: dict[tuple[str, str], tuple] = {
+    ("GET",  "/review/login"):                     (200,   to("/review"),     to("/review"),    to("/admin"),   200),
+    ("POST", "/review/login"):                     (401,   to("/review"),     to("/review"),    to("/admin"),   401),
+    ("GET",  "/review/enrol"):                     (401,   401,               401,              401,            401),
+    ("POST", "/review/enrol"):                     (401,   401,               401,              401,            401),
+    ("POST", "/review/logout"):                    (LOGIN, see("/review/login"), see("/review/login"), see("/review/login"), LOGIN),
+    ("GET",  "/review/account/password"):          (LOGIN, 200,               200,              200,            LOGIN),
+    ("POST", "/review/account/password"):          (LOGIN, 400,               400,              400,            LOGIN),
+    ("GET",  "/review"):                           (LOGIN, 200,               200,              F,              LOGIN),
+    ("GET",  CASE):                                (LOGIN, 200,               200,              F,              LOGIN),
+    ("POST", CASE + "/act"):                       (LOGIN, see(CASE),         see(CASE),        F,              LOGIN),
+    ("POST", CASE + "/messages"):                  (LOGIN, see(CASE),         see(CASE),        F,              LOGIN),
+    ("POST", CASE + "/notes"):                     (LOGIN, see(CASE),         see(CASE),        F,              LOGIN),
+    ("GET",  CASE + "/files/<file_id>"):           (LOGIN, 200,               200,              F,              LOGIN),
+    ("GET",  "/review/grants"):                    (LOGIN, F,                 200,              F,              LOGIN),
+    ("POST", "/review/grants"):                    (LOGIN, F,                 see("/review/grants"), F,         LOGIN),
+    ("GET",  "/admin"):                            (LOGIN, F,                 F,                200,            LOGIN),
+    ("POST", "/admin/accounts"):                   (LOGIN, F,                 F,                200,            LOGIN),
+    ("POST", "/admin/accounts/<int:user_id>/disable"): (LOGIN, F,             F,                see("/admin"),  LOGIN),
+    ("POST", "/admin/accounts/<int:user_id>/enable"):  (LOGIN, F,             F,                see("/admin"),  LOGIN),
+    ("POST", "/admin/accounts/<int:user_id>/reset"):   (LOGIN, F,             F,                200,            LOGIN),
+    ("GET",  "/admin/audit"):                      (LOGIN, F,                 F,                200,            LOGIN),
+}
+# fmt: on
+
+
+def post_body(rule: str, world: World) -> dict[str, str]:
+    """A form that would succeed for an allowed principal, so a refusal is about who asks."""
+    return {
+        "/review/login": {"username": "nobody.here", "password": "not the password", "code": "123456"},
+        "/review/enrol": {"code": "123456"},
+        "/review/logout": {},
+        "/review/account/password": {"current": "wrong password!", "new": "a new password 1", "repeat": "a new password 1"},
+        CASE + "/act": {"action": "accept"},
+        CASE + "/messages": {"body": "Which three teams come every week?"},
+        CASE + "/notes": {"body": "An internal note."},
+        "/review/grants": {"user_id": str(world.ids[REVIEWER]), "passphrase": ESCROW_PASSPHRASE},
+        "/admin/accounts": {"username": "fresh.rev", "role": "reviewer"},
+        "/admin/accounts/<int:user_id>/disable": {},
+        "/admin/accounts/<int:user_id>/enable": {},
+        "/admin/accounts/<int:user_id>/reset": {},
+    }[rule]
+
+
+def staff_routes(app: Flask) -> set[tuple[str, str]]:
+    return {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if any(rule.rule == p or rule.rule.startswith(p + "/") for p in STAFF_PREFIXES)
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+@dataclass
+class World:
+    app: Flask
+    case_id: str
+    file_id: str
+    ids: dict[str, int]
+    target_id: int  # the account the admin routes act on
+    accounts: dict[str, Staff]
+
+    def url(self, rule: str) -> str:
+        return (rule.replace("<case_id>", self.case_id).replace("<file_id>", self.file_id)
+                .replace("<int:user_id>", str(self.target_id)))
+
+
+@pytest.fixture
+def world(app: Flask, cadre) -> World:
+    """Case workers exist before the case is filed (so they hold its key); one file is attached."""
+    accounts = {REVIEWER: Staff(app, "li.rev", "reviewer"), SUPERVISOR: Staff(app, "qian.sup", "supervisor"),
+                ADMIN: Staff(app, "root.admin", "admin"), DISABLED: Staff(app, "gone.rev", "reviewer")}
+    target = Staff(app, "target.rev", "reviewer")
+    response = cadre.file_concern(subject=SUBJECT, description=DESCRIPTION, files=[upload(gen_png(), "evidence.png")])
+    assert response.status_code == 200, response.status_code
+    case_id = only_case_id(app)
+    with app.app_context():
+        file_id = db.session.scalar(db.select(Attachment.id).where(Attachment.case_id == case_id))
+    assert file_id
+    return World(app, case_id, file_id, {k: v.user_id for k, v in accounts.items()}, target.user_id, accounts)
+
+
+class Principal:
+    """A browser: anonymous, or a staff member's signed-in cookie jar."""
+
+    def __init__(self, client: FlaskClient, signed_in: bool) -> None:
+        self.client = client
+        self.signed_in = signed_in
+
+    def csrf(self) -> str:
+        """A token from a page this principal can see (any staff page carries one in its nav)."""
+        page = "/review/account/password" if self.signed_in else "/review/login"
+        response = self.client.get(page)
+        assert response.status_code == 200, (page, response.status_code)
+        return hidden(response.get_data(as_text=True), "csrf_token")
+
+
+def principal(world: World, name: str) -> Principal:
+    app = world.app
+    if name == ANONYMOUS:
+        return Principal(_client(app), signed_in=False)
+    member = world.accounts[name]
+    assert member.login().status_code == 303
+    if name == DISABLED:
+        with app.app_context():
+            admin = db.session.get(User, world.ids[ADMIN])
+            staff_admin.set_disabled(admin, member.user_id, True)
+        return Principal(member.client, signed_in=False)  # the same cookie, now of a disabled account
+    return Principal(member.client, signed_in=True)
+
+
+def snapshot(app: Flask, case_id: str) -> tuple:
+    """What a refused request must not change."""
+    with app.app_context():
+        count = lambda model: db.session.scalar(db.select(db.func.count()).select_from(model))  # noqa: E731
+        users = db.session.execute(db.select(User.id, User.username, User.disabled, User.totp_enrolled,
+                                             User.public_key, User.credential).order_by(User.id)).all()
+        return (count(AuditEntry), count(Note), count(Message), db.session.get(Case, case_id).state, tuple(users))
+
+
+CELLS = [
+    pytest.param(method, rule, who, MATRIX[(method, rule)][i], id=f"{method} {rule} as {who}")
+    for (method, rule) in MATRIX
+    for i, who in enumerate(PRINCIPALS)
+]
+
+
+def test_every_staff_route_is_in_the_matrix(app):
+    routes = staff_routes(app)
+    assert routes - set(MATRIX) == set(), "staff routes without a row in MATRIX: add them"
+    assert set(MATRIX) - routes == set(), "rows in MATRIX for routes that no longer exist"
+
+
+@pytest.mark.parametrize(("method", "rule", "who", "expected"), CELLS)
+def test_authorization_matrix(world, method, rule, who, expected):
+    me = principal(world, who)
+    url = world.url(rule)
+    before = snapshot(world.app, world.case_id)
+    if method == "GET":
+        response = me.client.get(url)
+    else:
+        data = {"csrf_token": me.csrf(), **post_body(rule, world)}
+        response = me.client.post(url, data=data, content_type="multipart/form-data")
+
+    if isinstance(expected, Redirect):
+        assert response.status_code == expected.status, response.get_data(as_text=True)[:500]
+        assert urlsplit(response.headers["Location"]).path == world.url(expected.path)
+    else:
+        assert response.status_code == expected, response.get_data(as_text=True)[:500]
+    if expected in (LOGIN, F):
+        assert snapshot(world.app, world.case_id) == before, "a refused request changed something"
+
+    body = response.get_data()
+    if who in CASE_WORKERS and method == "GET" and rule == CASE:
+        assert SUBJECT.encode() in body and DESCRIPTION.encode() in body  # the check below can see it
+    if who not in CASE_WORKERS:
+        assert SUBJECT.encode() not in body and DESCRIPTION.encode() not in body
+
+
+def test_case_file_download_is_an_attachment_for_case_workers(world):
+    me = principal(world, REVIEWER)
+    response = me.client.get(world.url(CASE + "/files/<file_id>"))
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.data.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("rule", sorted({rule for method, rule in MATRIX if method == "POST"}))
+def test_a_post_without_csrf_token_is_refused_for_a_signed_in_reviewer(world, rule):
+    me = principal(world, REVIEWER)
+    me.client.set_cookie("zm_lang", "en")
+    before = snapshot(world.app, world.case_id)
+    response = me.client.post(world.url(rule), data=post_body(rule, world), content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Form expired" in response.get_data(as_text=True)
+    assert snapshot(world.app, world.case_id) == before
+    assert me.client.get("/review").status_code == 200  # still signed in: nothing happened
