@@ -53,6 +53,7 @@ class DefaultConfig:
     OBJECTION_DAYS = 15
     #: Queue page size.
     QUEUE_PAGE_SIZE = 25
+    NOTICES_PAGE_SIZE = 20
 
     #: Idle lifetime of the server half of a follow-up session (minutes).
     SESSION_IDLE_MINUTES = 30

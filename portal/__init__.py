@@ -85,5 +85,6 @@ def create_app(
     app.register_blueprint(submit_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(admin_bp)
+    from portal.web import health, notices; app.register_blueprint(notices.bp); app.register_blueprint(health.bp)  # noqa: E702
     cli.init_app(app)
     return app

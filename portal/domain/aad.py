@@ -62,3 +62,7 @@ def staff_enrolment(user_id: int) -> bytes:
 
 def note_body(case_id: str, note_id: str) -> bytes:
     return f"case/{case_id}/note/{note_id}/body".encode()
+
+
+def plan_content(case_id: str) -> bytes:
+    return f"case/{case_id}/plan".encode()

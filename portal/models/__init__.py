@@ -4,6 +4,8 @@ from portal.models.audit import AuditEntry, AuditHead
 from portal.models.case import Case, CaseEvent, CaseKey
 from portal.models.message import Attachment, Message
 from portal.models.note import Note
+from portal.models.notice import Notice, NoticeRevision
+from portal.models.plan import ClarificationPlan
 from portal.models.security import EscrowKey, KeySession, SpentFormToken
 from portal.models.user import User
 
@@ -14,10 +16,13 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseKey",
+    "ClarificationPlan",
     "EscrowKey",
     "KeySession",
     "Message",
     "Note",
+    "Notice",
+    "NoticeRevision",
     "SpentFormToken",
     "User",
 ]

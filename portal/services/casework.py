@@ -14,9 +14,10 @@ from portal.domain.clock import this_hour
 from portal.domain.crypto import decrypt, encrypt
 from portal.domain.workflow import Action, Actor, Role
 from portal.extensions import db
-from portal.models import Case, CaseEvent, CaseKey, Note, User
+from portal.domain.plan import Plan
+from portal.models import Case, CaseEvent, CaseKey, Note, Notice, User
 from portal.models.types import new_id
-from portal.services import audit, case_files, case_state
+from portal.services import audit, case_files, case_state, clarification, timeline
 from portal.services.case_files import FileInfo, ThreadMessage
 from portal.services.errors import ServiceError
 from portal.services.intake import Upload, clean_uploads
@@ -69,6 +70,8 @@ class CaseFile:
     overdue: bool
     due: dt.date | None
     workers: list[User]
+    plan: Plan | None
+    notice: Notice | None
 
 
 def actor_of(user: User) -> Actor:
@@ -144,30 +147,21 @@ def open_case(user: User, private_key: bytes | None, case_id: str) -> CaseFile:
         overdue=workflow.is_overdue(facts, today),
         due=workflow.current_due(facts),
         workers=workers_holding(case.id),
+        plan=clarification.read(case, dk),
+        notice=clarification.published_notice(case.id),
     )
     audit.record("case_view", actor_id=user.id, case_id=case.id)
     db.session.commit()
     return view
 
 
-#: Actions the review UI offers; plan actions arrive with the clarification plan (issue 4).
+#: Actions staff fire; DRAFT_PLAN has its own form (draft_plan), the rest go through act().
 STAFF_ACTIONS = (
     Action.TAKE, Action.ASSIGN, Action.ACCEPT, Action.REFUSE, Action.START, Action.VERIFY,
     Action.ASK, Action.ANSWER, Action.CLOSE, Action.PROPOSE_FINDING, Action.APPROVE_FINDING,
-    Action.RETURN_FINDING, Action.FLAG, Action.REFER,
+    Action.RETURN_FINDING, Action.DRAFT_PLAN, Action.APPROVE_PLAN, Action.RETURN_PLAN,
+    Action.CARRY_OUT, Action.FLAG, Action.REFER,
 )
-
-
-def add_event(case: Case, dk: bytes | None, outcome_state: str, action: str, actor_id: int | None,
-              visible: bool, reason: str | None) -> None:
-    """Append a timeline step (caller commits); a reason is encrypted under the case key."""
-    last = db.session.scalar(db.select(db.func.max(CaseEvent.position)).where(CaseEvent.case_id == case.id))
-    event_id = new_id()
-    sealed = encrypt(dk, reason.encode(), aad.event_reason(case.id, event_id)) if reason and dk else None
-    db.session.add(CaseEvent(
-        id=event_id, case_id=case.id, position=(last or 0) + 1, created_at=this_hour(),
-        state=outcome_state, action=action, actor_id=actor_id, visible_to_submitter=visible, reason=sealed,
-    ))
 
 
 def act(
@@ -185,8 +179,8 @@ def act(
     """Fire one workflow action as this staff member; the engine decides if it may happen."""
     case = _case(case_id)
     actor = actor_of(user)
-    if action not in STAFF_ACTIONS:
-        raise workflow.WrongState(f"{action} is not a staff action here")
+    if action not in STAFF_ACTIONS or action is Action.DRAFT_PLAN:
+        raise workflow.WrongState(f"{action} is not fired through act()")
     dk = _unlock(case, user, private_key)
     if action is Action.ASSIGN and assignee_id not in {u.id for u in workers_holding(case.id)}:
         raise NotACaseWorker(str(assignee_id))
@@ -194,19 +188,51 @@ def act(
         if refusal_reason not in {r.value for r in RefusalReason}:
             raise InvalidRefusal(str(refusal_reason))
         case.refusal_reason = refusal_reason
+    if action is Action.CARRY_OUT:
+        clarification.require_all_done(case, dk)
     outcome = workflow.apply(
         case_state.facts_of(case), actor, action, case_state.today(), case_state.deadlines(),
         reason=reason, finding=Finding(finding) if finding in {f.value for f in Finding} else None,
         assignee_id=assignee_id,
         flag=AccusationFlag(flag) if flag in {f.value for f in AccusationFlag} else None,
     )
-    case_state.store(case, outcome.facts)
-    case.updated_at = this_hour()
-    add_event(case, dk, case.state, action.value, user.id, outcome.visible_to_submitter, reason)
-    audit.record(f"transition:{action.value}", actor_id=user.id, case_id=case.id,
-                 target_user_id=assignee_id if action is Action.ASSIGN else None)
+    _record(case, dk, user, action, outcome, reason, target_user_id=assignee_id if action is Action.ASSIGN else None)
+    if action is Action.APPROVE_PLAN:
+        clarification.on_approved(case, dk)
     db.session.commit()
     return outcome.facts.state
+
+
+def _record(case: Case, dk: bytes, user: User, action: Action, outcome: workflow.Outcome,
+            reason: str | None, target_user_id: int | None = None) -> None:
+    """Store the new facts, the timeline step and the audit entry of one transition."""
+    case_state.store(case, outcome.facts)
+    case.updated_at = this_hour()
+    timeline.add_event(case, dk, case.state, action.value, user.id, outcome.visible_to_submitter, reason)
+    audit.record(f"transition:{action.value}", actor_id=user.id, case_id=case.id, target_user_id=target_user_id)
+
+
+def draft_plan(user: User, private_key: bytes | None, case_id: str, forms: list[str], scope: str,
+               notice: dict | None) -> None:
+    """Write the clarification plan and put it before the cadre for consent."""
+    case = _case(case_id)
+    actor = actor_of(user)
+    dk = _unlock(case, user, private_key)
+    outcome = clarification.draft(case, dk, user, actor, forms, scope, notice)
+    _record(case, dk, user, Action.DRAFT_PLAN, outcome, None)
+    db.session.commit()
+
+
+def record_form(user: User, private_key: bytes | None, case_id: str, form: str, record: str) -> None:
+    """Record one form of the approved plan as carried out."""
+    case = _case(case_id)
+    actor_of(user)
+    dk = _unlock(case, user, private_key)
+    if user.role == "reviewer" and case.assignee_id != user.id:
+        raise workflow.NotPermitted("not the assignee")
+    clarification.record_done(case, dk, user, form, record)
+    timeline.add_event(case, dk, case.state, "record_form", user.id, True, None)
+    db.session.commit()
 
 
 def message(user: User, private_key: bytes | None, case_id: str, body: str, uploads: list[Upload]) -> None:

@@ -11,7 +11,8 @@ from portal.domain.workflow import Action, Actor, Role
 from portal.domain.crypto import CryptoError, decrypt
 from portal.extensions import db
 from portal.models import Case, CaseEvent
-from portal.services import audit, case_files, case_state, casework, form_tokens, key_sessions
+from portal.domain.plan import Plan
+from portal.services import audit, case_files, case_state, clarification, form_tokens, key_sessions, timeline
 from portal.services.case_files import FileInfo, ThreadMessage
 from portal.services.errors import ReceiptNotFound, SessionExpired
 from portal.services.intake import Upload, clean_uploads
@@ -26,6 +27,7 @@ class Step:
     """One visible step of the timeline."""
 
     state: str
+    action: str
     created_at: dt.datetime
     reason: str | None
 
@@ -44,6 +46,9 @@ class SubmitterView:
     thread: list[ThreadMessage]
     can_object: bool
     objection_until: dt.date | None
+    plan: Plan | None
+    can_consent: bool
+    notice_id: int | None
 
 
 @dataclass(frozen=True)
@@ -92,12 +97,14 @@ def status(access: Access) -> SubmitterView:
     steps = [
         Step(
             state=e.state,
+            action=e.action,
             created_at=e.created_at,
             reason=decrypt(dk, e.reason, aad.event_reason(case.id, e.id)).decode() if e.reason else None,
         )
         for e in events
     ]
     facts = case_state.facts_of(case)
+    submitter_actions = workflow.allowed(facts, SUBMITTER, case_state.today(), case_state.deadlines())
     view = SubmitterView(
         kind=case.kind,
         state=case.state,
@@ -107,7 +114,10 @@ def status(access: Access) -> SubmitterView:
         files=files,
         steps=steps,
         thread=case_files.read_thread(case, dk, by_message),
-        can_object=Action.OBJECT in workflow.allowed(facts, SUBMITTER, case_state.today(), case_state.deadlines()),
+        can_object=Action.OBJECT in submitter_actions,
+        plan=clarification.read(case, dk),
+        can_consent=Action.CONSENT in submitter_actions,
+        notice_id=notice.id if (notice := clarification.published_notice(case.id)) else None,
         objection_until=(
             case.answered_on + dt.timedelta(days=case_state.deadlines().objection_days)
             if case.answered_on and not case.objected else None
@@ -122,7 +132,7 @@ def _submitter_act(case: Case, dk: bytes, action: Action, reason: str | None = N
     outcome = workflow.apply(case_state.facts_of(case), SUBMITTER, action, case_state.today(),
                              case_state.deadlines(), reason=reason)
     case_state.store(case, outcome.facts)
-    casework.add_event(case, dk, case.state, action.value, None, outcome.visible_to_submitter, reason)
+    timeline.add_event(case, dk, case.state, action.value, None, outcome.visible_to_submitter, reason)
     audit.record(f"transition:{action.value}", case_id=case.id)
 
 
@@ -135,6 +145,22 @@ def reply(access: Access, body: str, uploads: list[Upload], form_token: str) -> 
     if case.state == State.AWAITING_INFO:
         _submitter_act(case, dk, Action.PROVIDE_INFO)
     audit.record("message_from_submitter", case_id=case.id)
+    db.session.commit()
+
+
+def consent(access: Access, form_token: str) -> None:
+    """本人确认: the cadre agrees to the exact plan and notice draft shown to them."""
+    case, dk = _open(access)
+    form_tokens.spend(form_token)
+    _submitter_act(case, dk, Action.CONSENT)
+    db.session.commit()
+
+
+def decline(access: Access, comment: str, form_token: str) -> None:
+    """The cadre declines the plan with a comment; it goes back to the reviewer."""
+    case, dk = _open(access)
+    form_tokens.spend(form_token)
+    _submitter_act(case, dk, Action.DECLINE, comment)
     db.session.commit()
 
 

@@ -16,6 +16,8 @@ from portal.models import Case, User
 from portal.services import case_state
 
 QUEUES = ("new", "mine", "approval", "overdue", "all")
+#: Counts stop here ("1000+"), so a million cases cost what a thousand do.
+COUNT_CAP = 1000
 APPROVAL_STATES = (State.FINDING_PROPOSED.value, State.PLAN_CONSENTED.value)
 
 
@@ -30,7 +32,8 @@ class Filters:
 class Page:
     cases: list[Case]
     next_cursor: str | None
-    counts: dict[str, int]
+    counts: dict[str, int]  # cap + 1 means "more than cap"
+    cap: int
 
 
 def _queue(name: str, user: User, today: dt.date):
@@ -58,6 +61,12 @@ def _filtered(query, filters: Filters):
     if filters.category:
         query = query.where(Case.category == filters.category)
     return query
+
+
+def _capped_count(query) -> int:
+    """Count up to COUNT_CAP + 1 rows: an exact count of a million rows is a full index scan."""
+    capped = query.with_only_columns(Case.id).order_by(None).limit(COUNT_CAP + 1).subquery()
+    return db.session.scalar(db.select(db.func.count()).select_from(capped))
 
 
 def encode_cursor(case: Case) -> str:
@@ -89,10 +98,5 @@ def page(name: str, user: User, filters: Filters, cursor: str | None, size: int)
     rows = list(db.session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc()).limit(size + 1)))
     more = len(rows) > size
     rows = rows[:size]
-    counts = {
-        q: db.session.scalar(
-            _filtered(_queue(q, user, today), filters).with_only_columns(db.func.count()).order_by(None)
-        )
-        for q in QUEUES
-    }
-    return Page(cases=rows, next_cursor=encode_cursor(rows[-1]) if more else None, counts=counts)
+    counts = {q: _capped_count(_filtered(_queue(q, user, today), filters)) for q in QUEUES}
+    return Page(cases=rows, next_cursor=encode_cursor(rows[-1]) if more else None, counts=counts, cap=COUNT_CAP)

@@ -10,6 +10,9 @@ from werkzeug.exceptions import HTTPException
 from portal.services.errors import FormReplayed, NotInitialised, SessionExpired
 from portal.web.sessions import is_staff_path
 
+#: Flask-Limiter's error message for the per-account sign-in limit.
+ACCOUNT_LOCKED = "account-locked"
+
 _PAGES = {
     400: (_l("Request not accepted"), _l("The request could not be processed. Go back, reload the page and try again.")),
     403: (_l("Not allowed"), _l("You are not allowed to do this.")),
@@ -33,6 +36,10 @@ def error_page(status: int, title=None, message=None):
 
 def _http_error(exc: HTTPException):
     # Unhandled exceptions arrive here as 500; Flask logs only the path and method.
+    if exc.code == 429 and exc.description == ACCOUNT_LOCKED:
+        # Said the same way for names that exist and names that do not.
+        return error_page(429, _l("Account temporarily locked"), _l(
+            "Too many failed sign-ins for this account name. Wait 15 minutes and try again."))
     return error_page(exc.code or 500)
 
 

@@ -106,6 +106,10 @@ ACTIONS = {
     Action.PROPOSE_FINDING: _l("Propose a finding"),
     Action.APPROVE_FINDING: _l("Approve the finding"),
     Action.RETURN_FINDING: _l("Return the finding"),
+    Action.DRAFT_PLAN: _l("Write the clarification plan"),
+    Action.APPROVE_PLAN: _l("Approve the plan and publish"),
+    Action.RETURN_PLAN: _l("Return the plan"),
+    Action.CARRY_OUT: _l("Mark the clarification carried out"),
     Action.FLAG: _l("Judge the accusation"),
     Action.REFER: _l("Refer"),
 }
@@ -116,7 +120,15 @@ STEPS = {
     **{a.value: label for a, label in ACTIONS.items()},
     Action.PROVIDE_INFO.value: _l("The submitter replied"),
     Action.OBJECT.value: _l("The submitter objected to the answer"),
+    Action.CONSENT.value: _l("The cadre consented to the plan"),
+    Action.DECLINE.value: _l("The cadre declined the plan"),
+    "record_form": _l("A form of the clarification was carried out"),
+    "notice_corrected": _l("The public notice was corrected"),
+    "notice_withdrawn": _l("The public notice was withdrawn"),
 }
+
+#: Steps that do not change the state; the submitter's page names them by action.
+EVENT_ONLY = ("record_form", "notice_corrected", "notice_withdrawn")
 
 FINDINGS = {
     Finding.FOUND_FALSE: _l("Found untrue (经核查失实)"),

@@ -9,7 +9,7 @@ import pytest
 
 from portal.extensions import limiter
 from portal.web.client_key import daily_key
-from tests.conftest import CLIENT_ADDRESS, CLIENT_AGENT, make_app
+from tests.conftest import CLIENT_ADDRESS, CLIENT_AGENT
 
 
 def full_visit(cadre, client) -> str:

@@ -14,10 +14,10 @@ from portal.services.errors import SessionExpired
 from portal.services.staff_auth import Enrolment, SignInFailed, WrongCode, WrongPassword
 from portal.web import staff
 from portal.web.client_key import account_key
+from portal.web.errors import ACCOUNT_LOCKED
 from portal.web.review import bp
-from portal.web.review.auth_forms import CodeForm, EmptyForm, LoginForm, PasswordForm
+from portal.web.review.auth_forms import CodeForm, LoginForm, PasswordForm
 
-ACCOUNT_LOCKED = "account-locked"
 _ENROLMENT = "enrolment"
 
 
@@ -117,5 +117,3 @@ def password():
             return redirect(_home(), code=303)
     return render_template("review/password.html", form=form), 400 if form.is_submitted() else 200
 
-
-__all__ = ["EmptyForm"]

@@ -14,6 +14,7 @@ from portal.domain.workflow import Action, WorkflowError
 from portal.services import casework
 from portal.services.case_keys import NoAccess
 from portal.services.casework import InvalidRefusal, NoSuchCase, NotACaseWorker
+from portal.services.clarification import NoPlan, PlanIncomplete
 from portal.web import download, labels
 from portal.web.attachment_errors import attachment_message
 from portal.web.fields import uploads_of
@@ -65,6 +66,8 @@ def _guard(fn):
         return None, _("Choose a reason for not accepting.")
     except AttachmentError as exc:
         return None, attachment_message(exc)
+    except (PlanIncomplete, NoPlan):
+        return None, _("Record every form of the plan as carried out first.")
 
 
 @bp.post("/cases/<case_id>/act")

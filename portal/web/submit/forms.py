@@ -84,3 +84,16 @@ class ObjectionForm(FlaskForm):
 
     form_token = HiddenField()
     reason = text_field(_l("Why you disagree"), 5000, area=True, render_kw={"rows": 4})
+
+
+class ConsentForm(FlaskForm):
+    """本人确认."""
+
+    form_token = HiddenField()
+
+
+class DeclineForm(FlaskForm):
+    """Declining the plan, with a comment for the reviewer."""
+
+    form_token = HiddenField()
+    comment = text_field(_l("What should change (if you decline)"), 5000, area=True, render_kw={"rows": 3})

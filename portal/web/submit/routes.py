@@ -19,6 +19,8 @@ from portal.web.workflow_errors import workflow_message
 from portal.web.submit.forms import (
     ClarificationRequestForm,
     ConcernForm,
+    ConsentForm,
+    DeclineForm,
     LeaveForm,
     ObjectionForm,
     ReceiptForm,
@@ -98,14 +100,13 @@ def followup_start():
     return render_template("submit/followup.html", form=form), 400
 
 
-def _status_page(access: followup.Access, reply_form=None, objection_form=None, status: int = 200):
+def _status_page(access: followup.Access, status: int = 200, **forms):
     view = followup.status(access)
-    reply_form = reply_form or ReplyForm()
-    objection_form = objection_form or ObjectionForm()
-    for form in (reply_form, objection_form):
+    forms = {"form": ReplyForm(), "objection": ObjectionForm(), "consent": ConsentForm(),
+             "decline": DeclineForm(), **forms}
+    for form in forms.values():
         form.form_token.data = form.form_token.data or form_tokens.issue()
-    return render_template("submit/status.html", view=view, form=reply_form, objection=objection_form,
-                           leave=LeaveForm()), status
+    return render_template("submit/status.html", view=view, leave=LeaveForm(), **forms), status
 
 
 @bp.get("/followup/status")
@@ -126,7 +127,7 @@ def object_to_answer():
         else:
             flash(_("Your objection was received; the case will be handled again."))
             return redirect(url_for("submit.status"), code=303)
-    return _status_page(access, objection_form=form, status=400)
+    return _status_page(access, status=400, objection=form)
 
 
 @bp.post("/followup/reply")
@@ -142,7 +143,39 @@ def reply():
         else:
             flash(_("Your message was sent."))
             return redirect(url_for("submit.status"), code=303)
-    return _status_page(access, reply_form=form, status=400)
+    return _status_page(access, status=400, form=form)
+
+
+@bp.post("/followup/consent")
+@_limit("LIMIT_REPLY")
+def consent():
+    access = _access()
+    form = ConsentForm()
+    if form.validate():
+        try:
+            followup.consent(access, form.form_token.data)
+        except WorkflowError as exc:
+            flash(workflow_message(exc))
+        else:
+            flash(_("Thank you. Your consent was recorded; a supervisor will now review the plan."))
+        return redirect(url_for("submit.status"), code=303)
+    return _status_page(access, status=400)
+
+
+@bp.post("/followup/decline")
+@_limit("LIMIT_REPLY")
+def decline():
+    access = _access()
+    form = DeclineForm()
+    if form.validate():
+        try:
+            followup.decline(access, form.comment.data, form.form_token.data)
+        except WorkflowError as exc:
+            form.comment.errors = [workflow_message(exc)]
+        else:
+            flash(_("You declined the plan. The reviewer will read your comment and prepare a new one."))
+            return redirect(url_for("submit.status"), code=303)
+    return _status_page(access, status=400, decline=form)
 
 
 @bp.get("/followup/files/<file_id>")

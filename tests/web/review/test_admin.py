@@ -93,8 +93,8 @@ def user_id_of(app: Flask, username: str) -> int | None:
 
 
 def row_of(page: str, username: str) -> str:
-    """The accounts table row of one user."""
-    return page.split(f"<tr><td>{username} ")[1].split("</tr>")[0]
+    """The accounts list entry of one user."""
+    return page.split(f'<strong class="text">{username}</strong>')[1].split("</li>")[0]
 
 
 def audit_rows(admin: Staff, query: str = "") -> list[dict]:

@@ -6,6 +6,8 @@ The table below is checked against ``app.url_map``: a new staff route fails
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -17,6 +19,8 @@ from portal.extensions import db
 from portal.models import Attachment, AuditEntry, Case, Message, Note, User
 from portal.services import staff_admin
 from tests.conftest import ESCROW_PASSPHRASE, Staff, _client, hidden, only_case_id
+from portal.domain.plan import Naming, NoticeDraft
+from portal.services import notices
 from tests.factories import gen_png, upload
 
 #: Distinctive plaintext of the case; only case workers may ever see it.
@@ -48,6 +52,8 @@ def see(path: str) -> Redirect:
 
 F = 403
 CASE = "/review/cases/<case_id>"
+NOTICE = "/review/notices/<int:notice_id>"
+PUBLIC = "/notices/<int:notice_id>"
 
 # fmt: off
 #: (method, rule): expected answer for          anonymous  reviewer          supervisor        admin           disabled
@@ -65,6 +71,12 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", CASE + "/messages"):                  (LOGIN, see(CASE),         see(CASE),        F,              LOGIN),
     ("POST", CASE + "/notes"):                     (LOGIN, see(CASE),         see(CASE),        F,              LOGIN),
     ("GET",  CASE + "/files/<file_id>"):           (LOGIN, 200,               200,              F,              LOGIN),
+    ("GET",  CASE + "/plan"):                      (LOGIN, 200,               200,              F,              LOGIN),
+    ("POST", CASE + "/plan"):                      (LOGIN, 400,               400,              F,              LOGIN),
+    ("POST", CASE + "/plan/done"):                 (LOGIN, see(CASE),         see(CASE),        F,              LOGIN),
+    ("GET",  NOTICE + "/correct"):                 (LOGIN, F,                 200,              F,              LOGIN),
+    ("POST", NOTICE + "/correct"):                 (LOGIN, F,                 see(PUBLIC),      F,              LOGIN),
+    ("POST", NOTICE + "/withdraw"):                (LOGIN, F,                 see(PUBLIC),      F,              LOGIN),
     ("GET",  "/review/grants"):                    (LOGIN, F,                 200,              F,              LOGIN),
     ("POST", "/review/grants"):                    (LOGIN, F,                 see("/review/grants"), F,         LOGIN),
     ("GET",  "/admin"):                            (LOGIN, F,                 F,                200,            LOGIN),
@@ -87,6 +99,12 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         CASE + "/act": {"action": "accept"},
         CASE + "/messages": {"body": "Which three teams come every week?"},
         CASE + "/notes": {"body": "An internal note."},
+        CASE + "/plan": {"scope": "County meeting.", "forms": "meeting"},  # a concern has no plan: 400
+        CASE + "/plan/done": {"form": "written", "record": "Letter sent."},
+        NOTICE + "/correct": {"number": "No. 2", "title": "Title", "unit": "Unit", "post": "Post",
+                              "allegation": "Allegation", "body_html": "<p>Body</p>", "issuer": "Issuer",
+                              "issued_on": "2026-11-30", "reason": "Typo."},
+        NOTICE + "/withdraw": {"reason": "Published in error."},
         "/review/grants": {"user_id": str(world.ids[REVIEWER]), "passphrase": ESCROW_PASSPHRASE},
         "/admin/accounts": {"username": "fresh.rev", "role": "reviewer"},
         "/admin/accounts/<int:user_id>/disable": {},
@@ -112,10 +130,11 @@ class World:
     ids: dict[str, int]
     target_id: int  # the account the admin routes act on
     accounts: dict[str, Staff]
+    notice_id: int
 
     def url(self, rule: str) -> str:
         return (rule.replace("<case_id>", self.case_id).replace("<file_id>", self.file_id)
-                .replace("<int:user_id>", str(self.target_id)))
+                .replace("<int:user_id>", str(self.target_id)).replace("<int:notice_id>", str(self.notice_id)))
 
 
 @pytest.fixture
@@ -130,7 +149,15 @@ def world(app: Flask, cadre) -> World:
     with app.app_context():
         file_id = db.session.scalar(db.select(Attachment.id).where(Attachment.case_id == case_id))
     assert file_id
-    return World(app, case_id, file_id, {k: v.user_id for k, v in accounts.items()}, target.user_id, accounts)
+    with app.app_context():
+        notice = notices.publish(NoticeDraft(
+            number="No. 1", title="A notice", naming=Naming.NONE, person="", unit="Unit", post="Post",
+            allegation="Allegation", body_html="<p>Body</p>", issuer="Issuer", issued_on=dt.date(2026, 11, 30),
+        ), case_id=None)
+        db.session.commit()
+        notice_id = notice.id
+    return World(app, case_id, file_id, {k: v.user_id for k, v in accounts.items()}, target.user_id, accounts,
+                 notice_id)
 
 
 class Principal:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from portal.extensions import db
-from portal.models import Case, CaseKey
+from portal.models import Case
 from tests.conftest import ESCROW_PASSPHRASE, only_case_id
 
 
@@ -195,6 +195,7 @@ def test_queue_pages_with_a_cursor_and_filters(app, cadre, staff, monkeypatch):
     for i in range(3):
         cadre.file_concern(subject=f"s{i}")
     cadre.file_clarification()
+    assert "(4)" in reviewer.get("/review?queue=all").get_data(as_text=True)
     first = reviewer.get("/review?queue=all&kind=concern").get_data(as_text=True)
     assert "(3)" in first
     more = first.split('href="/review?')[-1]
@@ -205,3 +206,14 @@ def test_queue_pages_with_a_cursor_and_filters(app, cadre, staff, monkeypatch):
         ids = {c[:8] for c in db.session.scalars(db.select(Case.id).where(Case.kind == "concern"))}
     shown = {i for i in ids if i in first} | {i for i in ids if i in second}
     assert shown == ids and more
+
+
+def test_queue_counts_stop_at_the_cap(app, cadre, staff, monkeypatch):
+    from portal.services import queues
+
+    reviewer = staff("zhao.rev", "reviewer")
+    for i in range(3):
+        cadre.file_concern(subject=f"s{i}")
+    monkeypatch.setattr(queues, "COUNT_CAP", 2)
+    html = reviewer.get("/review?queue=all").get_data(as_text=True)
+    assert "(2+)" in html

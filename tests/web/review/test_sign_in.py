@@ -67,6 +67,7 @@ def test_account_is_locked_after_five_failures_without_revealing_it_exists(app, 
     locked_ghost = login_form(member, "ghost", STAFF_PASSWORD, "1")
     assert locked_real.status_code == locked_ghost.status_code == 429
     assert locked_real.get_data(as_text=True) == locked_ghost.get_data(as_text=True)
+    assert "15" in locked_real.get_data(as_text=True)  # says the account is locked and for how long
 
 
 def test_one_client_is_throttled_across_account_names(app):

@@ -1,0 +1,129 @@
+"""The clarification plan (澄清方案) and its notice draft: what the cadre consents to.
+
+Pure data and rules; the service encrypts it under the case key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+
+from portal.domain.cases import ClarificationMode
+from portal.domain.notice_text import clean_html
+
+#: Two-character surnames, so 欧阳修 becomes 欧阳某 rather than 欧某.
+COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 西门 南宫 独孤 万俟 闻人".split()
+)
+
+
+class Naming(StrEnum):
+    """How the cleared cadre is named in a public notice (their choice)."""
+
+    FULL = "full"
+    SURNAME = "surname"  # 王某
+    NONE = "none"
+
+
+class PlanError(ValueError):
+    """The plan is incomplete; `field` names what is missing."""
+
+    def __init__(self, field_name: str) -> None:
+        super().__init__(field_name)
+        self.field = field_name
+
+
+def displayed_name(real_name: str, naming: Naming) -> str:
+    """The name exactly as the notice will print it."""
+    name = (real_name or "").strip()
+    if naming is Naming.FULL:
+        return name
+    if naming is Naming.SURNAME and name:
+        surname = name[:2] if name[:2] in COMPOUND_SURNAMES else name[:1]
+        return surname + "某"
+    return ""
+
+
+@dataclass(frozen=True)
+class NoticeDraft:
+    """The public notice as drafted; published verbatim once consented and approved."""
+
+    number: str
+    title: str
+    naming: Naming
+    person: str  # derived from the real name and `naming`, stored so the cadre sees it exactly
+    unit: str
+    post: str
+    allegation: str
+    body_html: str  # how it was verified and the finding; cleaned HTML
+    issuer: str
+    issued_on: dt.date
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Forms (written always), scope, the notice draft if a public notice is a form, and what is done."""
+
+    forms: tuple[ClarificationMode, ...]
+    scope: str
+    notice: NoticeDraft | None = None
+    done: dict[str, str] = field(default_factory=dict)  # form -> record (meeting date, letter sent...)
+
+    @property
+    def all_done(self) -> bool:
+        return all(f.value in self.done for f in self.forms)
+
+    def with_done(self, form: ClarificationMode, record: str) -> Plan:
+        if form not in self.forms:
+            raise PlanError("form")
+        return replace(self, done={**self.done, form.value: record})
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["forms"] = [f.value for f in self.forms]
+        if self.notice:
+            data["notice"]["naming"] = self.notice.naming.value
+            data["notice"]["issued_on"] = self.notice.issued_on.isoformat()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> Plan:
+        notice = data.get("notice")
+        return cls(
+            forms=tuple(ClarificationMode(f) for f in data["forms"]),
+            scope=data["scope"],
+            notice=NoticeDraft(**{**notice, "naming": Naming(notice["naming"]),
+                                  "issued_on": dt.date.fromisoformat(notice["issued_on"])}) if notice else None,
+            done=dict(data.get("done", {})),
+        )
+
+
+def make_plan(forms: list[str], scope: str, real_name: str, notice: dict | None) -> Plan:
+    """Build and check a plan from form input; PlanError names the first missing piece."""
+    chosen = {ClarificationMode(f) for f in forms if f in set(ClarificationMode)}
+    chosen.add(ClarificationMode.WRITTEN)
+    ordered = tuple(m for m in ClarificationMode if m in chosen)
+    if not (scope or "").strip():
+        raise PlanError("scope")
+    draft = None
+    if ClarificationMode.PUBLIC_NOTICE in chosen:
+        notice = notice or {}
+        for name in ("number", "title", "unit", "post", "allegation", "body", "issuer"):
+            if not (notice.get(name) or "").strip():
+                raise PlanError(name)
+        if not isinstance(notice.get("issued_on"), dt.date):
+            raise PlanError("issued_on")
+        naming = Naming(notice.get("naming")) if notice.get("naming") in set(Naming) else None
+        if naming is None:
+            raise PlanError("naming")
+        body = clean_html(notice["body"])
+        if not body:
+            raise PlanError("body")
+        draft = NoticeDraft(
+            number=notice["number"].strip(), title=notice["title"].strip(), naming=naming,
+            person=displayed_name(real_name, naming), unit=notice["unit"].strip(), post=notice["post"].strip(),
+            allegation=notice["allegation"].strip(), body_html=body, issuer=notice["issuer"].strip(),
+            issued_on=notice["issued_on"],
+        )
+    return Plan(forms=ordered, scope=scope.strip(), notice=draft)

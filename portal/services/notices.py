@@ -1,0 +1,108 @@
+"""Publishing, correcting and withdrawing notices; the history is kept and shown."""
+
+from __future__ import annotations
+
+import json
+
+from portal.domain.clock import this_hour
+from portal.domain.notice_text import clean_html, plain_text, search_text
+from portal.domain.plan import NoticeDraft
+from portal.extensions import db
+from portal.models import Case, Notice, NoticeRevision, User
+from portal.services import audit, timeline
+from portal.services.errors import ServiceError
+
+#: Fields a correction may change (the person's naming is theirs: a new consent would be needed).
+CORRECTABLE = ("number", "title", "unit", "post", "allegation", "body_html", "issuer", "issued_on")
+
+
+class NoSuchNotice(ServiceError):
+    """No notice with this id."""
+
+
+class NotPublished(ServiceError):
+    """A withdrawn notice is not corrected or withdrawn again."""
+
+
+class NothingChanged(ServiceError):
+    """A correction must change something."""
+
+
+class SupervisorsOnly(ServiceError):
+    """Only supervisors correct or withdraw notices."""
+
+
+def _index(notice: Notice) -> None:
+    notice.search_text = search_text(
+        notice.number, notice.title, notice.person, notice.unit, notice.post,
+        notice.allegation, plain_text(notice.body_html), notice.issuer,
+    )
+
+
+def publish(draft: NoticeDraft, case_id: str | None) -> Notice:
+    """Make a consented, approved draft public, verbatim (caller commits)."""
+    now = this_hour()
+    notice = Notice(
+        case_id=case_id, number=draft.number, title=draft.title, person=draft.person, unit=draft.unit,
+        post=draft.post, allegation=draft.allegation, body_html=clean_html(draft.body_html),
+        issuer=draft.issuer, issued_on=draft.issued_on, status="published", published_at=now, updated_at=now,
+    )
+    _index(notice)
+    db.session.add(notice)
+    db.session.flush()
+    db.session.add(NoticeRevision(notice_id=notice.id, kind="published", at=now))
+    return notice
+
+
+def _editable(user: User, notice_id: int) -> Notice:
+    if user.role != "supervisor":
+        raise SupervisorsOnly()
+    notice = db.session.get(Notice, notice_id)
+    if notice is None:
+        raise NoSuchNotice(str(notice_id))
+    if notice.status != "published":
+        raise NotPublished(str(notice_id))
+    return notice
+
+
+def _tell_submitter(notice: Notice, action: str) -> None:
+    """A step on the cadre's status page (the reason is on the public page)."""
+    case = db.session.get(Case, notice.case_id) if notice.case_id else None
+    if case is not None:
+        timeline.add_event(case, None, case.state, action, None, True, None)
+
+
+def correct(user: User, notice_id: int, changes: dict, reason: str) -> Notice:
+    """更正: change public fields, keeping what changed and why."""
+    notice = _editable(user, notice_id)
+    if "body_html" in changes:
+        changes = {**changes, "body_html": clean_html(changes["body_html"])}
+    diff = {}
+    for name in CORRECTABLE:
+        if name in changes and changes[name] != getattr(notice, name):
+            before, after = getattr(notice, name), changes[name]
+            diff[name] = [str(before), str(after)]
+            setattr(notice, name, after)
+    if not diff:
+        raise NothingChanged()
+    _index(notice)
+    notice.updated_at = this_hour()
+    db.session.add(NoticeRevision(notice_id=notice.id, kind="corrected", at=notice.updated_at,
+                                  reason=reason, changes=json.dumps(diff, ensure_ascii=False)))
+    _tell_submitter(notice, "notice_corrected")
+    audit.record("notice_corrected", actor_id=user.id, case_id=notice.case_id, detail=f"notice:{notice.id}")
+    db.session.commit()
+    return notice
+
+
+def withdraw(user: User, notice_id: int, reason: str) -> Notice:
+    """撤回: the page stays, marked withdrawn, with the reason."""
+    notice = _editable(user, notice_id)
+    notice.status = "withdrawn"
+    notice.withdrawn_reason = reason
+    notice.updated_at = this_hour()
+    db.session.add(NoticeRevision(notice_id=notice.id, kind="withdrawn", at=notice.updated_at, reason=reason))
+    _tell_submitter(notice, "notice_withdrawn")
+    audit.record("notice_withdrawn", actor_id=user.id, case_id=notice.case_id, detail=f"notice:{notice.id}")
+    db.session.commit()
+    return notice

@@ -1,0 +1,353 @@
+"""Reading notices for the public: narrow queries that stay cheap with 100,000 notices.
+
+Every list query walks an index in (published_at, id) order and stops after one
+page (keyset pagination, never OFFSET); no query loads a notice's text unless the
+page shows it. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, func, or_, select, text
+from sqlalchemy.orm import aliased
+
+from portal.domain.notice_text import plain_text
+from portal.extensions import db
+from portal.models import Notice, NoticeRevision
+from portal.services.errors import ServiceError
+
+#: Longest search accepted, and the most words of it used (each word must match).
+MAX_QUERY = 100
+MAX_TERMS = 5
+#: Entries in the Atom feed.
+FEED_SIZE = 50
+_CURSOR = re.compile(r"^(\d{14})-(\d{1,10})$")
+#: Notice ids are 32-bit integers; a larger one is not a position in the list.
+MAX_ID = 2**31 - 1
+#: Control characters (NUL among them, which PostgreSQL refuses in text) never reach a query.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Distinct issuers by skipping through ix_notices_issuer_published: one index seek per issuer.
+_ISSUERS = text(
+    "WITH RECURSIVE found(issuer) AS ("
+    " SELECT min(issuer) FROM notices"
+    " UNION ALL"
+    " SELECT (SELECT min(n.issuer) FROM notices n WHERE n.issuer > found.issuer)"
+    " FROM found WHERE found.issuer IS NOT NULL"
+    ") SELECT issuer FROM found WHERE issuer IS NOT NULL"
+)
+
+
+class BadListQuery(ServiceError):
+    """A cursor or year in the address is malformed (a hand-edited link)."""
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in the newest-first order: the (published_at, id) of a notice."""
+
+    published_at: dt.datetime
+    id: int
+
+    def token(self) -> str:
+        return f"{self.published_at:%Y%m%d%H%M%S}-{self.id}"
+
+    @classmethod
+    def parse(cls, token: str) -> Cursor:
+        match = _CURSOR.match(token or "")
+        if not match:
+            raise BadListQuery("cursor")
+        try:
+            published_at = dt.datetime.strptime(match.group(1), "%Y%m%d%H%M%S")
+        except ValueError as exc:
+            raise BadListQuery("cursor") from exc
+        if int(match.group(2)) > MAX_ID:
+            raise BadListQuery("cursor")
+        return cls(published_at, int(match.group(2)))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader asked for: words, the year on the notice, the issuer."""
+
+    q: str = ""
+    year: int | None = None
+    issuer: str = ""
+
+    @classmethod
+    def parse(cls, q: str | None, year: str | None, issuer: str | None) -> Filters:
+        year = (year or "").strip()
+        if year and not (year.isascii() and year.isdigit() and len(year) == 4 and "1000" <= year <= "9998"):
+            raise BadListQuery("year")
+        return cls(q=" ".join(_CONTROL.sub(" ", q or "").split())[:MAX_QUERY], year=int(year) if year else None,
+                   issuer=_CONTROL.sub("", issuer or "").strip())
+
+    @property
+    def terms(self) -> list[str]:
+        """Lower-cased like Notice.search_text; each must appear somewhere in it."""
+        return self.q.lower().split()[:MAX_TERMS]
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q or self.year or self.issuer)
+
+
+@dataclass(frozen=True)
+class Version:
+    """What changes whenever any notice changes; asked on every list and feed request."""
+
+    #: The newest revision id: every publication, correction and withdrawal adds one.
+    revision: int
+    #: Last publication, correction or withdrawal (to the hour): the list's Last-Modified.
+    updated_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ListItem:
+    id: int
+    title: str
+    person: str
+    unit: str
+    issuer: str
+    issued_on: dt.date
+    status: str
+    published_at: dt.datetime
+
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(self.published_at, self.id)
+
+
+@dataclass(frozen=True)
+class ListPage:
+    items: list[ListItem]
+    #: Cursor for the page of newer notices, None on the first page.
+    newer: Cursor | None
+    #: Cursor for the page of older notices, None on the last page.
+    older: Cursor | None
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: int
+    kind: str
+    at: dt.datetime
+    reason: str | None
+    changes: list[Change]
+
+
+@dataclass(frozen=True)
+class NoticeState:
+    """Enough to answer a conditional request for one notice without loading it."""
+
+    updated_at: dt.datetime
+    revision: int
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    revision_id: int
+    kind: str
+    at: dt.datetime
+    reason: str | None
+    changed_fields: list[str]
+    notice_id: int
+    title: str
+    issuer: str
+    summary: str
+
+
+#: Two index seeks in one round trip (separate subqueries keep SQLite's min/max shortcut); built once.
+_VERSION = select(
+    select(func.max(NoticeRevision.id)).scalar_subquery(),
+    select(func.max(Notice.updated_at)).scalar_subquery(),
+)
+_YEARS = select(
+    select(func.min(Notice.issued_on)).scalar_subquery(),
+    select(func.max(Notice.issued_on)).scalar_subquery(),
+)
+
+
+def _on_postgresql() -> bool:
+    return db.session().get_bind().dialect.name == "postgresql"
+
+
+def _autocommit_reads() -> None:
+    """On PostgreSQL, public reads skip BEGIN and ROLLBACK: two round trips fewer a request.
+
+    Only when nothing else has begun a transaction; the pool restores the isolation level on
+    return. SQLite's driver begins no transaction for a SELECT, so there is nothing to save.
+    """
+    session = db.session()
+    if not session.in_transaction() and _on_postgresql():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def version() -> Version:
+    """The version an ETag of the list or the feed stands for."""
+    _autocommit_reads()
+    revision, updated_at = db.session.execute(_VERSION).one()
+    return Version(revision or 0, updated_at)
+
+
+def years() -> list[int]:
+    """Every year from the newest notice's to the oldest's, for the filter."""
+    first, last = db.session.execute(_YEARS).one()
+    return list(range(last.year, first.year - 1, -1)) if first and last else []
+
+
+def issuers() -> list[str]:
+    """Every issuer, alphabetically, for the filter."""
+    return [issuer for (issuer,) in db.session.execute(_ISSUERS)]
+
+
+#: On PostgreSQL a search first reads this many notices from the cursor on, in order, and filters
+#: those: a common word fills a page there. Only when it does not is the whole table searched.
+#: (PostgreSQL estimates LIKE '%word%' to match almost nothing, so it would otherwise scan and sort
+#: the whole table for every search; SQLite walks the (published_at, id) index and stops at a page.)
+SEARCH_WINDOW = 2000
+
+
+def _columns(entity) -> tuple:
+    return (entity.id, entity.title, entity.person, entity.unit, entity.issuer, entity.issued_on, entity.status,
+            entity.published_at)
+
+
+def _filtered(statement, filters: Filters, entity=Notice):
+    for term in filters.terms:
+        statement = statement.where(entity.search_text.contains(term, autoescape=True))
+    if filters.year:
+        statement = statement.where(entity.issued_on >= dt.date(filters.year, 1, 1),
+                                    entity.issued_on < dt.date(filters.year + 1, 1, 1))
+    if filters.issuer:
+        statement = statement.where(entity.issuer == filters.issuer)
+    return statement
+
+
+def _order(entity, ascending: bool) -> tuple:
+    if ascending:
+        return entity.published_at.asc(), entity.id.asc()
+    return entity.published_at.desc(), entity.id.desc()
+
+
+def _keyset(older: Cursor | None, newer: Cursor | None) -> list:
+    """Conditions for the rows past a cursor; the first bounds the index range, the second breaks ties."""
+    if newer is not None:
+        return [Notice.published_at >= newer.published_at,
+                or_(Notice.published_at > newer.published_at, Notice.id > newer.id)]
+    if older is not None:
+        return [Notice.published_at <= older.published_at,
+                or_(Notice.published_at < older.published_at, Notice.id < older.id)]
+    return []
+
+
+def _rows(statement) -> list[ListItem]:
+    return [ListItem(*row) for row in db.session.execute(statement)]
+
+
+def _search_nearby(filters: Filters, conditions: list, ascending: bool, wanted: int) -> list[ListItem] | None:
+    """The page from the next SEARCH_WINDOW notices alone, or None if they hold too few matches."""
+    window = select(*_columns(Notice), Notice.search_text).where(*conditions)
+    nearby = aliased(Notice, window.order_by(*_order(Notice, ascending)).limit(SEARCH_WINDOW).subquery())
+    rows = _rows(_filtered(select(*_columns(nearby)), filters, nearby).order_by(*_order(nearby, ascending))
+                 .limit(wanted))
+    return rows if len(rows) == wanted else None
+
+
+def list_page(filters: Filters, size: int, older: Cursor | None = None, newer: Cursor | None = None) -> ListPage:
+    """One page, newest first, after `older` or before `newer` (read upwards, then turned round)."""
+    conditions, ascending = _keyset(older, newer), newer is not None
+    order = _order(Notice, ascending)
+    rows = None
+    if filters.year:
+        # A year holds thousands of notices, and years follow publication order: walking the
+        # (published_at, id) index to an old year would pass every newer notice. So sort that year's
+        # (published_at, id) pairs, read from an index on (issued_on, published_at, id) alone, and
+        # fetch only the page's rows. PostgreSQL must be told to keep the pairs apart (MATERIALIZED):
+        # assuming years spread evenly, it would otherwise choose the walk.
+        year = (_filtered(select(Notice.id, Notice.published_at), filters).where(*conditions)
+                .cte("year_notices").prefix_with("MATERIALIZED", dialect="postgresql"))
+        ids = select(year.c.id).order_by(*_order(year.c, ascending)).limit(size + 1)
+        rows = _rows(select(*_columns(Notice)).where(Notice.id.in_(ids.scalar_subquery())).order_by(*order))
+    elif filters.terms and _on_postgresql():
+        rows = _search_nearby(filters, conditions, ascending, size + 1)
+    if rows is None:
+        rows = _rows(_filtered(select(*_columns(Notice)), filters).where(*conditions).order_by(*order)
+                     .limit(size + 1))
+    more = len(rows) > size
+    rows = rows[:size]
+    if ascending:
+        rows.reverse()
+        return ListPage(rows, newer=rows[0].cursor if more and rows else None,
+                        older=rows[-1].cursor if rows else None)
+    return ListPage(rows, newer=rows[0].cursor if older is not None and rows else None,
+                    older=rows[-1].cursor if more else None)
+
+
+_NOTICE_STATE = select(
+    Notice.updated_at,
+    select(func.max(NoticeRevision.id)).where(NoticeRevision.notice_id == Notice.id).correlate(Notice)
+    .scalar_subquery(),
+).where(Notice.id == bindparam("notice_id"))
+
+
+def notice_state(notice_id: int) -> NoticeState | None:
+    """The notice's last change, without its text (one index seek each); None if there is no such notice."""
+    _autocommit_reads()
+    row = db.session.execute(_NOTICE_STATE, {"notice_id": notice_id}).first()
+    return NoticeState(row[0], row[1] or 0) if row else None
+
+
+def _changes(raw: str | None) -> list[Change]:
+    if not raw:
+        return []
+    return [Change(name, str(values[0]), str(values[1])) for name, values in json.loads(raw).items()]
+
+
+def notice(notice_id: int) -> tuple[Notice, list[HistoryEntry]] | None:
+    """The notice and its public history, oldest first."""
+    found = db.session.get(Notice, notice_id)
+    if found is None:
+        return None
+    revisions = db.session.execute(
+        select(NoticeRevision.id, NoticeRevision.kind, NoticeRevision.at, NoticeRevision.reason,
+               NoticeRevision.changes)
+        .where(NoticeRevision.notice_id == notice_id)
+        .order_by(NoticeRevision.at, NoticeRevision.id)
+    )
+    history = [HistoryEntry(r.id, r.kind, r.at, r.reason, _changes(r.changes)) for r in revisions]
+    return found, history
+
+
+def _summary(kind: str, reason: str | None, body_html: str) -> str:
+    if kind == "published":
+        words = plain_text(body_html)
+        return words if len(words) <= 160 else words[:159] + "…"
+    return reason or ""
+
+
+def feed(limit: int = FEED_SIZE) -> list[FeedEntry]:
+    """The latest publications, corrections and withdrawals, newest first."""
+    rows = db.session.execute(
+        select(NoticeRevision.id, NoticeRevision.kind, NoticeRevision.at, NoticeRevision.reason,
+               NoticeRevision.changes, Notice.id, Notice.title, Notice.issuer, Notice.body_html)
+        .join(Notice, Notice.id == NoticeRevision.notice_id)
+        .order_by(NoticeRevision.at.desc(), NoticeRevision.id.desc())
+        .limit(limit)
+    )
+    return [
+        FeedEntry(rid, kind, at, reason, [c.field for c in _changes(changes)], nid, title, issuer,
+                  _summary(kind, reason, body))
+        for rid, kind, at, reason, changes, nid, title, issuer, body in rows
+    ]
+

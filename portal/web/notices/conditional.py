@@ -1,0 +1,114 @@
+"""Public responses: cacheable for a minute, revalidated by ETag, answered 304 without rendering.
+
+The ETag is a hash of everything the bytes depend on: the data version the view
+read (a notice's newest revision id, or the newest of all), the language, the
+address with its query (the language switch links back to it) and the site root
+(the feed's links are absolute). So a correction, a new notice or another
+language gives another ETag, and an unchanged page keeps its own.
+
+Because the ETag names the bytes exactly, a worker keeps the bodies it rendered
+by ETag (a bounded memo, least recently used out first): a page is rendered once
+per version, language and address, and every request still asks the database
+for the current version first, so no worker serves what another has replaced.
+NOTICES_PAGE_MEMO_BYTES (per worker; 0 turns it off) bounds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from flask import Response, current_app, request, session
+from flask_babel import get_locale
+from werkzeug.http import is_resource_modified
+
+#: Shared caches and browsers may keep a public page this long (seconds) before revalidating.
+MAX_AGE = 60
+HTML = "text/html; charset=utf-8"
+ATOM = "application/atom+xml; charset=utf-8"
+#: Default budget of the memo of rendered pages, per worker.
+MEMO_BYTES = 16 * 1024 * 1024
+
+
+class PageMemo:
+    """Rendered bodies by ETag within a byte budget; the least recently used go first."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._size = 0
+        self._pages: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, etag: str) -> bytes | None:
+        with self._lock:
+            body = self._pages.get(etag)
+            if body is not None:
+                self._pages.move_to_end(etag)
+            return body
+
+    def put(self, etag: str, body: bytes) -> None:
+        if len(body) > self.budget // 8:
+            return
+        with self._lock:
+            if etag in self._pages:
+                return
+            self._pages[etag] = body
+            self._size += len(body)
+            while self._size > self.budget:
+                _, dropped = self._pages.popitem(last=False)
+                self._size -= len(dropped)
+
+
+def _memo() -> PageMemo | None:
+    budget = current_app.config.get("NOTICES_PAGE_MEMO_BYTES", MEMO_BYTES)
+    if not budget:
+        return None
+    memo = current_app.extensions.get("zm_notice_pages")
+    if memo is None:
+        memo = current_app.extensions.setdefault("zm_notice_pages", PageMemo(int(budget)))
+    return memo
+
+
+def _body(etag: str, render: Callable[[], str]) -> bytes:
+    memo = _memo()
+    body = memo.get(etag) if memo is not None else None
+    if body is None:
+        body = render().encode()
+        if memo is not None:
+            memo.put(etag, body)
+    return body
+
+
+def _etag(version: tuple[Hashable, ...]) -> str:
+    parts = (*version, str(get_locale()), request.url_root, request.full_path)
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
+
+
+def public_response(
+    version: tuple[Hashable, ...],
+    last_modified: dt.datetime | None,
+    render: Callable[[], str],
+    content_type: str = HTML,
+) -> Response:
+    """A 200 with validators, or an empty 304 when the client's copy is current."""
+    if "_flashes" in session:
+        # A message meant for one person: render it once, keep it out of every cache.
+        response = Response(render(), content_type=content_type)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    etag = _etag(version)
+    if is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
+        response = Response(_body(etag, render), content_type=content_type)
+    else:
+        response = Response(status=304)
+    response.set_etag(etag)
+    if last_modified is not None:
+        response.last_modified = last_modified.replace(tzinfo=dt.timezone.utc)
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE
+    # The language comes from the zm_lang cookie.
+    response.vary.add("Cookie")
+    return response
