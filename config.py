@@ -54,6 +54,8 @@ class DefaultConfig:
     #: Queue page size.
     QUEUE_PAGE_SIZE = 25
     NOTICES_PAGE_SIZE = 20
+    #: Rendered public pages each worker keeps, keyed by ETag (bytes; 0 turns it off).
+    NOTICES_PAGE_MEMO_BYTES = 16 * 1024 * 1024
 
     #: Idle lifetime of the server half of a follow-up session (minutes).
     SESSION_IDLE_MINUTES = 30

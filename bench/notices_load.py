@@ -115,6 +115,16 @@ def _notice(rng: random.Random, notice_id: int, published_at: dt.datetime) -> di
     }
 
 
+def _others_connected(database_url: str) -> int:
+    """Sessions of other programs on the PostgreSQL database (a test run would lose its tables)."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url}, config_name="testing")
+    with app.app_context():
+        count = db.session.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        db.engine.dispose()
+    return count
+
+
 def _reset_schema(app) -> None:
     with app.app_context():
         existing = MetaData()
@@ -288,6 +298,8 @@ def main() -> None:
     if database_url:
         if make_url(database_url).database != "test":
             sys.exit("DATABASE_URL must name the database `test`: this benchmark drops its schema")
+        if _others_connected(database_url):
+            sys.exit("other sessions use the database `test` (a test run?); try again when it is free")
     else:
         database_url = f"sqlite:///{tmp}/bench.sqlite3"
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")

@@ -50,7 +50,7 @@ def upgrade():
     sa.UniqueConstraint('case_id', name=op.f('uq_notices_case_id'))
     )
     with op.batch_alter_table('notices', schema=None) as batch_op:
-        batch_op.create_index('ix_notices_issued_on', ['issued_on'], unique=False)
+        batch_op.create_index('ix_notices_issued_on', ['issued_on', 'published_at', 'id'], unique=False)
         batch_op.create_index('ix_notices_issuer_published', ['issuer', 'published_at', 'id'], unique=False)
         batch_op.create_index('ix_notices_published', ['published_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notices_updated_at'), ['updated_at'], unique=False)

@@ -18,7 +18,7 @@ class Notice(db.Model):
         CheckConstraint("status IN ('published', 'withdrawn')", name="status"),
         Index("ix_notices_published", "published_at", "id"),
         Index("ix_notices_issuer_published", "issuer", "published_at", "id"),
-        Index("ix_notices_issued_on", "issued_on"),
+        Index("ix_notices_issued_on", "issued_on", "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -29,8 +29,6 @@ from werkzeug.http import is_resource_modified
 MAX_AGE = 60
 HTML = "text/html; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
-#: Default budget of the memo of rendered pages, per worker.
-MEMO_BYTES = 16 * 1024 * 1024
 
 
 class PageMemo:
@@ -63,7 +61,7 @@ class PageMemo:
 
 
 def _memo() -> PageMemo | None:
-    budget = current_app.config.get("NOTICES_PAGE_MEMO_BYTES", MEMO_BYTES)
+    budget = current_app.config["NOTICES_PAGE_MEMO_BYTES"]
     if not budget:
         return None
     memo = current_app.extensions.get("zm_notice_pages")

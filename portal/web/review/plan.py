@@ -167,7 +167,7 @@ def correct_notice(notice_id: int):
             form.reason.errors = [_("A withdrawn notice cannot be corrected.")]
         else:
             flash(_("The notice was corrected; the correction is shown on its page."))
-            return redirect(url_for("notices.detail", notice_id=notice_id), code=303)
+            return redirect(url_for("review.correct_notice", notice_id=notice_id), code=303)
     status = 400 if form.is_submitted() else 200
     return render_template("review/notice_edit.html", notice=notice, form=form, withdraw=withdraw), status
 
@@ -184,6 +184,6 @@ def withdraw_notice(notice_id: int):
             form.reason.errors = [_("This notice is already withdrawn.")]
         else:
             flash(_("The notice was withdrawn; its page stays, marked withdrawn."))
-            return redirect(url_for("notices.detail", notice_id=notice_id), code=303)
+            return redirect(url_for("review.correct_notice", notice_id=notice_id), code=303)
     correction = CorrectionForm(obj=notice, formdata=None)
     return render_template("review/notice_edit.html", notice=notice, form=correction, withdraw=form), 400

@@ -53,7 +53,6 @@ def see(path: str) -> Redirect:
 F = 403
 CASE = "/review/cases/<case_id>"
 NOTICE = "/review/notices/<int:notice_id>"
-PUBLIC = "/notices/<int:notice_id>"
 
 # fmt: off
 #: (method, rule): expected answer for          anonymous  reviewer          supervisor        admin           disabled
@@ -75,8 +74,8 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", CASE + "/plan"):                      (LOGIN, 400,               400,              F,              LOGIN),
     ("POST", CASE + "/plan/done"):                 (LOGIN, see(CASE),         see(CASE),        F,              LOGIN),
     ("GET",  NOTICE + "/correct"):                 (LOGIN, F,                 200,              F,              LOGIN),
-    ("POST", NOTICE + "/correct"):                 (LOGIN, F,                 see(PUBLIC),      F,              LOGIN),
-    ("POST", NOTICE + "/withdraw"):                (LOGIN, F,                 see(PUBLIC),      F,              LOGIN),
+    ("POST", NOTICE + "/correct"):                 (LOGIN, F,                 see(NOTICE + "/correct"), F,      LOGIN),
+    ("POST", NOTICE + "/withdraw"):                (LOGIN, F,                 see(NOTICE + "/correct"), F,      LOGIN),
     ("GET",  "/review/grants"):                    (LOGIN, F,                 200,              F,              LOGIN),
     ("POST", "/review/grants"):                    (LOGIN, F,                 see("/review/grants"), F,         LOGIN),
     ("GET",  "/admin"):                            (LOGIN, F,                 F,                200,            LOGIN),
