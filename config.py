@@ -20,7 +20,8 @@ class DefaultConfig:
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_STRATEGY = "fixed-window"
+    #: A moving window has no boundary where the count resets (no double burst at the edge).
+    RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = False
     #: Limits for the anonymous side (flask-limiter syntax).
     LIMIT_SUBMIT = "10 per hour;30 per day"
@@ -29,6 +30,8 @@ class DefaultConfig:
     #: Staff sign-in: failures per client, and per account name (existing or not).
     LIMIT_LOGIN_CLIENT = "20 per 15 minutes"
     LIMIT_LOGIN_ACCOUNT = "5 per 15 minutes"
+    #: TOTP steps (30 s) accepted either side of now, for clock drift.
+    TOTP_DRIFT_STEPS = 1
     #: Argon2id cost (memory KiB, passes, lanes) for receipts and secrets.
     ARGON2_MEMORY_KIB = 65536
     ARGON2_ITERATIONS = 3
@@ -84,6 +87,8 @@ class TestingConfig(DefaultConfig):
     ARGON2_ITERATIONS = 1
     ARGON2_LANES = 1
     RATELIMIT_ENABLED = True
+    #: Tests sign one account in several times a minute; a wider window keeps that off the clock edge.
+    TOTP_DRIFT_STEPS = 3
 
 
 class ProductionConfig(DefaultConfig):

@@ -16,9 +16,8 @@ from portal.models import User
 from portal.services import audit, key_sessions
 from portal.services.accounts import check_secret
 from portal.services.errors import ServiceError, SessionExpired
-from portal.services.settings import argon2_profile
+from portal.services.settings import argon2_profile, setting
 
-TOTP_WINDOW = 1  # accept the previous and next 30-second step too (clock drift)
 
 
 class SignInFailed(ServiceError):
@@ -69,7 +68,8 @@ def _matching_step(secret: str, code: str, last_step: int) -> int | None:
         return None
     totp = pyotp.TOTP(secret)
     now_step = int(time.time()) // totp.interval
-    for step in range(now_step - TOTP_WINDOW, now_step + TOTP_WINDOW + 1):
+    drift = setting("TOTP_DRIFT_STEPS")
+    for step in range(now_step - drift, now_step + drift + 1):
         if step > last_step and secrets.compare_digest(totp.generate_otp(step), code):
             return step
     return None
