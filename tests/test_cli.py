@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from portal.domain import aad
+from portal.domain.crypto import decrypt, open_credential
 from portal.extensions import db
 from portal.models import EscrowKey, User
 from portal.services import accounts
@@ -17,7 +19,8 @@ def test_users_create_reads_the_password_from_stdin_and_prints_totp(app, runner)
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.username == "li.reviewer"))
         assert len(user.public_key) == 32
-        assert len(accounts.unlock_private_key(user, "a long enough password")) == 32
+        wrap_key = open_credential(b"a long enough password", user.credential)
+        assert len(decrypt(wrap_key, user.private_key, aad.user_private_key(user.id))) == 32
 
 
 def test_admins_hold_no_case_key(app, runner):

@@ -71,17 +71,6 @@ def create_user(username: str, role: str, password: str, actor_id: int | None = 
     return NewAccount(user_id=user.id, totp_uri=uri)
 
 
-def unlock_private_key(user: User, password: str) -> bytes:
-    """The user's private key, opened with their password; WrongSecret otherwise."""
-    try:
-        wrap_key = open_credential(password.encode(), user.credential)
-    except CryptoError as exc:
-        raise WrongSecret("password") from exc
-    if user.private_key is None:
-        raise ServiceError("this account holds no case key")
-    return decrypt(wrap_key, user.private_key, aad.user_private_key(user.id))
-
-
 def escrow() -> EscrowKey | None:
     """The deployment's escrow key, if initialised."""
     return db.session.scalar(db.select(EscrowKey).order_by(EscrowKey.id).limit(1))
