@@ -62,7 +62,7 @@ def create_app(
 
     from portal import cli, models  # noqa: F401  (models register their tables)
     from portal.extensions import babel, csrf, db, limiter, migrate
-    from portal.web import errors, i18n, security, sessions, staff, templating
+    from portal.web import errors, health, i18n, notices, security, sessions, staff, templating
     from portal.web.admin import bp as admin_bp
     from portal.web.review import bp as review_bp
     from portal.web.submit import bp as submit_bp
@@ -85,6 +85,7 @@ def create_app(
     app.register_blueprint(submit_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(admin_bp)
-    from portal.web import health, notices; app.register_blueprint(notices.bp); app.register_blueprint(health.bp)  # noqa: E702
+    app.register_blueprint(notices.bp)
+    app.register_blueprint(health.bp)
     cli.init_app(app)
     return app

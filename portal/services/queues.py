@@ -34,6 +34,7 @@ class Page:
     next_cursor: str | None
     counts: dict[str, int]  # cap + 1 means "more than cap"
     cap: int
+    today: dt.date  # the day "overdue" was judged against
 
 
 def _queue(name: str, user: User, today: dt.date):
@@ -99,4 +100,4 @@ def page(name: str, user: User, filters: Filters, cursor: str | None, size: int)
     more = len(rows) > size
     rows = rows[:size]
     counts = {q: _capped_count(_filtered(_queue(q, user, today), filters)) for q in QUEUES}
-    return Page(cases=rows, next_cursor=encode_cursor(rows[-1]) if more else None, counts=counts, cap=COUNT_CAP)
+    return Page(cases=rows, next_cursor=encode_cursor(rows[-1]) if more else None, counts=counts, cap=COUNT_CAP, today=today)

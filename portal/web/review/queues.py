@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, current_app, render_template, request
+from flask_login import current_user
 
 from portal.domain.cases import Category, Kind, State
 from portal.services import queues as queue_service
 from portal.web.review import bp
 from portal.web.staff import roles_required
-from flask_login import current_user
 
 
 @bp.get("")
@@ -25,5 +25,4 @@ def queue():
     result = queue_service.page(name, current_user.user, filters, request.args.get("after"),
                                 current_app.config["QUEUE_PAGE_SIZE"])
     args = {k: v for k, v in (("kind", filters.kind), ("state", filters.state), ("category", filters.category)) if v}
-    return render_template("review/queue.html", name=name, page=result, filters=filters, args=args,
-                           today=queue_service.case_state.today())
+    return render_template("review/queue.html", name=name, page=result, filters=filters, args=args)

@@ -75,11 +75,18 @@ def clarification():
     return _file(ClarificationRequestForm(), Kind.CLARIFICATION, "submit/clarification.html")
 
 
-def _access() -> followup.Access:
+def _stored_access() -> followup.Access | None:
     stored = session.get(_ACCESS)
     if not isinstance(stored, dict):
-        raise SessionExpired("no follow-up session")
+        return None
     return followup.Access(case_id=str(stored.get("case")), credential=str(stored.get("key")))
+
+
+def _access() -> followup.Access:
+    access = _stored_access()
+    if access is None:
+        raise SessionExpired("no follow-up session")
+    return access
 
 
 @bp.route("/followup", methods=["GET", "POST"])
@@ -189,9 +196,7 @@ def file(file_id: str):
 
 @bp.post("/followup/leave")
 def leave():
-    stored = session.get(_ACCESS)
-    if isinstance(stored, dict):
-        followup.leave(followup.Access(case_id=str(stored.get("case")), credential=str(stored.get("key"))))
+    followup.leave(_stored_access())
     session.clear()
     flash(_("You have left. Nothing of this visit is kept in this browser."))
     return redirect(url_for("submit.landing"), code=303)
