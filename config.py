@@ -81,6 +81,10 @@ class DefaultConfig:
     HSTS = False
     #: Trusted reverse proxies in front (for ProxyFix); 0 means none.
     PROXY_COUNT = 0
+    #: Refuse state that lives in one process (memory:// limits, SQLite) unless SINGLE_PROCESS.
+    REQUIRE_SHARED_STATE = False
+    #: Set (ZM_SINGLE_PROCESS=1) to say on purpose that one process serves the whole deployment.
+    SINGLE_PROCESS = False
 
 
 class TestingConfig(DefaultConfig):
@@ -103,6 +107,8 @@ class ProductionConfig(DefaultConfig):
     SESSION_COOKIE_SECURE = True
     HSTS = True
     PROXY_COUNT = 1
+    #: Several workers or machines: limits in memory would count per worker.
+    REQUIRE_SHARED_STATE = True
     PREFERRED_URL_SCHEME = "https"
 
 
