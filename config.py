@@ -27,9 +27,15 @@ class DefaultConfig:
     LIMIT_SUBMIT = "10 per hour;30 per day"
     LIMIT_FOLLOWUP = "10 per 10 minutes;50 per day"
     LIMIT_REPLY = "20 per hour"
-    #: Staff sign-in: failures per client, and per account name (existing or not).
+    #: Staff sign-in: failures per client, and per account name (existing or not) at one client.
     LIMIT_LOGIN_CLIENT = "20 per 15 minutes"
     LIMIT_LOGIN_ACCOUNT = "5 per 15 minutes"
+    #: Failures per account name from all clients together: above what one client may reach, so
+    #: one attacker cannot lock the real user out at their own client, but a distributed one stops.
+    LIMIT_LOGIN_ACCOUNT_ALL_CLIENTS = "30 per 15 minutes"
+    #: Wrong secrets typed behind a staff session, per account: current password, escrow passphrase.
+    LIMIT_CURRENT_PASSWORD = "5 per 15 minutes"
+    LIMIT_ESCROW_PASSPHRASE = "5 per 15 minutes"
     #: TOTP steps (30 s) accepted either side of now, for clock drift.
     TOTP_DRIFT_STEPS = 1
     #: Argon2id cost (memory KiB, passes, lanes) for receipts and secrets.
@@ -75,6 +81,10 @@ class DefaultConfig:
     HSTS = False
     #: Trusted reverse proxies in front (for ProxyFix); 0 means none.
     PROXY_COUNT = 0
+    #: Refuse state that lives in one process (memory:// limits, SQLite) unless SINGLE_PROCESS.
+    REQUIRE_SHARED_STATE = False
+    #: Set (ZM_SINGLE_PROCESS=1) to say on purpose that one process serves the whole deployment.
+    SINGLE_PROCESS = False
 
 
 class TestingConfig(DefaultConfig):
@@ -97,6 +107,8 @@ class ProductionConfig(DefaultConfig):
     SESSION_COOKIE_SECURE = True
     HSTS = True
     PROXY_COUNT = 1
+    #: Several workers or machines: limits in memory would count per worker.
+    REQUIRE_SHARED_STATE = True
     PREFERRED_URL_SCHEME = "https"
 
 

@@ -80,7 +80,7 @@ def main() -> None:
                 existing.reflect(db.engine)
                 existing.drop_all(db.engine)
                 upgrade()
-                accounts.create_user("bench.rev", "reviewer", "bench password 123")
+                accounts.create_user("bench.rev", "reviewer", "bench password 123", confirmed=True)
                 t = time.perf_counter()
                 seed(args.cases, db.session.scalar(db.select(User.id)))
                 print(f"{url.split(':')[0]}: seeded {args.cases:,} cases in {time.perf_counter() - t:.0f} s")

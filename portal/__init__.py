@@ -39,6 +39,23 @@ def _load_config(app: Flask, name: str, overrides: dict[str, Any] | None) -> Non
             "missing configuration: " + ", ".join(missing)
             + " (set them in the environment, or run `make instance` for the embedded default)"
         )
+    _refuse_per_process_state(app.config)
+
+
+def _refuse_per_process_state(config: dict[str, Any]) -> None:
+    """Limits in memory count per worker, and SQLite is one machine's file: refuse unless said on purpose."""
+    if not config["REQUIRE_SHARED_STATE"] or config["SINGLE_PROCESS"]:
+        return
+    per_process = []
+    if str(config["RATELIMIT_STORAGE_URI"]).startswith("memory://"):
+        per_process.append("RATELIMIT_STORAGE_URI is memory:// (limits would count per worker; use redis://)")
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        per_process.append("the database is SQLite (use PostgreSQL)")
+    if per_process:
+        raise RuntimeError(
+            "refusing to start: " + "; ".join(per_process)
+            + ". If one process really serves everything, set ZM_SINGLE_PROCESS=1."
+        )
 
 
 def create_app(

@@ -47,10 +47,10 @@ def init_command() -> None:
 @click.option("--username", required=True)
 @click.option("--role", required=True, type=click.Choice(accounts.ROLES))
 def create_user_command(username: str, role: str) -> None:
-    """Create an account; password from a prompt or stdin; prints the TOTP URI once."""
+    """Create an account, confirmed for case keys (the operator vouches); prints the TOTP URI once."""
     password = _read_secret("Password")
     try:
-        created = accounts.create_user(username, role, password)
+        created = accounts.create_user(username, role, password, confirmed=True)
     except ServiceError as exc:
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
     click.echo(f"Created {role} {username!r}. Add this to an authenticator app now:")
@@ -73,7 +73,7 @@ def demo_command() -> None:
     for username, role in DEMO_USERS:
         if db.session.scalar(db.select(User.id).where(User.username == username)) is None:
             password = secrets.token_urlsafe(12)
-            created = accounts.create_user(username, role, password)
+            created = accounts.create_user(username, role, password, confirmed=True)
             lines.append(f"{role:<10} {username} / {password}  TOTP: {created.totp_uri}")
     if lines:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

@@ -208,7 +208,7 @@ class Staff:
         self.username = username
         self.role = role
         with app.app_context():
-            created = account_service.create_user(username, role, STAFF_PASSWORD)
+            created = account_service.create_user(username, role, STAFF_PASSWORD, confirmed=True)
         self.user_id = created.user_id
         self.totp = pyotp.parse_uri(created.totp_uri)
         self.client = _client(app)

@@ -45,7 +45,7 @@ def gen_pdf(text: str = "ZM-PDF-CONTENT", author: str = "ZmSecretAuthor") -> byt
 
 
 def gen_user(username: str = "reviewer1", role: str = "reviewer", password: str = PASSWORD) -> User:
-    created = accounts.create_user(username, role, password)
+    created = accounts.create_user(username, role, password, confirmed=True)
     return db.session.get(User, created.user_id)
 
 

@@ -74,3 +74,42 @@ def test_demo_prints_accounts_and_is_repeatable(tmp_path):
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 3
         db.engine.dispose()
+
+
+def _mode(path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_init_creates_the_sqlite_file_readable_by_its_owner_only(tmp_path):
+    import os
+
+    from sqlalchemy import text
+
+    database = tmp_path / "private.sqlite3"
+    previous = os.umask(0o022)  # the usual umask, under which SQLite itself would make it 0644
+    try:
+        app = make_app(f"sqlite:///{database}")
+        result = app.test_cli_runner().invoke(args=["init"], input="the escrow passphrase\n")
+        assert result.exit_code == 0, result.output
+        assert _mode(database) == 0o600
+        with app.app_context():
+            with db.engine.begin() as conn:  # a WAL database keeps -wal and -shm files beside it
+                conn.execute(text("PRAGMA journal_mode=WAL"))
+                conn.execute(text("UPDATE escrow_keys SET created_at = created_at"))
+            sides = [p for p in tmp_path.iterdir() if p.name != database.name]
+            assert sides and all(_mode(p) == 0o600 for p in sides), [(p.name, oct(_mode(p))) for p in sides]
+            db.engine.dispose()
+    finally:
+        os.umask(previous)
+
+
+def test_an_existing_sqlite_file_readable_by_others_is_made_private(tmp_path):
+    database = tmp_path / "old.sqlite3"
+    app = make_app(f"sqlite:///{database}")
+    assert app.test_cli_runner().invoke(args=["init"], input="the escrow passphrase\n").exit_code == 0
+    database.chmod(0o644)  # as an earlier version left it
+    with app.app_context():
+        db.engine.dispose()
+        assert accounts.escrow() is not None  # the next connection
+        assert _mode(database) == 0o600
+        db.engine.dispose()

@@ -42,5 +42,8 @@ class User(db.Model):
     session_epoch: Mapped[int] = mapped_column(default=0)
     #: A disabled account cannot sign in and gets no new cases.
     disabled: Mapped[bool] = mapped_column(default=False)
+    #: A key-holding supervisor (never an admin, never the account itself) vouched for this
+    #: case worker; until then, and again after a reset, no case key is sealed to it.
+    keys_confirmed: Mapped[bool] = mapped_column(default=False)
     #: Created, to the hour.
     created_at: Mapped[dt.datetime]

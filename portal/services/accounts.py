@@ -39,8 +39,21 @@ def check_secret(secret: str) -> None:
         raise InvalidAccount(f"at least {MIN_SECRET_LENGTH} characters")
 
 
-def create_user(username: str, role: str, password: str, actor_id: int | None = None) -> NewAccount:
-    """An account with its TOTP secret and, for case workers, a key pair."""
+def may_receive_new_case_keys():
+    """The one rule of who gets a sealed key to a new case: active case workers a supervisor confirmed."""
+    return db.select(User).where(
+        User.public_key.is_not(None), User.disabled.is_(False), User.keys_confirmed.is_(True)
+    )
+
+
+def create_user(
+    username: str, role: str, password: str, actor_id: int | None = None, *, confirmed: bool = False
+) -> NewAccount:
+    """An account with its TOTP secret and, for case workers, a key pair.
+
+    `confirmed` is for the operator's command line only (the first supervisors of a
+    deployment); an account an admin creates waits for a supervisor's confirmation.
+    """
     if not _USERNAME.fullmatch(username):
         raise InvalidAccount("username: 3-64 of a-z 0-9 . _ -, starting with a letter or digit")
     if role not in ROLES:
@@ -57,6 +70,7 @@ def create_user(username: str, role: str, password: str, actor_id: int | None = 
         totp_secret=b"",
         public_key=pair.public if pair else None,
         private_key=b"" if pair else None,
+        keys_confirmed=confirmed and pair is not None,
         created_at=this_hour(),
     )
     db.session.add(user)
@@ -66,6 +80,8 @@ def create_user(username: str, role: str, password: str, actor_id: int | None = 
     if pair:
         user.private_key = encrypt(wrap_key, pair.private, aad.user_private_key(user.id))
     audit.record("account_created", actor_id=actor_id, target_user_id=user.id, detail=role)
+    if user.keys_confirmed:
+        audit.record("account_confirmed", actor_id=actor_id, target_user_id=user.id, detail="command_line")
     db.session.commit()
     uri = pyotp.TOTP(totp_secret).provisioning_uri(name=username, issuer_name="Zhengming")
     return NewAccount(user_id=user.id, totp_uri=uri)

@@ -1,4 +1,8 @@
-"""Supervisors give a reviewer access to cases they cannot open yet (new or reset accounts)."""
+"""Supervisors vouch for new or reset case workers, and give them access to older cases.
+
+A new or reset account receives no case key until a supervisor who holds keys confirms
+it (`confirm`); the escrow passphrase then opens older cases to it (`grant_all`).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,21 @@ from portal.domain.crypto import seal, unseal
 from portal.extensions import db
 from portal.models import Case, CaseKey, User
 from portal.services import accounts, audit
-from portal.services.errors import ServiceError
+from portal.services.errors import ServiceError, WrongSecret
 
 _BATCH = 500
 
 
 class NotACaseWorker(ServiceError):
     """Only active reviewers and supervisors hold case keys."""
+
+
+class NotConfirmable(ServiceError):
+    """The confirmation is refused: who confirms, or whom, does not meet the rule."""
+
+
+class NotConfirmed(ServiceError):
+    """Older cases are granted only to an account a supervisor has confirmed."""
 
 
 @dataclass(frozen=True)
@@ -32,10 +44,32 @@ def gaps() -> list[Gap]:
     held = dict(
         db.session.execute(db.select(CaseKey.user_id, db.func.count()).group_by(CaseKey.user_id)).all()
     )
-    workers = db.session.scalars(
-        db.select(User).where(User.public_key.is_not(None), User.disabled.is_(False)).order_by(User.username)
-    )
+    workers = db.session.scalars(accounts.may_receive_new_case_keys().order_by(User.username))
     return [Gap(user=u, missing=total - held.get(u.id, 0)) for u in workers]
+
+
+def awaiting() -> list[User]:
+    """Active case workers that no supervisor has confirmed yet (new, or reset since)."""
+    query = db.select(User).where(
+        User.public_key.is_not(None), User.disabled.is_(False), User.keys_confirmed.is_(False)
+    )
+    return list(db.session.scalars(query.order_by(User.username)))
+
+
+def confirm(supervisor: User, target_user_id: int) -> None:
+    """A confirmed supervisor vouches for another signed-in case worker: new cases are sealed to it."""
+    target = db.session.get(User, target_user_id)
+    if supervisor.role != "supervisor" or not supervisor.keys_confirmed or supervisor.disabled:
+        raise NotConfirmable("confirmer")
+    if target is None or target.id == supervisor.id or target.public_key is None or target.disabled:
+        raise NotConfirmable("target")
+    if not target.totp_enrolled:
+        raise NotConfirmable("not_signed_in")  # the person, not whoever holds the temporary password
+    if target.keys_confirmed:
+        return
+    target.keys_confirmed = True
+    audit.record("account_confirmed", actor_id=supervisor.id, target_user_id=target.id)
+    db.session.commit()
 
 
 def grant_all(supervisor: User, passphrase: str, target_user_id: int) -> int:
@@ -43,7 +77,14 @@ def grant_all(supervisor: User, passphrase: str, target_user_id: int) -> int:
     target = db.session.get(User, target_user_id)
     if target is None or target.public_key is None or target.disabled:
         raise NotACaseWorker(str(target_user_id))
-    escrow_private = accounts.unlock_escrow(passphrase)
+    if not target.keys_confirmed or not supervisor.keys_confirmed:
+        raise NotConfirmed(str(target_user_id))
+    try:
+        escrow_private = accounts.unlock_escrow(passphrase)
+    except WrongSecret:
+        audit.record("escrow_passphrase_failed", actor_id=supervisor.id, target_user_id=target.id)
+        db.session.commit()
+        raise
     held = db.select(CaseKey.case_id).where(CaseKey.user_id == target.id)
     query = db.select(Case.id, Case.escrow_key).where(Case.id.not_in(held)).order_by(Case.id)
     granted = 0

@@ -11,7 +11,7 @@ from portal.domain.cases import Kind, State
 from portal.domain.clock import this_hour
 from portal.domain.crypto import encrypt, random_key, seal
 from portal.extensions import db
-from portal.models import Case, CaseEvent, CaseKey, User
+from portal.models import Case, CaseEvent, CaseKey
 from portal.models.types import new_id
 from portal.services import accounts, case_files, case_state, form_tokens
 from portal.services.errors import NotInitialised
@@ -70,9 +70,7 @@ def file_case(
     )
     case_state.store(case, workflow.new_case(kind, case_state.local_day(now), case_state.deadlines()))
     db.session.add(case)
-    workers = db.session.scalars(
-        db.select(User).where(User.public_key.is_not(None), User.disabled.is_(False))
-    )
+    workers = db.session.scalars(accounts.may_receive_new_case_keys())
     for user in workers:
         sealed = seal(user.public_key, dk, aad.user_key(case_id, user.id))
         db.session.add(CaseKey(case_id=case_id, user_id=user.id, sealed_key=sealed))

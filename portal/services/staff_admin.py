@@ -55,7 +55,7 @@ def set_disabled(admin: User, user_id: int, disabled: bool) -> None:
 
 
 def reset(admin: User, user_id: int) -> str:
-    """New password, new TOTP enrolment, new key pair; old case access ends until a supervisor grants it."""
+    """New password, TOTP enrolment and key pair; no case keys until a supervisor confirms it again."""
     user = _account(user_id, admin)
     password = temporary_password()
     credential, wrap_key = new_credential(password.encode(), argon2_profile())
@@ -63,6 +63,7 @@ def reset(admin: User, user_id: int) -> str:
     user.totp_secret = encrypt(wrap_key, pyotp.random_base32().encode(), aad.user_totp(user.id))
     user.totp_enrolled, user.totp_last_step = False, 0
     user.session_epoch += 1  # a lost device's session ends with the reset
+    user.keys_confirmed = False  # whoever holds the new password must be vouched for again
     if user.public_key is not None:
         pair = KeyPair.generate()
         user.public_key = pair.public

@@ -166,6 +166,8 @@ def change_password(user: User, current: str, new: str) -> None:
     try:
         old_wrap = open_credential(current.encode(), user.credential)
     except CryptoError:
+        audit.record("password_change_failed", actor_id=user.id, target_user_id=user.id)
+        db.session.commit()
         raise WrongPassword() from None
     check_secret(new)
     totp = decrypt(old_wrap, user.totp_secret, aad.user_totp(user.id))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app, request
+from flask_login import current_user
 
 from portal.domain.crypto import expand, keyed_hash
 
@@ -26,9 +27,25 @@ def limiter_key() -> str:
     return keyed_hash(key, (request.remote_addr or "-").encode()).hex()[:32]
 
 
-def account_key() -> str:
-    """Key for the per-account sign-in limit: the same for existing and unknown names."""
+def _keyed(value: str) -> str:
     day = dt.datetime.now(dt.timezone.utc).date()
-    key = daily_key(current_app.config["SECRET_KEY"], day)
-    name = (request.form.get("username") or "").strip().lower()
-    return "account:" + keyed_hash(key, name.encode()).hex()[:32]
+    return keyed_hash(daily_key(current_app.config["SECRET_KEY"], day), value.encode()).hex()[:32]
+
+
+def _account_name() -> str:
+    return (request.form.get("username") or "").strip().lower()
+
+
+def account_key() -> str:
+    """Key for the per-account sign-in ceiling (all clients): the same for existing and unknown names."""
+    return "account:" + _keyed(_account_name())
+
+
+def account_client_key() -> str:
+    """Key for the per-account limit at one client: an attacker's failures lock only their own client."""
+    return "account-client:" + _keyed(_account_name() + "\0" + (request.remote_addr or "-"))
+
+
+def staff_account_key() -> str:
+    """Key for throttling secrets typed behind a staff session (current password, escrow passphrase)."""
+    return "staff:" + _keyed(str(current_user.get_id()))

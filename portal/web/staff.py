@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, abort, session
-from flask_login import UserMixin, current_user, login_required
+from flask import Flask, abort, g, render_template, session
+from flask_login import UserMixin, current_user, login_required, login_user
 
 from portal.extensions import login_manager
 from portal.models import User
@@ -15,6 +15,8 @@ from portal.services.errors import SessionExpired
 from portal.services.staff_auth import StaffAccess
 
 SESSION_KEY = "staff_key"
+#: Flask-Login's session key for a SHA-512 of the client's address and user agent.
+_CLIENT_IDENTIFIER = "_id"
 
 
 class StaffUser(UserMixin):
@@ -34,6 +36,28 @@ class StaffUser(UserMixin):
     @property
     def is_supervisor(self) -> bool:
         return self.user.role == "supervisor"
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """A case worker no supervisor has confirmed yet: it holds no case key and sees no case."""
+        return self.user.public_key is not None and not self.user.keys_confirmed
+
+
+def start_session(user: StaffUser, credential: str) -> None:
+    """A fresh staff cookie: who, and the session key's cookie half; nothing about the client."""
+    session.clear()
+    session[SESSION_KEY] = credential
+    login_user(user)
+    session.pop(_CLIENT_IDENTIFIER, None)  # login_user sets it whatever session_protection says
+
+
+def secret_refused() -> None:
+    """Mark this request as a wrong password or passphrase, for the limiter's deduct_when."""
+    g.zm_secret_refused = True
+
+
+def was_secret_refused(_response) -> bool:
+    return bool(g.get("zm_secret_refused"))
 
 
 def access() -> StaffAccess | None:
@@ -64,6 +88,8 @@ def roles_required(*roles: str) -> Callable:
         def guarded(*args, **kwargs):
             if current_user.role not in roles:
                 abort(403)
+            if current_user.awaits_confirmation:
+                return render_template("review/awaiting_confirmation.html"), 403
             return view(*args, **kwargs)
 
         return guarded
@@ -75,5 +101,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "review.login"
     login_manager.session_protection = None  # it would hash the address and agent into the cookie
+    # Other Flask-Login paths (next-URL in session, refresh) also store an identifier: keep it empty.
+    login_manager._session_identifier_generator = lambda: ""  # noqa: SLF001
     login_manager.login_message = None
     login_manager.user_loader(_load)

@@ -42,7 +42,7 @@ def site(app) -> dict[str, str]:
     with app.app_context():
         ids = [notices.publish(_draft(i), case_id=None).id for i in range(1, 24)]
         db.session.commit()
-        supervisor = db.session.get(User, accounts.create_user("zhou", "supervisor", "supervisor password 1").user_id)
+        supervisor = db.session.get(User, accounts.create_user("zhou", "supervisor", "supervisor password 1", confirmed=True).user_id)
         notices.correct(supervisor, ids[0], {"title": "更正后的标题：" + "很长" * 30}, "标题有误，予以更正。")
         notices.withdraw(supervisor, ids[1], "经复核，当事人撤回公开澄清的同意，本公告予以撤回。")
     return {

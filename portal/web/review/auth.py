@@ -5,7 +5,7 @@ from __future__ import annotations
 import segno
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from portal.extensions import limiter
 from portal.services import staff_auth
@@ -13,7 +13,7 @@ from portal.services.accounts import InvalidAccount
 from portal.services.errors import SessionExpired
 from portal.services.staff_auth import Enrolment, SignInFailed, WrongCode, WrongPassword
 from portal.web import staff
-from portal.web.client_key import account_key
+from portal.web.client_key import account_client_key, account_key, staff_account_key
 from portal.web.errors import ACCOUNT_LOCKED
 from portal.web.review import bp
 from portal.web.review.auth_forms import CodeForm, LoginForm, PasswordForm
@@ -30,9 +30,7 @@ def _home() -> str:
 
 
 def _start(access: staff_auth.StaffAccess):
-    session.clear()
-    session[staff.SESSION_KEY] = access.credential
-    login_user(staff.StaffUser(*_unlocked(access)))
+    staff.start_session(staff.StaffUser(*_unlocked(access)), access.credential)
     return redirect(_home(), code=303)
 
 
@@ -43,8 +41,10 @@ def _unlocked(access: staff_auth.StaffAccess):
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LIMIT_LOGIN_CLIENT"], methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LIMIT_LOGIN_ACCOUNT"], key_func=account_key, methods=["POST"],
+@limiter.limit(lambda: current_app.config["LIMIT_LOGIN_ACCOUNT"], key_func=account_client_key, methods=["POST"],
                deduct_when=_failed, error_message=ACCOUNT_LOCKED)
+@limiter.limit(lambda: current_app.config["LIMIT_LOGIN_ACCOUNT_ALL_CLIENTS"], key_func=account_key,
+               methods=["POST"], deduct_when=_failed, error_message=ACCOUNT_LOCKED)
 def login():
     if current_user.is_authenticated:
         return redirect(_home())
@@ -103,12 +103,15 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["LIMIT_CURRENT_PASSWORD"], key_func=staff_account_key,
+               methods=["POST"], deduct_when=staff.was_secret_refused)
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
         try:
             staff_auth.change_password(current_user.user, form.current.data, form.new.data)
         except WrongPassword:
+            staff.secret_refused()
             form.current.errors = [_("The current password is wrong.")]
         except InvalidAccount:
             form.new.errors = [_("At least 12 characters.")]

@@ -135,9 +135,11 @@ def test_admin_creates_an_account_which_signs_in_with_the_temporary_password_and
     assert wrong.status_code == 401
     response = newcomer.enrol()
     assert response.status_code == 303 and response.headers["Location"].endswith("/review")
-    assert newcomer.client.get("/review").status_code == 200
+    waiting = newcomer.client.get("/review")  # signed in, but no supervisor has confirmed it yet
+    assert waiting.status_code == 403 and "Your account awaits confirmation" in waiting.get_data(as_text=True)
     assert user(app, new_id)["enrolled"] is True
-    assert "Active" in row_of(admin.get("/admin").get_data(as_text=True), "new.rev")
+    row = row_of(admin.get("/admin").get_data(as_text=True), "new.rev")
+    assert "Active" in row and "Awaiting confirmation by a supervisor" in row
 
 
 def test_a_new_admin_account_holds_no_key_pair_and_lands_on_the_accounts_page(app, admin):

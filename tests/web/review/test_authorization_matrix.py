@@ -78,6 +78,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", NOTICE + "/withdraw"):                (LOGIN, F,                 see(NOTICE + "/correct"), F,      LOGIN),
     ("GET",  "/review/grants"):                    (LOGIN, F,                 200,              F,              LOGIN),
     ("POST", "/review/grants"):                    (LOGIN, F,                 see("/review/grants"), F,         LOGIN),
+    ("POST", "/review/grants/<int:user_id>/confirm"): (LOGIN, F,              see("/review/grants"), F,         LOGIN),
     ("GET",  "/admin"):                            (LOGIN, F,                 F,                200,            LOGIN),
     ("POST", "/admin/accounts"):                   (LOGIN, F,                 F,                200,            LOGIN),
     ("POST", "/admin/accounts/<int:user_id>/disable"): (LOGIN, F,             F,                see("/admin"),  LOGIN),
@@ -105,6 +106,7 @@ def post_body(rule: str, world: World) -> dict[str, str]:
                               "issued_on": "2026-11-30", "reason": "Typo."},
         NOTICE + "/withdraw": {"reason": "Published in error."},
         "/review/grants": {"user_id": str(world.ids[REVIEWER]), "passphrase": ESCROW_PASSPHRASE},
+        "/review/grants/<int:user_id>/confirm": {},
         "/admin/accounts": {"username": "fresh.rev", "role": "reviewer"},
         "/admin/accounts/<int:user_id>/disable": {},
         "/admin/accounts/<int:user_id>/enable": {},
@@ -193,7 +195,7 @@ def snapshot(app: Flask, case_id: str) -> tuple:
     with app.app_context():
         count = lambda model: db.session.scalar(db.select(db.func.count()).select_from(model))  # noqa: E731
         users = db.session.execute(db.select(User.id, User.username, User.disabled, User.totp_enrolled,
-                                             User.public_key, User.credential).order_by(User.id)).all()
+                                             User.public_key, User.credential, User.keys_confirmed).order_by(User.id)).all()
         return (count(AuditEntry), count(Note), count(Message), db.session.get(Case, case_id).state, tuple(users))
 
 
