@@ -154,7 +154,7 @@ def test_a_failed_message_on_the_case_page_is_marked(app, cadre, staff):
 
 # --- every page -----------------------------------------------------------------------------------
 
-PAGES = ["/", "/submit/concern", "/submit/clarification", "/followup", "/notices/", "/review/login", "/no-such-page"]
+PAGES = ["/", "/submit/concern", "/submit/clarification", "/followup", "/notices", "/review/login", "/no-such-page"]
 
 
 @pytest.mark.parametrize("path", PAGES)
