@@ -168,3 +168,42 @@ STAFF_STATES = {
     State.PLAN_APPROVED: _l("Plan approved"),
     State.CARRIED_OUT: _l("Carried out"),
 }
+
+#: The audit log's words for each action code it records; a code not listed reads as itself.
+AUDIT_ACTIONS = {
+    "sign_in": _l("Signed in"),
+    "sign_in_failed": _l("Sign-in failed"),
+    "sign_out": _l("Signed out"),
+    "totp_enrolled": _l("Set up the authenticator"),
+    "password_changed": _l("Changed the password"),
+    "account_created": _l("Created an account"),
+    "account_disabled": _l("Disabled an account"),
+    "account_enabled": _l("Enabled an account"),
+    "account_reset": _l("Reset an account"),
+    "grant": _l("Granted access to earlier cases"),
+    "case_view": _l("Opened a case"),
+    "message": _l("Sent a message to the cadre"),
+    "message_from_submitter": _l("The cadre sent a message"),
+    "note": _l("Added an internal note"),
+    "download": _l("Downloaded an attachment"),
+    "plan_form_done": _l("Recorded a form of the clarification as carried out"),
+    "notice_corrected": _l("Corrected a public notice"),
+    "notice_withdrawn": _l("Withdrew a public notice"),
+    **{f"transition:{a.value}": _l("Case step: %(step)s", step=STEPS[a.value]) for a in Action},
+    # Words that hold for either kind of case (the log mixes concerns and clarifications).
+    f"transition:{Action.ASK.value}": _l("Case step: a question to the cadre"),
+    f"transition:{Action.PROVIDE_INFO.value}": _l("Case step: the cadre replied"),
+}
+
+#: Why a sign-in failed, as the audit log records it.
+SIGN_IN_FAILURES = {
+    "unknown_account": _l("no such account"),
+    "disabled": _l("account disabled"),
+    "password": _l("wrong password"),
+    "totp": _l("wrong authenticator code"),
+}
+
+
+def audit_action(code: str):
+    """The words for an audit action code."""
+    return AUDIT_ACTIONS.get(code, code)
