@@ -9,8 +9,8 @@ from typing import NamedTuple
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from jinja2 import pass_context
-from markupsafe import Markup
 from jinja2.runtime import Context
+from markupsafe import Markup
 from wtforms import Form
 from wtforms.widgets import ListWidget
 
@@ -32,7 +32,7 @@ def minute(value: dt.datetime) -> str:
 
 
 def day(value: dt.date) -> str:
-    """A date in running text: 2026年12月4日 in Chinese, 4 December 2026 in English."""
+    """A date in running text: 2026年12月4日 in Chinese, December 4, 2026 in English."""
     return format_date(value, "long")
 
 
