@@ -1,8 +1,8 @@
-"""Liveness for load balancers and benchmarks: answers without touching the database."""
+"""Answers for machines that never touch the database: liveness, and the icon browsers ask for."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app
 
 bp = Blueprint("health", __name__)
 
@@ -10,3 +10,9 @@ bp = Blueprint("health", __name__)
 @bp.get("/healthz")
 def healthz() -> Response:
     return Response("ok", mimetype="text/plain")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers fetch /favicon.ico whatever the page links; serve the static icon so none gets a 404."""
+    return current_app.send_static_file("favicon.ico")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask_babel import lazy_gettext as _l
 
 from portal.domain.cases import Category, ClarificationMode, Harm, Kind, State
@@ -73,6 +75,28 @@ FIELDS = {
     "wanted": _l("Clarification you ask for"),
     "wanted_detail": _l("Anything else about the clarification (optional)"),
     "attachments": _l("Attachments (optional)"),
+}
+
+
+#: The same fields where they are read back, not filled in: nothing there is "optional".
+READ_FIELDS = {
+    **FIELDS,
+    "unit": _l("Unit or area"),
+    "contact": _l("How to contact you"),
+    "harm_detail": _l("More about the harm"),
+    "wanted_detail": _l("Anything else about the clarification"),
+    "attachments": _l("Attachments"),
+}
+
+#: The fields as staff read them: the cadre is the applicant (申请人), not "you".
+STAFF_FIELDS = {
+    **READ_FIELDS,
+    "real_name": _l("Name"),
+    "unit_name": _l("Unit"),
+    "post": _l("Post"),
+    "contact": _l("How to contact the applicant"),
+    "harms": _l("How it harmed the applicant"),
+    "wanted": _l("Clarification the applicant asks for"),
 }
 
 
@@ -155,7 +179,7 @@ STAFF_STATES = {
     State.ACCEPTED: _l("Accepted"),
     State.NOT_ACCEPTED: _l("Not accepted"),
     State.IN_PROGRESS: _l("In progress"),
-    State.AWAITING_INFO: _l("Awaiting the submitter"),
+    State.AWAITING_INFO: _l("Awaiting a reply"),
     State.ANSWERED: _l("Answered"),
     State.CLOSED: _l("Closed"),
     State.VERIFYING: _l("Verifying"),
@@ -168,3 +192,89 @@ STAFF_STATES = {
     State.PLAN_APPROVED: _l("Plan approved"),
     State.CARRIED_OUT: _l("Carried out"),
 }
+
+#: The audit log's words for each action code it records; a code not listed reads as itself.
+AUDIT_ACTIONS = {
+    "sign_in": _l("Signed in"),
+    "sign_in_failed": _l("Sign-in failed"),
+    "sign_out": _l("Signed out"),
+    "totp_enrolled": _l("Set up the authenticator"),
+    "password_changed": _l("Changed the password"),
+    "account_created": _l("Created an account"),
+    "account_disabled": _l("Disabled an account"),
+    "account_enabled": _l("Enabled an account"),
+    "account_reset": _l("Reset an account"),
+    "grant": _l("Granted access to earlier cases"),
+    "case_view": _l("Opened a case"),
+    "message": _l("Sent a message to the cadre"),
+    "message_from_submitter": _l("The cadre sent a message"),
+    "note": _l("Added an internal note"),
+    "download": _l("Downloaded an attachment"),
+    "plan_form_done": _l("Recorded a form of the clarification as carried out"),
+    "notice_corrected": _l("Corrected a public notice"),
+    "notice_withdrawn": _l("Withdrew a public notice"),
+    **{f"transition:{a.value}": _l("Case step: %(step)s", step=STEPS[a.value]) for a in Action},
+    # Words that hold for either kind of case (the log mixes concerns and clarifications).
+    f"transition:{Action.ASK.value}": _l("Case step: a question to the cadre"),
+    f"transition:{Action.PROVIDE_INFO.value}": _l("Case step: the cadre replied"),
+}
+
+#: Why a sign-in failed, as the audit log records it.
+SIGN_IN_FAILURES = {
+    "unknown_account": _l("no such account"),
+    "disabled": _l("account disabled"),
+    "password": _l("wrong password"),
+    "totp": _l("wrong authenticator code"),
+}
+
+
+def audit_action(code: str):
+    """The words for an audit action code."""
+    return AUDIT_ACTIONS.get(code, code)
+
+
+#: What staff read after a step; a step not listed reads as its label.
+DONE = {
+    Action.TAKE: _l("You took this case."),
+    Action.ASSIGN: _l("Assigned."),
+    Action.ACCEPT: _l("Accepted."),
+    Action.REFUSE: _l("The decision and its reasons were recorded."),
+    Action.START: _l("Handling started."),
+    Action.VERIFY: _l("Verification started."),
+    Action.ASK: _l("The question was sent."),
+    Action.ANSWER: _l("The answer was given."),
+    Action.CLOSE: _l("Closed."),
+    Action.PROPOSE_FINDING: _l("The proposed finding awaits approval."),
+    Action.APPROVE_FINDING: _l("The finding was approved."),
+    Action.RETURN_FINDING: _l("The finding was returned for further verification."),
+    Action.APPROVE_PLAN: _l("The plan was approved."),
+    Action.RETURN_PLAN: _l("The plan was returned."),
+    Action.CARRY_OUT: _l("The clarification is recorded as carried out."),
+    Action.FLAG: _l("The judgement of the accusation was recorded."),
+    Action.REFER: _l("Referred; the referral is recorded."),
+}
+
+#: A clarification case's words where they differ: its cadre is the applicant (申请人), never 反映人.
+_APPLICANT_ACTIONS = {
+    Action.ASK: _l("Ask the applicant"),
+    Action.REFUSE: _l("Decline to clarify (with reasons)"),
+}
+_APPLICANT_STEPS = {
+    **{a.value: label for a, label in _APPLICANT_ACTIONS.items()},
+    Action.PROVIDE_INFO.value: _l("The applicant replied"),
+}
+
+
+def for_kind(kind: str) -> SimpleNamespace:
+    """These labels as a staff page of one case reads them (申请人 on a clarification, never 反映人)."""
+    words = {name: value for name, value in globals().items() if name.isupper() and not name.startswith("_")}
+    words["FIELDS"] = STAFF_FIELDS
+    if kind == Kind.CLARIFICATION:
+        words["ACTIONS"] = {**ACTIONS, **_APPLICANT_ACTIONS}
+        words["STEPS"] = {**STEPS, **_APPLICANT_STEPS}
+    return SimpleNamespace(**words, audit_action=audit_action, choice_label=choice_label, for_kind=for_kind)
+
+
+def done_message(action: str) -> str:
+    """The message after a staff step, in words that hold for either kind of case."""
+    return str(DONE.get(action, STEPS.get(action, action)))

@@ -1,19 +1,44 @@
-"""Template helpers: labels, times to the hour, file sizes."""
+"""Template helpers: labels, times to the hour, dates and lists by locale, file sizes, form errors."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+from wtforms import Form
+from wtforms.widgets import ListWidget
 
 from portal.domain.workflow_rules import RULES
 from portal.web import labels
+
+#: Fields whose errors have nothing to focus: the token, hidden action codes.
+_UNSEEN = ("CSRFTokenField", "HiddenField")
 
 
 def hour(value: dt.datetime) -> str:
     """Stored times are UTC to the hour; show them in Beijing time."""
     return format_datetime(value, "yyyy-MM-dd HH:00")
+
+
+def minute(value: dt.datetime) -> str:
+    """Staff actions are stored in UTC to the minute; show them in Beijing time."""
+    return format_datetime(value, "yyyy-MM-dd HH:mm")
+
+
+def day(value: dt.date) -> str:
+    """A date in running text: 2026年12月4日 in Chinese, December 4, 2026 in English."""
+    return format_date(value, "long")
+
+
+def listing(values: Iterable) -> str:
+    """A list in running text: 、 between Chinese items, a comma between English ones."""
+    return (", " if get_locale().language == "en" else "、").join(str(v) for v in values)
 
 
 def filesize(size: int) -> str:
@@ -31,6 +56,46 @@ def html_lang() -> str:
     return "en" if get_locale().language == "en" else "zh-CN"
 
 
+def zh_text() -> Markup:
+    """A lang attribute for Chinese content (a notice's name, unit, body) on an English page."""
+    return Markup(' lang="zh-CN"') if html_lang() == "en" else Markup("")
+
+
+class FieldError(NamedTuple):
+    """One line of the error summary: where to go and what is wrong."""
+
+    target: str
+    label: str
+    message: str
+
+
+def _target(field) -> str:
+    """The id the summary links to: a group's first option, a hidden field's message, else the field."""
+    if field.type in _UNSEEN:
+        return f"{field.id}-error"
+    if isinstance(field.widget, ListWidget):
+        return f"{field.id}-0"
+    return field.id
+
+
+@pass_context
+def form_errors(context: Context) -> list[FieldError]:
+    """Every field in error among the page's forms, so the layout can summarise them once."""
+    seen: set[int] = set()
+    found: list[FieldError] = []
+    for value in context.get_all().values():
+        if not isinstance(value, Form) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        for field in value:
+            if field.errors and field.type != "CSRFTokenField":
+                label = field.label.text if field.type not in _UNSEEN else ""
+                found.extend(FieldError(_target(field), str(label), str(e)) for e in field.errors)
+    return found
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(hour=hour, filesize=filesize, choice_label=choice_label)
-    app.jinja_env.globals.update(labels=labels, html_lang=html_lang, rules=RULES)
+    app.jinja_env.filters.update(hour=hour, minute=minute, day=day, listing=listing, filesize=filesize,
+                                 choice_label=choice_label)
+    app.jinja_env.globals.update(labels=labels, html_lang=html_lang, rules=RULES, form_errors=form_errors,
+                                 zh_text=zh_text)

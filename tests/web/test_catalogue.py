@@ -121,3 +121,23 @@ def test_landing_page_is_chinese_by_default_and_english_on_request(client):
     assert '<html lang="en">' in page
     assert "What we protect" in page and "Raise a concern" in page
     assert "平台保护措施" not in page
+
+
+#: A Chinese character or full-width sign, and the half-width signs that must not touch one.
+_CHINESE = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+_HALF_WIDTH = re.compile(rf"{_CHINESE}\s*[,:;()]|[,:;()]\s*{_CHINESE}")
+
+
+def test_chinese_translations_use_full_width_punctuation():
+    """Chinese text takes 、，：；（）, never , : ; ( ) beside a Chinese character."""
+    wrong = []
+    for msgid, string in _translations():
+        for translated in string if isinstance(string, (list, tuple)) else [string]:
+            if translated and _HALF_WIDTH.search(translated):
+                wrong.append(f"  {_key(msgid)!r} -> {translated!r}")
+    assert not wrong, "half-width punctuation in Chinese text:\n" + "\n".join(wrong)
+
+
+def test_the_punctuation_rule_catches_half_width_signs():
+    assert _HALF_WIDTH.search("单位(选填)") and _HALF_WIDTH.search("无权查阅的事项数: 3")
+    assert not _HALF_WIDTH.search("单位（选填）") and not _HALF_WIDTH.search("at most 10 MB, each")

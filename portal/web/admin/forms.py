@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -25,13 +25,13 @@ class NewAccountForm(FlaskForm):
 
 
 class AuditFilterForm(FlaskForm):
-    """GET filters of the audit log (no CSRF: it changes nothing)."""
+    """GET filters of the audit log (no CSRF: it changes nothing); people and actions are chosen by name."""
 
     class Meta:
         csrf = False
 
-    actor = IntegerField(_l("Account id"), validators=[Optional()])
-    action = StringField(_l("Action"), validators=[Optional(), Length(max=64)])
+    actor = SelectField(_l("Who"), choices=[], validators=[Optional()])
+    action = SelectField(_l("Action"), choices=[], validators=[Optional()])
     case = StringField(_l("Case"), validators=[Optional(), Length(max=32)])
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("Until"), validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional()], render_kw={"type": "date"})
+    until = DateField(_l("Until"), validators=[Optional()], render_kw={"type": "date"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from portal.extensions import db
 from portal.models import User
@@ -13,7 +14,9 @@ from portal.services.accounts import InvalidAccount
 from portal.services.audit_log import AuditFilter
 from portal.services.errors import UsernameTaken
 from portal.services.staff_admin import NoSuchAccount, NotOnYourself
+from portal.web import labels
 from portal.web.admin import bp
+from portal.web.admin.audit_words import audit_detail
 from portal.web.admin.forms import ROLE_LABELS, AuditFilterForm, NewAccountForm
 from portal.web.review.auth_forms import EmptyForm
 from portal.web.staff import roles_required
@@ -78,13 +81,23 @@ def reset(user_id: int):
     return render_template("admin/password_once.html", username=user.username, password=password, reset=True)
 
 
+def _audit_form() -> AuditFilterForm:
+    """The filter form with every account and every recorded action offered by name."""
+    form = AuditFilterForm(request.args)
+    names = db.session.scalars(db.select(User.username).order_by(User.username))
+    form.actor.choices = [SelectChoice("", _("Anyone"))] + [SelectChoice(n, n) for n in names]
+    codes = list(labels.AUDIT_ACTIONS) + sorted(set(audit_log.action_codes()) - set(labels.AUDIT_ACTIONS))
+    form.action.choices = [SelectChoice("", _("Any action"))] + [SelectChoice(c, labels.audit_action(c)) for c in codes]
+    return form
+
+
 @bp.get("/audit")
 @roles_required("admin")
 def audit():
-    form = AuditFilterForm(request.args)
+    form = _audit_form()
     valid = form.validate()
     filters = AuditFilter(
-        actor_id=form.actor.data if valid else None,
+        actor=(form.actor.data or None) if valid else None,
         action=(form.action.data or None) if valid else None,
         case_id=(form.case.data or None) if valid else None,
         since=form.since.data if valid else None,
@@ -94,5 +107,5 @@ def audit():
     entries, next_before = audit_log.page(filters, before)
     names = dict(db.session.execute(db.select(User.id, User.username)).all())
     args = {k: v for k, v in request.args.items() if k != "before" and v}
-    return render_template("admin/audit.html", form=form, entries=entries, names=names,
+    return render_template("admin/audit.html", form=form, entries=entries, names=names, detail=audit_detail,
                            next_before=next_before, args=args), 200 if valid else 400

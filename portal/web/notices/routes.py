@@ -13,6 +13,7 @@ from portal.services import notices_public
 from portal.services.notices_public import BadListQuery, Cursor, Filters
 from portal.web.notices import labels
 from portal.web.notices.conditional import ATOM, public_response
+from portal.web.templating import listing
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
 
@@ -86,7 +87,7 @@ def _xml_text(value: str) -> str:
 
 def _summary(entry: notices_public.FeedEntry) -> str:
     if entry.kind == "corrected" and entry.changed_fields:
-        changed = ", ".join(str(labels.field_label(name)) for name in entry.changed_fields)
+        changed = listing(labels.field_label(name) for name in entry.changed_fields)
         return _("Changed: %(fields)s. Reason: %(reason)s", fields=changed, reason=entry.reason or "")
     if entry.kind == "withdrawn":
         return _("Reason: %(reason)s", reason=entry.reason or "")

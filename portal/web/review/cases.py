@@ -38,9 +38,13 @@ def _render(case_id: str, status: int = 200, action_form=None, message_form=None
     form.assignee.choices = [SelectChoice(str(u.id), u.username) for u in view.workers]
     form.flag.choices = [SelectChoice(f.value, labels.FLAGS[f]) for f in AccusationFlag if f is not AccusationFlag.NONE]
     form.refusal_reason.choices = [SelectChoice(r.value, labels.REFUSAL_REASONS[r]) for r in RefusalReason]
+    message, note = message_form or MessageForm(), note_form or NoteForm()
+    clarification = view.case.kind == Kind.CLARIFICATION
+    if clarification:  # the cadre of a clarification is the applicant (申请人), never 反映人
+        message.body.label.text = _("Message to the applicant")
+        note.body.label.text = _("Internal note (never shown to the applicant)")
     return render_template(
-        "review/case.html", view=view, form=form, message=message_form or MessageForm(),
-        note=note_form or NoteForm(), clarification=view.case.kind == Kind.CLARIFICATION,
+        "review/case.html", view=view, form=form, message=message, note=note, clarification=clarification,
     ), status
 
 
@@ -85,7 +89,7 @@ def act(case_id: str):
     if error:
         form.action.errors = [error]
         return _render(case_id, 409, action_form=form)
-    flash(_("Done: %(action)s.", action=labels.STEPS.get(form.action.data, form.action.data)))
+    flash(labels.done_message(form.action.data))
     return redirect(url_for("review.case", case_id=case_id), code=303)
 
 
@@ -97,7 +101,7 @@ def message(case_id: str):
         _done, error = _guard(lambda: casework.message(
             current_user.user, current_user.private_key, case_id, form.body.data, uploads_of(form.attachments)))
         if not error:
-            flash(_("Message sent to the submitter."))
+            flash(_("Message sent."))
             return redirect(url_for("review.case", case_id=case_id), code=303)
         form.attachments.errors = [error]
     return _render(case_id, 400, message_form=form)

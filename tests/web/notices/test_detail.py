@@ -27,7 +27,7 @@ def test_the_notice_as_published(client, desk):
                  "2024年3月1日"):
         assert text in page, text
     assert len(history(page)) == 1
-    assert "withdrawn" not in page.split("<main>")[1].split("<h1>")[0]
+    assert "withdrawn" not in page.split("<main id=\"main\"")[1].split("<h1>")[0]
 
 
 def test_an_unnamed_cadre_is_not_named(client, desk):
@@ -63,7 +63,7 @@ def test_a_withdrawn_notice_keeps_its_page_marked_withdrawn_with_the_reason_firs
     notice_id = desk.publish()
     desk.withdraw(notice_id, reason="经复核，当事人撤回公开澄清的同意")
     page = page_of(client, notice_id)
-    top = page.split("<main>")[1].split("<h1>")[0]
+    top = page.split("<main id=\"main\"")[1].split("<h1>")[0]
     assert 'class="box warn withdrawn"' in top
     assert "经复核，当事人撤回公开澄清的同意" in top
     assert "关于对城关镇副镇长王建国有关问题核查情况的澄清公告" in page  # the page stays
@@ -78,6 +78,21 @@ def test_the_page_is_in_english_on_request(client, desk):
     assert '<html lang="en">' in page
     assert history(page) == ["Published", "Withdrawn"]
     assert "March 1, 2024" in page
+
+
+def test_chinese_notice_text_is_marked_chinese_on_english_pages(client, desk):
+    notice_id = desk.publish()
+    client.set_cookie("zm_lang", "en")
+    page = page_of(client, notice_id).split("<article", 1)[1]
+    for text in ("王建国", "平安县城关镇人民政府", "副镇长", "反映其在村道", "反映问题失实", "平安县纪委监委"):
+        opening = page[: page.index(text)].rsplit("<", 1)[1]
+        if opening.startswith("strong"):  # inside the body's markup: the body's own element carries it
+            opening = page[: page.index(text)].rsplit('<div class="notice-body"', 1)[1]
+        assert 'lang="zh-CN"' in opening, (text, opening)
+    listing = client.get("/notices").get_data(as_text=True)
+    assert re.search(r'<span lang="zh-CN">王建国 · 平安县城关镇人民政府</span>', listing)
+    client.set_cookie("zm_lang", "zh_CN")
+    assert 'lang="zh-CN">王建国' not in page_of(client, notice_id)  # the whole page already is
 
 
 def test_script_in_every_field_is_shown_as_text(client, desk):

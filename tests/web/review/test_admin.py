@@ -100,8 +100,25 @@ def row_of(page: str, username: str) -> str:
 def audit_rows(admin: Staff, query: str = "") -> list[dict]:
     response = admin.get("/admin/audit" + query)
     assert response.status_code == 200, response.status_code
-    return [dict(id=int(r[0]), who=r[2], action=r[3], account=r[5])
+    return [dict(id=int(r[0]), when=r[1], who=r[2], action=html.unescape(r[3]), account=r[5], detail=r[6])
             for r in AUDIT_ROW.findall(response.get_data(as_text=True))]
+
+
+def option_value(page: str, select: str, words: str) -> str:
+    """The value behind the option a person picks by its words in one of the filter's lists."""
+    body = page.split(f'<select id="{select}" name="{select}">')[1].split("</select>")[0]
+    options = {html.unescape(text): html.unescape(value)
+               for value, text in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', body)}
+    assert words in options, (words, sorted(options))
+    return options[words]
+
+
+def pick(admin: Staff, **chosen: str) -> str:
+    """A filter query built the way the form builds it: each list's option chosen by its words."""
+    from urllib.parse import urlencode
+
+    page = admin.get("/admin/audit").get_data(as_text=True)
+    return "?" + urlencode({name: option_value(page, name, words) for name, words in chosen.items()})
 
 
 def older_link(admin: Staff, query: str) -> str | None:
@@ -294,7 +311,7 @@ def test_an_unknown_account_is_404(app, admin, action):
 # --- the audit log --------------------------------------------------------------------
 
 
-def test_audit_log_lists_and_filters_by_action_and_actor(app, admin, staff):
+def test_audit_log_lists_and_filters_by_name_and_action_chosen_from_lists(app, admin, staff):
     reviewer = staff("li.rev", "reviewer")
     account_action(admin, reviewer.user_id, "disable")
     account_action(admin, reviewer.user_id, "enable")
@@ -302,25 +319,53 @@ def test_audit_log_lists_and_filters_by_action_and_actor(app, admin, staff):
 
     everything = audit_rows(admin)
     actions = {row["action"] for row in everything}
-    assert {"sign_in", "account_created", "account_disabled", "account_enabled"} <= actions
+    assert {"Signed in", "Created an account", "Disabled an account", "Enabled an account"} <= actions
     assert [row["id"] for row in everything] == sorted((row["id"] for row in everything), reverse=True)
-    disabled = next(row for row in everything if row["action"] == "account_disabled")
+    disabled = next(row for row in everything if row["action"] == "Disabled an account")
     assert (disabled["who"], disabled["account"]) == ("root.admin", "li.rev")
 
-    accounts = audit_rows(admin, "?action=account_")
-    assert accounts and all(row["action"].startswith("account_") for row in accounts)
-    assert {"account_created", "account_disabled", "account_enabled"} <= {row["action"] for row in accounts}
+    disabling = audit_rows(admin, pick(admin, action="Disabled an account"))
+    assert [(row["action"], row["account"]) for row in disabling] == [("Disabled an account", "li.rev")]
 
-    mine = audit_rows(admin, f"?actor={admin.user_id}")
+    mine = audit_rows(admin, pick(admin, actor="root.admin"))
     assert mine and all(row["who"] == "root.admin" for row in mine)
-    assert {"sign_in", "account_disabled", "account_enabled", "account_created"} <= {row["action"] for row in mine}
-    theirs = audit_rows(admin, f"?actor={reviewer.user_id}")
+    assert {"Signed in", "Disabled an account", "Enabled an account", "Created an account"} <= {
+        row["action"] for row in mine}
+    theirs = audit_rows(admin, pick(admin, actor="li.rev"))
     assert theirs and all(row["who"] == "li.rev" for row in theirs)
 
-    both = audit_rows(admin, f"?actor={admin.user_id}&action=account_")
-    assert [(row["action"], row["account"]) for row in both] == [
-        ("account_created", "new.rev"), ("account_enabled", "li.rev"), ("account_disabled", "li.rev")]
-    assert admin.get("/admin/audit?actor=not-a-number").status_code == 400
+    both = audit_rows(admin, pick(admin, actor="root.admin", action="Created an account"))
+    assert [(row["action"], row["account"], row["detail"]) for row in both] == [
+        ("Created an account", "new.rev", "Reviewer")]
+    assert admin.get("/admin/audit?actor=nobody.here").status_code == 400
+    assert admin.get("/admin/audit?action=no_such_code").status_code == 400
+
+
+def test_audit_log_speaks_words_in_chinese_and_beijing_time(app, admin, monkeypatch):
+    import datetime as dt
+
+    from portal.services import audit as audit_service
+
+    monkeypatch.setattr(audit_service, "utcnow", lambda: dt.datetime(2026, 3, 1, 17, 5, 42))
+    outsider = _client(app)
+    outsider.post("/review/login", data={"csrf_token": hidden(outsider.get("/review/login").get_data(as_text=True),
+                                                                "csrf_token"),
+                                        "username": "root.admin", "password": "wrong", "code": "000000"})
+    monkeypatch.undo()
+
+    admin.client.set_cookie("zm_lang", "zh_CN")
+    response = admin.get("/admin/audit")
+    page = response.get_data(as_text=True)
+    assert "<th>时间（北京时间）</th>" in page and "UTC" not in page
+    failed = next(row for row in audit_rows(admin) if row["action"] == "登录失败")
+    assert failed["when"] == "2026-03-02 01:05"  # 17:05 UTC is past midnight in Beijing
+    assert failed["detail"] == "密码错误"
+    for row in audit_rows(admin):
+        assert not re.search(r"[a-z]+_[a-z]+|transition:", row["action"] + row["detail"]), row
+
+    assert [r["when"] for r in audit_rows(admin, "?since=2026-03-02&until=2026-03-02")] == ["2026-03-02 01:05"]
+    assert audit_rows(admin, "?since=2026-03-01&until=2026-03-01") == []  # a Beijing day, not a UTC one
+    assert admin.get("/admin/audit?until=9999-12-31&since=0001-01-01").status_code == 200
 
 
 def test_audit_log_pages_with_before(app, admin):
@@ -330,10 +375,10 @@ def test_audit_log_pages_with_before(app, admin):
         db.session.commit()
         expected = set(db.session.scalars(db.select(AuditEntry.id).where(AuditEntry.action == "bulk_entry")))
 
-    first = audit_rows(admin, "?action=bulk_")
+    first = audit_rows(admin, "?action=bulk_entry")
     assert len(first) == 50
-    link = older_link(admin, "?action=bulk_")
-    assert link and f"before={first[-1]['id']}" in link and "action=bulk_" in link
+    link = older_link(admin, "?action=bulk_entry")
+    assert link and f"before={first[-1]['id']}" in link and "action=bulk_entry" in link
     second = audit_rows(admin, link.removeprefix("/admin/audit"))
     assert len(second) == 10
     assert older_link(admin, link.removeprefix("/admin/audit")) is None
