@@ -347,9 +347,9 @@ TERMINAL_CASES = [
 
 
 @pytest.mark.parametrize("facts", TERMINAL_CASES)
-def test_terminal_states_allow_at_most_flag_and_refer(facts):
+def test_terminal_states_allow_at_most_flag_refer_and_a_notice_correction(facts):
     for actor in (R1, S1, U):
-        assert set(allowed(facts, actor, DAY, D)) <= {A.FLAG, A.REFER}
+        assert set(allowed(facts, actor, DAY, D)) <= {A.FLAG, A.REFER, A.PROPOSE_CORRECTION}
 
 
 def test_flag_and_refer_keep_the_state_and_stay_hidden():
