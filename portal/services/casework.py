@@ -179,7 +179,7 @@ def _approval(facts: workflow.Facts, steps: list[Step], names: dict[int, str]) -
     if facts.state is State.FINDING_PROPOSED:
         proposal = next((s for s in reversed(steps) if s.action == Action.PROPOSE_FINDING.value), None)
         return Approval("finding", proposer, facts.proposed_finding, proposal.reason if proposal else None)
-    if facts.state in (State.AWAITING_CONSENT, State.PLAN_CONSENTED):
+    if facts.state is State.PLAN_CONSENTED:
         return Approval("plan", proposer)
     return None
 
