@@ -229,7 +229,10 @@ class Staff:
 
     def tokens(self, path: str) -> dict[str, str]:
         html = self.client.get(path).get_data(as_text=True)
-        return {"csrf_token": hidden(html, "csrf_token")}
+        tokens = {"csrf_token": hidden(html, "csrf_token")}
+        if 'name="form_token"' in html:
+            tokens["form_token"] = hidden(html, "form_token")
+        return tokens
 
     def login(self, password: str = STAFF_PASSWORD):
         tokens = self.tokens("/review/login")

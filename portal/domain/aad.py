@@ -66,3 +66,7 @@ def note_body(case_id: str, note_id: str) -> bytes:
 
 def plan_content(case_id: str) -> bytes:
     return f"case/{case_id}/plan".encode()
+
+
+def correction_content(case_id: str) -> bytes:
+    return f"case/{case_id}/notice-correction".encode()

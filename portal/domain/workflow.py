@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from portal.domain.cases import AccusationFlag, Finding, Kind, State
 from portal.domain.working_days import add_days, add_working_days
-from portal.domain.workflow_rules import FINDING_STATE, RULES, Action, Clock, Role, Rule, targets
+from portal.domain.workflow_rules import FINDING_STATE, RECORDS, RULES, Action, Clock, Record, Role, Rule, targets
 
 __all__ = [
     "Action",
@@ -26,14 +26,17 @@ __all__ = [
     "NotPermitted",
     "Outcome",
     "ReasonRequired",
+    "Record",
     "Role",
     "WindowClosed",
     "WorkflowError",
     "WrongState",
     "allowed",
     "apply",
+    "check_record",
     "current_due",
     "is_overdue",
+    "may_record",
     "new_case",
 ]
 
@@ -129,6 +132,7 @@ class Facts:
     objected: bool = False
     flag: AccusationFlag = AccusationFlag.NONE
     referred: bool = False
+    correction_pending: bool = False  # a notice correction awaits the cadre's consent
 
     def __post_init__(self) -> None:
         """Turn codes read from the database into enums, so identity checks hold."""
@@ -201,6 +205,27 @@ def allowed(facts: Facts, actor: Actor, today: date, deadlines: Deadlines) -> li
     return offered
 
 
+def may_record(facts: Facts, actor: Actor, record: Record) -> bool:
+    """Whether this actor may write a message or note on the case now (see ``RECORDS``)."""
+    try:
+        _check_record(facts, actor, record)
+    except WorkflowError:
+        return False
+    return True
+
+
+def check_record(facts: Facts, actor: Actor, record: Record) -> None:
+    """Raise :class:`NotPermitted` unless this actor may write a message or note on the case."""
+    _check_record(facts, actor, record)
+
+
+def _check_record(facts: Facts, actor: Actor, record: Record) -> None:
+    if actor.role not in RECORDS[Record(record)]:
+        raise NotPermitted(f"a {actor.role} may not write a {record}")
+    if actor.role is Role.REVIEWER and facts.assignee_id not in (None, actor.user_id):
+        raise NotPermitted(f"only the assignee or a supervisor may write a {record}")
+
+
 def current_due(facts: Facts) -> date | None:
     """The deadline the current state runs against, so queues can show and sort by it."""
     if facts.state is State.SUBMITTED:
@@ -217,6 +242,8 @@ def is_overdue(facts: Facts, today: date) -> bool:
     due = current_due(facts)
     return due is not None and today > due
 
+
+_SETTLES_CORRECTION = frozenset({Action.CONSENT_CORRECTION, Action.DECLINE_CORRECTION, Action.DROP_CORRECTION})
 
 _ANSWER_CLOCK_STATES = frozenset(
     {State.ACCEPTED, State.IN_PROGRESS, State.VERIFYING, State.FINDING_PROPOSED}
@@ -260,6 +287,10 @@ def _guard(facts: Facts, action: Action, today: date, deadlines: Deadlines) -> N
         raise WrongState("the accusation has already been referred")
     if action is Action.REFER and facts.flag is not AccusationFlag.SUSPECTED_MALICIOUS:
         raise WrongState("only a suspected malicious accusation is referred")
+    if action is Action.PROPOSE_CORRECTION and facts.correction_pending:
+        raise WrongState("a correction already awaits the cadre's consent")
+    if action in _SETTLES_CORRECTION and not facts.correction_pending:
+        raise WrongState("no correction awaits the cadre's consent")
 
 
 def _objection_window_open(facts: Facts, today: date, deadlines: Deadlines) -> bool:
@@ -326,6 +357,10 @@ def _effect(
             return replace(new, flag=flag)
         case Action.REFER:
             return replace(new, referred=True)
+        case Action.PROPOSE_CORRECTION:
+            return replace(new, correction_pending=True)
+        case Action.CONSENT_CORRECTION | Action.DECLINE_CORRECTION | Action.DROP_CORRECTION:
+            return replace(new, correction_pending=False)
         case _:
             return new
 

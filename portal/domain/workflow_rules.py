@@ -52,6 +52,10 @@ class Action(StrEnum):
     CARRY_OUT = "carry_out"
     FLAG = "flag"
     REFER = "refer"
+    PROPOSE_CORRECTION = "propose_correction"
+    CONSENT_CORRECTION = "consent_correction"
+    DECLINE_CORRECTION = "decline_correction"
+    DROP_CORRECTION = "drop_correction"
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,19 @@ class Rule:
 _WORKER = frozenset({Role.REVIEWER, Role.SUPERVISOR})
 _SUPERVISOR = frozenset({Role.SUPERVISOR})
 _SUBMITTER = frozenset({Role.SUBMITTER})
+
+
+class Record(StrEnum):
+    """Writing on a case without moving it: to the submitter, or an internal note."""
+
+    MESSAGE = "message"
+    NOTE = "note"
+
+
+#: Who may write on a case, in any state: a supervisor who holds it, or a reviewer while the case
+#: is unassigned (intake) or assigned to them; once another reviewer is assigned, holding the key
+#: (through intake or a grant) is not enough. The submitter replies through their own page.
+RECORDS: Mapping[Record, frozenset[Role]] = MappingProxyType({Record.MESSAGE: _WORKER, Record.NOTE: _WORKER})
 
 RULES: Mapping[Action, Rule] = MappingProxyType(
     {
@@ -94,6 +111,12 @@ RULES: Mapping[Action, Rule] = MappingProxyType(
         Action.CARRY_OUT: Rule(_WORKER, visible=True),
         Action.FLAG: Rule(_WORKER, visible=False),
         Action.REFER: Rule(_SUPERVISOR, visible=False, needs_reason=True),
+        # A correction that changes what a published notice says about the cadre waits for the
+        # cadre's consent, as the original text did; withdrawing the notice drops it.
+        Action.PROPOSE_CORRECTION: Rule(_SUPERVISOR, visible=True, needs_reason=True),
+        Action.CONSENT_CORRECTION: Rule(_SUBMITTER, visible=True),
+        Action.DECLINE_CORRECTION: Rule(_SUBMITTER, visible=True, needs_reason=True),
+        Action.DROP_CORRECTION: Rule(_SUPERVISOR, visible=True),
     }
 )
 
@@ -158,6 +181,14 @@ FLAGGABLE: frozenset[State] = KIND_STATES[Kind.CLARIFICATION] - {
     State.SUBSTANTIATED,
 }
 
+#: Where a published notice can be corrected: after the plan's approval published it.
+CORRECTABLE: frozenset[State] = frozenset({State.PLAN_APPROVED, State.CARRIED_OUT})
+
+#: Correction steps: none moves the case; the engine tracks the pending correction in the facts.
+CORRECTION_ACTIONS = (
+    Action.PROPOSE_CORRECTION, Action.CONSENT_CORRECTION, Action.DECLINE_CORRECTION, Action.DROP_CORRECTION,
+)
+
 Edge = tuple[State, Action, State]
 
 _CONCERN_MOVES: tuple[Edge, ...] = (
@@ -207,6 +238,7 @@ TRANSITIONS: Mapping[Kind, frozenset[Edge]] = MappingProxyType(
             _CLARIFICATION_MOVES
             + _stays(KIND_STATES[Kind.CLARIFICATION] - TERMINAL, Action.TAKE, Action.ASSIGN)
             + _stays(FLAGGABLE, Action.FLAG, Action.REFER)
+            + _stays(CORRECTABLE, *CORRECTION_ACTIONS)
         ),
     }
 )

@@ -5,7 +5,7 @@ from portal.models.case import Case, CaseEvent, CaseKey
 from portal.models.message import Attachment, Message
 from portal.models.note import Note
 from portal.models.notice import Notice, NoticeRevision
-from portal.models.plan import ClarificationPlan
+from portal.models.plan import ClarificationPlan, PendingCorrection
 from portal.models.security import EscrowKey, KeySession, SpentFormToken
 from portal.models.user import User
 
@@ -23,6 +23,7 @@ __all__ = [
     "Note",
     "Notice",
     "NoticeRevision",
+    "PendingCorrection",
     "SpentFormToken",
     "User",
 ]

@@ -81,6 +81,8 @@ class Case(db.Model):
     flag: Mapped[str] = mapped_column(String(24), default=AccusationFlag.NONE.value)
     #: Referred to another body (details in an internal event).
     referred: Mapped[bool] = mapped_column(default=False)
+    #: A correction of the published notice awaits the cadre's consent (text in pending_corrections).
+    correction_pending: Mapped[bool] = mapped_column(default=False)
     #: Refusal reason code for a clarification request not accepted.
     refusal_reason: Mapped[str | None] = mapped_column(String(16))
     #: The deadline of the current state (NULL while paused or finished), for the overdue queue.
@@ -131,5 +133,7 @@ class CaseEvent(db.Model):
     visible_to_submitter: Mapped[bool] = mapped_column(default=True)
     #: Reason or remark for the step, under the case data key; optional.
     reason: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: The code the step chose, where it chose one (the proposed finding), plain like the state.
+    detail: Mapped[str | None] = mapped_column(String(32))
 
     case: Mapped[Case] = relationship(back_populates="events")

@@ -23,3 +23,21 @@ class ClarificationPlan(db.Model):
     updated_at: Mapped[dt.datetime]
     #: JSON of forms, scope, notice draft and records of forms done, under the case key.
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PendingCorrection(db.Model):
+    """A correction of a published notice that changes what it says about the cadre: it waits,
+    under the case key like any draft, until the cadre consents (then it is published) or declines."""
+
+    __tablename__ = "pending_corrections"
+
+    #: The case (one pending correction at a time; the engine's correction_pending says so).
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    #: The notice it would correct.
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"))
+    #: The supervisor who proposed it.
+    proposed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: Proposed, to the hour.
+    created_at: Mapped[dt.datetime]
+    #: JSON {"changes": {field: new value}, "reason": text}, under the case key.
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -50,6 +50,7 @@ def facts_of(case: Case) -> Facts:
         objected=case.objected,
         flag=AccusationFlag(case.flag),
         referred=case.referred,
+        correction_pending=case.correction_pending,
     )
 
 
@@ -68,4 +69,5 @@ def store(case: Case, facts: Facts) -> None:
     case.objected = facts.objected
     case.flag = facts.flag.value
     case.referred = facts.referred
+    case.correction_pending = facts.correction_pending
     case.due_on = current_due(facts)

@@ -12,12 +12,12 @@ from portal.domain import aad, workflow
 from portal.domain.cases import AccusationFlag, Author, Finding, Kind, RefusalReason, State
 from portal.domain.clock import this_hour
 from portal.domain.crypto import decrypt, encrypt
-from portal.domain.workflow import Action, Actor, Role
+from portal.domain.workflow import Action, Actor, Record, Role
 from portal.extensions import db
 from portal.domain.plan import Plan
 from portal.models import Case, CaseEvent, CaseKey, Note, Notice, User
 from portal.models.types import new_id
-from portal.services import audit, case_files, case_state, clarification, timeline
+from portal.services import audit, case_files, case_state, clarification, form_tokens, timeline
 from portal.services.case_files import FileInfo, ThreadMessage
 from portal.services.errors import ServiceError
 from portal.services.intake import Upload, clean_uploads
@@ -46,6 +46,17 @@ class Step:
     actor: str | None
     reason: str | None
     visible_to_submitter: bool
+    detail: str | None = None  # the finding a proposal named
+
+
+@dataclass(frozen=True)
+class Approval:
+    """What a supervisor is asked to approve, so nobody approves blind."""
+
+    what: str  # "finding" or "plan"
+    proposer: str | None
+    finding: Finding | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,9 @@ class CaseFile:
     workers: list[User]
     plan: Plan | None
     notice: Notice | None
+    approval: Approval | None
+    can_message: bool
+    can_note: bool
 
 
 def actor_of(user: User) -> Actor:
@@ -125,6 +139,7 @@ def open_case(user: User, private_key: bytes | None, case_id: str) -> CaseFile:
             actor=names.get(e.actor_id) if e.actor_id else None,
             reason=decrypt(dk, e.reason, aad.event_reason(case.id, e.id)).decode() if e.reason else None,
             visible_to_submitter=e.visible_to_submitter,
+            detail=e.detail,
         )
         for e in events
     ]
@@ -149,10 +164,24 @@ def open_case(user: User, private_key: bytes | None, case_id: str) -> CaseFile:
         workers=workers_holding(case.id),
         plan=clarification.read(case, dk),
         notice=clarification.published_notice(case.id),
+        approval=_approval(facts, steps, names),
+        can_message=workflow.may_record(facts, actor, Record.MESSAGE),
+        can_note=workflow.may_record(facts, actor, Record.NOTE),
     )
     audit.record("case_view", actor_id=user.id, case_id=case.id)
     db.session.commit()
     return view
+
+
+def _approval(facts: workflow.Facts, steps: list[Step], names: dict[int, str]) -> Approval | None:
+    """The pending finding (with the reason its proposal gave) or plan, and who put it forward."""
+    proposer = names.get(facts.proposer_id) if facts.proposer_id else None
+    if facts.state is State.FINDING_PROPOSED:
+        proposal = next((s for s in reversed(steps) if s.action == Action.PROPOSE_FINDING.value), None)
+        return Approval("finding", proposer, facts.proposed_finding, proposal.reason if proposal else None)
+    if facts.state is State.PLAN_CONSENTED:
+        return Approval("plan", proposer)
+    return None
 
 
 #: Actions staff fire; DRAFT_PLAN has its own form (draft_plan), the rest go through act().
@@ -175,6 +204,7 @@ def act(
     assignee_id: int | None = None,
     flag: str | None = None,
     refusal_reason: str | None = None,
+    form_token: str | None = None,
 ) -> State:
     """Fire one workflow action as this staff member; the engine decides if it may happen."""
     case = _case(case_id)
@@ -182,12 +212,14 @@ def act(
     if action not in STAFF_ACTIONS or action is Action.DRAFT_PLAN:
         raise workflow.WrongState(f"{action} is not fired through act()")
     dk = _unlock(case, user, private_key)
+    # Spent first, so a replay is told so whatever the engine would say; it commits only with the
+    # write (a refused step's page is re-rendered with fresh tokens).
+    form_tokens.spend(form_token)
     if action is Action.ASSIGN and assignee_id not in {u.id for u in workers_holding(case.id)}:
         raise NotACaseWorker(str(assignee_id))
-    if action is Action.REFUSE and case.kind == Kind.CLARIFICATION:
-        if refusal_reason not in {r.value for r in RefusalReason}:
-            raise InvalidRefusal(str(refusal_reason))
-        case.refusal_reason = refusal_reason
+    refusing = action is Action.REFUSE and case.kind == Kind.CLARIFICATION
+    if refusing and refusal_reason not in {r.value for r in RefusalReason}:
+        raise InvalidRefusal(str(refusal_reason))
     if action is Action.CARRY_OUT:
         clarification.require_all_done(case, dk)
     outcome = workflow.apply(
@@ -196,7 +228,11 @@ def act(
         assignee_id=assignee_id,
         flag=AccusationFlag(flag) if flag in {f.value for f in AccusationFlag} else None,
     )
-    _record(case, dk, user, action, outcome, reason, target_user_id=assignee_id if action is Action.ASSIGN else None)
+    if refusing:
+        case.refusal_reason = refusal_reason
+    detail = outcome.facts.proposed_finding.value if action is Action.PROPOSE_FINDING else None
+    _record(case, dk, user, action, outcome, reason, target_user_id=assignee_id if action is Action.ASSIGN else None,
+            detail=detail)
     if action is Action.APPROVE_PLAN:
         clarification.on_approved(case, dk)
     db.session.commit()
@@ -204,53 +240,59 @@ def act(
 
 
 def _record(case: Case, dk: bytes, user: User, action: Action, outcome: workflow.Outcome,
-            reason: str | None, target_user_id: int | None = None) -> None:
+            reason: str | None, target_user_id: int | None = None, detail: str | None = None) -> None:
     """Store the new facts, the timeline step and the audit entry of one transition."""
     case_state.store(case, outcome.facts)
     case.updated_at = this_hour()
-    timeline.add_event(case, dk, case.state, action.value, user.id, outcome.visible_to_submitter, reason)
+    timeline.add_event(case, dk, case.state, action.value, user.id, outcome.visible_to_submitter, reason, detail)
     audit.record(f"transition:{action.value}", actor_id=user.id, case_id=case.id, target_user_id=target_user_id)
 
 
 def draft_plan(user: User, private_key: bytes | None, case_id: str, forms: list[str], scope: str,
-               notice: dict | None) -> None:
+               notice: dict | None, form_token: str | None) -> None:
     """Write the clarification plan and put it before the cadre for consent."""
     case = _case(case_id)
     actor = actor_of(user)
     dk = _unlock(case, user, private_key)
+    form_tokens.spend(form_token)
     outcome = clarification.draft(case, dk, user, actor, forms, scope, notice)
     _record(case, dk, user, Action.DRAFT_PLAN, outcome, None)
     db.session.commit()
 
 
-def record_form(user: User, private_key: bytes | None, case_id: str, form: str, record: str) -> None:
+def record_form(user: User, private_key: bytes | None, case_id: str, form: str, record: str,
+                form_token: str | None) -> None:
     """Record one form of the approved plan as carried out."""
     case = _case(case_id)
     actor_of(user)
     dk = _unlock(case, user, private_key)
     if user.role == "reviewer" and case.assignee_id != user.id:
         raise workflow.NotPermitted("not the assignee")
+    form_tokens.spend(form_token)
     clarification.record_done(case, dk, user, form, record)
     timeline.add_event(case, dk, case.state, "record_form", user.id, True, None)
     db.session.commit()
 
 
-def message(user: User, private_key: bytes | None, case_id: str, body: str, uploads: list[Upload]) -> None:
+def message(user: User, private_key: bytes | None, case_id: str, body: str, uploads: list[Upload],
+            form_token: str | None) -> None:
     """Write to the submitter (shown on their status page); the reviewer's name is not."""
     files = clean_uploads(uploads)
     case = _case(case_id)
-    actor_of(user)
+    workflow.check_record(case_state.facts_of(case), actor_of(user), Record.MESSAGE)
     dk = _unlock(case, user, private_key)
+    form_tokens.spend(form_token)
     case_files.add_message(case, dk, Author.REVIEWER.value, body, files, user_id=user.id)
     audit.record("message", actor_id=user.id, case_id=case.id)
     db.session.commit()
 
 
-def note(user: User, private_key: bytes | None, case_id: str, body: str) -> None:
+def note(user: User, private_key: bytes | None, case_id: str, body: str, form_token: str | None) -> None:
     """An internal note, encrypted, never shown to the submitter."""
     case = _case(case_id)
-    actor_of(user)
+    workflow.check_record(case_state.facts_of(case), actor_of(user), Record.NOTE)
     dk = _unlock(case, user, private_key)
+    form_tokens.spend(form_token)
     last = db.session.scalar(db.select(db.func.max(Note.position)).where(Note.case_id == case.id))
     note_id = new_id()
     db.session.add(Note(id=note_id, case_id=case.id, position=(last or 0) + 1, author_id=user.id,

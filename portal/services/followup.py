@@ -12,7 +12,9 @@ from portal.domain.crypto import CryptoError, decrypt
 from portal.extensions import db
 from portal.models import Case, CaseEvent
 from portal.domain.plan import Plan
-from portal.services import audit, case_files, case_state, clarification, form_tokens, key_sessions, timeline
+from portal.services import (
+    audit, case_files, case_state, clarification, corrections, form_tokens, key_sessions, notices, timeline,
+)
 from portal.services.case_files import FileInfo, ThreadMessage
 from portal.services.errors import ReceiptNotFound, SessionExpired
 from portal.services.intake import Upload, clean_uploads
@@ -49,6 +51,7 @@ class SubmitterView:
     plan: Plan | None
     can_consent: bool
     notice_id: int | None
+    correction: corrections.Proposed | None = None  # a correction of the notice awaiting consent
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ def status(access: Access) -> SubmitterView:
         plan=clarification.read(case, dk),
         can_consent=Action.CONSENT in submitter_actions,
         notice_id=notice.id if (notice := clarification.published_notice(case.id)) else None,
+        correction=corrections.pending(case, dk) if Action.CONSENT_CORRECTION in submitter_actions else None,
         objection_until=(
             case.answered_on + dt.timedelta(days=case_state.deadlines().objection_days)
             if case.answered_on and not case.objected else None
@@ -161,6 +165,26 @@ def decline(access: Access, comment: str, form_token: str) -> None:
     case, dk = _open(access)
     form_tokens.spend(form_token)
     _submitter_act(case, dk, Action.DECLINE, comment)
+    db.session.commit()
+
+
+def consent_to_correction(access: Access, form_token: str) -> None:
+    """本人同意 to a correction: only now does it replace the published text."""
+    case, dk = _open(access)
+    form_tokens.spend(form_token)
+    content = corrections.settle(case, dk, SUBMITTER, Action.CONSENT_CORRECTION)
+    notice = clarification.published_notice(case.id)
+    if content is not None and notice is not None:
+        notices.publish_correction(notice, content["changes"], content["reason"])
+        audit.record("notice_corrected", case_id=case.id, detail=f"notice:{notice.id}")
+    db.session.commit()
+
+
+def decline_correction(access: Access, comment: str, form_token: str) -> None:
+    """The cadre declines a correction: the published text stays; staff read the comment."""
+    case, dk = _open(access)
+    form_tokens.spend(form_token)
+    corrections.settle(case, dk, SUBMITTER, Action.DECLINE_CORRECTION, comment)
     db.session.commit()
 
 

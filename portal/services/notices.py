@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from portal.domain.clock import this_hour
@@ -9,7 +10,7 @@ from portal.domain.notice_text import clean_html, plain_text, search_text
 from portal.domain.plan import NoticeDraft
 from portal.extensions import db
 from portal.models import Case, Notice, NoticeRevision, User
-from portal.services import audit, timeline
+from portal.services import audit, corrections, form_tokens, timeline
 from portal.services.errors import ServiceError
 
 #: Fields a correction may change (the person's naming is theirs: a new consent would be needed).
@@ -33,6 +34,10 @@ class SupervisorsOnly(ServiceError):
 
 
 def _index(notice: Notice) -> None:
+    if notice.status == "withdrawn":
+        # Only the stub stays findable: never the cadre's name, unit or the allegation's words.
+        notice.search_text = search_text(notice.number)
+        return
     notice.search_text = search_text(
         notice.number, notice.title, notice.person, notice.unit, notice.post,
         notice.allegation, plain_text(notice.body_html), notice.issuer,
@@ -72,34 +77,65 @@ def _tell_submitter(notice: Notice, action: str) -> None:
         timeline.add_event(case, None, case.state, action, None, True, None)
 
 
-def correct(user: User, notice_id: int, changes: dict, reason: str) -> Notice:
-    """更正: change public fields, keeping what changed and why."""
-    notice = _editable(user, notice_id)
+def correction_pending(notice: Notice) -> bool:
+    """Whether a correction of this notice waits for the cadre's consent."""
+    case = db.session.get(Case, notice.case_id) if notice.case_id else None
+    return bool(case is not None and case.correction_pending)
+
+
+def _diff(notice: Notice, changes: dict) -> dict[str, list[str]]:
+    """What a correction would change: {field: [published, proposed]}."""
     if "body_html" in changes:
         changes = {**changes, "body_html": clean_html(changes["body_html"])}
-    diff = {}
-    for name in CORRECTABLE:
-        if name in changes and changes[name] != getattr(notice, name):
-            before, after = getattr(notice, name), changes[name]
-            diff[name] = [str(before), str(after)]
-            setattr(notice, name, after)
+    return {name: [str(getattr(notice, name)), str(changes[name])] for name in CORRECTABLE
+            if name in changes and changes[name] != getattr(notice, name)}
+
+
+def correct(user: User, private_key: bytes | None, notice_id: int, changes: dict, reason: str,
+            form_token: str | None) -> bool:
+    """更正: True when published now; False when it changes what is said about the cadre and so
+    waits for their consent (the published text stays until then)."""
+    notice = _editable(user, notice_id)
+    form_tokens.spend(form_token)
+    diff = _diff(notice, changes)
     if not diff:
         raise NothingChanged()
+    if corrections.needs_consent(notice, diff):
+        corrections.propose(user, private_key, notice, {name: after for name, (_, after) in diff.items()}, reason)
+        audit.record("notice_correction_proposed", actor_id=user.id, case_id=notice.case_id,
+                     detail=f"notice:{notice.id}")
+        db.session.commit()
+        return False
+    publish_correction(notice, {name: after for name, (_, after) in diff.items()}, reason)
+    audit.record("notice_corrected", actor_id=user.id, case_id=notice.case_id, detail=f"notice:{notice.id}")
+    db.session.commit()
+    return True
+
+
+def publish_correction(notice: Notice, values: dict[str, str], reason: str) -> None:
+    """Replace the public text, keeping what changed and why in the history (caller audits, commits)."""
+    if notice.status != "published":
+        raise NotPublished(str(notice.id))
+    values = {**values, **({"issued_on": dt.date.fromisoformat(values["issued_on"])} if "issued_on" in values else {})}
+    diff = _diff(notice, values)
+    for name in diff:
+        setattr(notice, name, values[name] if name != "body_html" else clean_html(values[name]))
     _index(notice)
     notice.updated_at = this_hour()
     db.session.add(NoticeRevision(notice_id=notice.id, kind="corrected", at=notice.updated_at,
                                   reason=reason, changes=json.dumps(diff, ensure_ascii=False)))
     _tell_submitter(notice, "notice_corrected")
-    audit.record("notice_corrected", actor_id=user.id, case_id=notice.case_id, detail=f"notice:{notice.id}")
-    db.session.commit()
-    return notice
 
 
-def withdraw(user: User, notice_id: int, reason: str) -> Notice:
-    """撤回: the page stays, marked withdrawn, with the reason."""
+def withdraw(user: User, notice_id: int, reason: str, form_token: str | None) -> Notice:
+    """撤回: a public stub stays, marked withdrawn, with the reason; what it said about the cadre
+    leaves the page, the search and the feed (staff keep the full history)."""
     notice = _editable(user, notice_id)
+    form_tokens.spend(form_token)
+    corrections.drop(user, notice)
     notice.status = "withdrawn"
     notice.withdrawn_reason = reason
+    _index(notice)
     notice.updated_at = this_hour()
     db.session.add(NoticeRevision(notice_id=notice.id, kind="withdrawn", at=notice.updated_at, reason=reason))
     _tell_submitter(notice, "notice_withdrawn")

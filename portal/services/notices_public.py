@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import bindparam, func, or_, select, text
 from sqlalchemy.orm import aliased
@@ -25,6 +25,8 @@ MAX_QUERY = 100
 MAX_TERMS = 5
 #: Entries in the Atom feed.
 FEED_SIZE = 50
+#: What a withdrawn notice still shows the public (its stub); everything it said about the cadre goes.
+STUB_FIELDS = frozenset({"number", "title", "issuer", "issued_on"})
 _CURSOR = re.compile(r"^(\d{14})-(\d{1,10})$")
 #: Notice ids are 32-bit integers; a larger one is not a position in the list.
 MAX_ID = 2**31 - 1
@@ -252,7 +254,12 @@ def _keyset(older: Cursor | None, newer: Cursor | None) -> list:
 
 
 def _rows(statement) -> list[ListItem]:
-    return [ListItem(*row) for row in db.session.execute(statement)]
+    return [_listed(ListItem(*row)) for row in db.session.execute(statement)]
+
+
+def _listed(item: ListItem) -> ListItem:
+    """A withdrawn notice is listed by its stub: no name, no unit."""
+    return replace(item, person="", unit="") if item.status == "withdrawn" else item
 
 
 def _search_nearby(filters: Filters, conditions: list, ascending: bool, wanted: int) -> list[ListItem] | None:
@@ -314,8 +321,38 @@ def _changes(raw: str | None) -> list[Change]:
     return [Change(name, str(values[0]), str(values[1])) for name, values in json.loads(raw).items()]
 
 
-def notice(notice_id: int) -> tuple[Notice, list[HistoryEntry]] | None:
-    """The notice and its public history, oldest first."""
+@dataclass(frozen=True)
+class PublicNotice:
+    """A notice as the public may read it: a withdrawn one keeps its stub only (None elsewhere)."""
+
+    id: int
+    number: str
+    title: str
+    issuer: str
+    issued_on: dt.date
+    status: str
+    published_at: dt.datetime
+    withdrawn_reason: str | None
+    person: str | None
+    unit: str | None
+    post: str | None
+    allegation: str | None
+    body_html: str | None
+
+    @classmethod
+    def of(cls, notice: Notice) -> PublicNotice:
+        withdrawn = notice.status == "withdrawn"
+        return cls(
+            notice.id, notice.number, notice.title, notice.issuer, notice.issued_on, notice.status,
+            notice.published_at, notice.withdrawn_reason,
+            *((None,) * 5 if withdrawn else
+              (notice.person, notice.unit, notice.post, notice.allegation, notice.body_html)),
+        )
+
+
+def notice(notice_id: int, public: bool = True) -> tuple[PublicNotice | Notice, list[HistoryEntry]] | None:
+    """The notice and its history, oldest first; for the public, a withdrawn one as its stub
+    (corrections then show only what changed in the stub). Staff (public=False) get everything."""
     found = db.session.get(Notice, notice_id)
     if found is None:
         return None
@@ -326,10 +363,16 @@ def notice(notice_id: int) -> tuple[Notice, list[HistoryEntry]] | None:
         .order_by(NoticeRevision.at, NoticeRevision.id)
     )
     history = [HistoryEntry(r.id, r.kind, r.at, r.reason, _changes(r.changes)) for r in revisions]
-    return found, history
+    if not public:
+        return found, history
+    if found.status == "withdrawn":
+        history = [replace(h, changes=[c for c in h.changes if c.field in STUB_FIELDS]) for h in history]
+    return PublicNotice.of(found), history
 
 
-def _summary(kind: str, reason: str | None, body_html: str) -> str:
+def _summary(kind: str, reason: str | None, body_html: str, status: str) -> str:
+    if kind == "published" and status == "withdrawn":
+        return ""  # the body came down with the withdrawal, from earlier entries too
     if kind == "published":
         words = plain_text(body_html)
         return words if len(words) <= 160 else words[:159] + "…"
@@ -340,14 +383,15 @@ def feed(limit: int = FEED_SIZE) -> list[FeedEntry]:
     """The latest publications, corrections and withdrawals, newest first."""
     rows = db.session.execute(
         select(NoticeRevision.id, NoticeRevision.kind, NoticeRevision.at, NoticeRevision.reason,
-               NoticeRevision.changes, Notice.id, Notice.title, Notice.issuer, Notice.body_html)
+               NoticeRevision.changes, Notice.id, Notice.title, Notice.issuer, Notice.body_html, Notice.status)
         .join(Notice, Notice.id == NoticeRevision.notice_id)
         .order_by(NoticeRevision.at.desc(), NoticeRevision.id.desc())
         .limit(limit)
     )
     return [
-        FeedEntry(rid, kind, at, reason, [c.field for c in _changes(changes)], nid, title, issuer,
-                  _summary(kind, reason, body))
-        for rid, kind, at, reason, changes, nid, title, issuer, body in rows
+        FeedEntry(rid, kind, at, reason,
+                  [c.field for c in _changes(changes) if status != "withdrawn" or c.field in STUB_FIELDS],
+                  nid, title, issuer, _summary(kind, reason, body, status))
+        for rid, kind, at, reason, changes, nid, title, issuer, body, status in rows
     ]
 

@@ -107,6 +107,7 @@ def choice_label(field: str, value: str):
 
 from portal.domain.cases import AccusationFlag, Finding, RefusalReason  # noqa: E402
 from portal.domain.workflow import Action  # noqa: E402
+from portal.domain.workflow_rules import CORRECTION_ACTIONS  # noqa: E402
 
 QUEUES = {
     "new": _l("New"),
@@ -149,10 +150,14 @@ STEPS = {
     "record_form": _l("A form of the clarification was carried out"),
     "notice_corrected": _l("The public notice was corrected"),
     "notice_withdrawn": _l("The public notice was withdrawn"),
+    Action.PROPOSE_CORRECTION.value: _l("A correction of the public notice was put to the cadre"),
+    Action.CONSENT_CORRECTION.value: _l("The cadre consented to the correction"),
+    Action.DECLINE_CORRECTION.value: _l("The cadre declined the correction"),
+    Action.DROP_CORRECTION.value: _l("The correction lapsed: the notice was withdrawn"),
 }
 
 #: Steps that do not change the state; the submitter's page names them by action.
-EVENT_ONLY = ("record_form", "notice_corrected", "notice_withdrawn")
+EVENT_ONLY = ("record_form", "notice_corrected", "notice_withdrawn", *(a.value for a in CORRECTION_ACTIONS))
 
 FINDINGS = {
     Finding.FOUND_FALSE: _l("Found untrue (经核查失实)"),

@@ -1,4 +1,5 @@
-"""Template helpers: labels, times to the hour, dates and lists by locale, file sizes, form errors."""
+"""Template helpers: labels, times to the hour, dates and lists by locale, file sizes, form errors,
+and translations that stay text."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
-from jinja2 import pass_context
+from flask_babel import format_date, format_datetime, get_locale, get_translations
+from flask_babel.speaklater import LazyString
+from jinja2 import pass_context, pass_eval_context
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import Form
 from wtforms.widgets import ListWidget
 
 from portal.domain.workflow_rules import RULES
+from portal.services import form_tokens
 from portal.web import labels
 
 #: Fields whose errors have nothing to focus: the token, hidden action codes.
@@ -94,8 +98,49 @@ def form_errors(context: Context) -> list[FieldError]:
     return found
 
 
+def _as_text(eval_ctx: EvalContext, translated: str) -> str | Markup:
+    """A translation is text, never markup: escaped where the template autoescapes."""
+    return escape(translated) if eval_ctx.autoescape else translated
+
+
+@pass_eval_context
+def _gettext(eval_ctx: EvalContext, string: str) -> str | Markup:
+    return _as_text(eval_ctx, get_translations().ugettext(string))
+
+
+@pass_eval_context
+def _ngettext(eval_ctx: EvalContext, singular: str, plural: str, n: int) -> str | Markup:
+    return _as_text(eval_ctx, get_translations().ungettext(singular, plural, n))
+
+
+@pass_eval_context
+def _pgettext(eval_ctx: EvalContext, context: str, string: str) -> str | Markup:
+    return _as_text(eval_ctx, get_translations().upgettext(context, string))
+
+
+@pass_eval_context
+def _npgettext(eval_ctx: EvalContext, context: str, singular: str, plural: str, n: int) -> str | Markup:
+    return _as_text(eval_ctx, get_translations().unpgettext(context, singular, plural, n))
+
+
+def _lazy_as_text(self: LazyString) -> Markup:
+    """A lazy translation (form labels, error titles) is escaped wherever it is put into HTML."""
+    return escape(str(self))
+
+
+def _translations_are_text(app: Flask) -> None:
+    """Jinja's newstyle gettext marks translations safe, and Flask-Babel's LazyString claims to be
+    HTML; both would let a translated "<p>" become markup. Replace both so every translated string
+    is escaped like any other text (variables are escaped too, by Markup's % formatting)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext, newstyle=True)
+    LazyString.__html__ = _lazy_as_text  # type: ignore[method-assign]
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(hour=hour, minute=minute, day=day, listing=listing, filesize=filesize,
                                  choice_label=choice_label)
+    # one_time_token(): a fresh token for each state-changing form a page renders (form_tokens).
     app.jinja_env.globals.update(labels=labels, html_lang=html_lang, rules=RULES, form_errors=form_errors,
-                                 zh_text=zh_text)
+                                 zh_text=zh_text, one_time_token=form_tokens.issue)
+    _translations_are_text(app)

@@ -347,9 +347,9 @@ TERMINAL_CASES = [
 
 
 @pytest.mark.parametrize("facts", TERMINAL_CASES)
-def test_terminal_states_allow_at_most_flag_and_refer(facts):
+def test_terminal_states_allow_at_most_flag_refer_and_a_notice_correction(facts):
     for actor in (R1, S1, U):
-        assert set(allowed(facts, actor, DAY, D)) <= {A.FLAG, A.REFER}
+        assert set(allowed(facts, actor, DAY, D)) <= {A.FLAG, A.REFER, A.PROPOSE_CORRECTION}
 
 
 def test_flag_and_refer_keep_the_state_and_stay_hidden():
@@ -431,3 +431,30 @@ def test_error_codes_are_stable_and_distinct():
 def test_facts_read_from_the_database_as_codes_behave_like_enums():
     facts = Facts("clarification", "verifying", DAY, 1, flag="none")  # type: ignore[arg-type]
     assert step(facts, R1, A.ASK, reason="When?").paused_from is State.VERIFYING
+
+
+def test_who_may_write_on_a_case():
+    from portal.domain.workflow import Record, may_record
+
+    unassigned, mine = at(CONCERN, State.SUBMITTED, assignee_id=None), at(CONCERN, State.IN_PROGRESS)
+    assert mine.assignee_id == R1.user_id
+    for record in Record:
+        assert may_record(unassigned, R2, record) and may_record(mine, R1, record)
+        assert not may_record(mine, R2, record)  # holding the key is not enough once assigned
+        assert may_record(mine, S1, record) and not may_record(mine, U, record)
+
+
+def test_a_notice_correction_waits_for_the_cadre_and_cannot_be_stacked():
+    facts = at(CLAR, State.CARRIED_OUT)
+    assert A.CONSENT_CORRECTION not in allowed(facts, U, DAY, D)
+    with pytest.raises(NotPermitted):
+        apply(facts, R1, A.PROPOSE_CORRECTION, DAY, D, reason="post")
+    facts = step(facts, S1, A.PROPOSE_CORRECTION, reason="The post was wrong.")
+    assert facts.correction_pending and facts.state is State.CARRIED_OUT
+    with pytest.raises(WrongState):
+        apply(facts, S1, A.PROPOSE_CORRECTION, DAY, D, reason="again")
+    assert set(allowed(facts, U, DAY, D)) == {A.CONSENT_CORRECTION, A.DECLINE_CORRECTION}
+    with pytest.raises(ReasonRequired):
+        apply(facts, U, A.DECLINE_CORRECTION, DAY, D)
+    assert not step(facts, U, A.CONSENT_CORRECTION).correction_pending
+    assert not step(facts, S1, A.DROP_CORRECTION).correction_pending

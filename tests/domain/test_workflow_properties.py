@@ -21,7 +21,7 @@ from portal.domain.workflow import (
     apply,
     new_case,
 )
-from portal.domain.workflow_rules import KIND_STATES, TERMINAL, TRANSITIONS
+from portal.domain.workflow_rules import CORRECTABLE, KIND_STATES, TERMINAL, TRANSITIONS
 
 D = Deadlines()
 START = date(2025, 1, 20)  # the acceptance clock runs across Spring Festival
@@ -66,6 +66,7 @@ def check_facts(facts: Facts) -> None:
     assert (facts.state in PROPOSED) == (facts.proposer_id is not None)
     assert (facts.state is State.FINDING_PROPOSED) == (facts.proposed_finding is not None)
     assert not facts.referred or facts.flag is AccusationFlag.SUSPECTED_MALICIOUS
+    assert not facts.correction_pending or facts.state in CORRECTABLE
     assert facts.kind is Kind.CLARIFICATION or facts.flag is AccusationFlag.NONE
     if facts.state not in (State.SUBMITTED, State.NOT_ACCEPTED):
         assert facts.assignee_id is not None and facts.answer_due is not None

@@ -70,6 +70,14 @@ def _memo() -> PageMemo | None:
     return memo
 
 
+def forget_public_pages() -> None:
+    """Drop every rendered body this worker keeps: after a withdrawal none may linger in memory.
+
+    (Other workers' bodies are keyed by ETags that name the old version; no request can reach them.)
+    """
+    current_app.extensions.pop("zm_notice_pages", None)
+
+
 def _body(etag: str, render: Callable[[], str]) -> bytes:
     memo = _memo()
     body = memo.get(etag) if memo is not None else None

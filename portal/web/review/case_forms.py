@@ -1,4 +1,4 @@
-"""Forms of the case page: one action form, a message, a note."""
+"""Forms of the case page: one action form, a message, a note; each carries a one-time token."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ class ActionForm(FlaskForm):
     """Every workflow action posts this; the engine says which fields it needs."""
 
     action = HiddenField(validators=[DataRequired()])
+    form_token = HiddenField()
     reason = text_field(_l("Reason or text"), 20000, required=False, area=True, render_kw={"rows": 4})
     finding = SelectField(_l("Finding"), choices=[], validate_choice=False)
     assignee = SelectField(_l("Assign to"), choices=[], validate_choice=False)
@@ -22,9 +23,12 @@ class ActionForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
-    body = text_field(_l("Message to the submitter"), 20000, area=True, render_kw={"rows": 5})
+    form_token = HiddenField()
+    body = text_field(_l("Message to the submitter"), 20000, area=True, id="message-body", render_kw={"rows": 5})
     attachments = attachments_field()
 
 
 class NoteForm(FlaskForm):
-    body = text_field(_l("Internal note (never shown to the submitter)"), 20000, area=True, render_kw={"rows": 3})
+    form_token = HiddenField()
+    body = text_field(_l("Internal note (never shown to the submitter)"), 20000, area=True, id="note-body",
+                      render_kw={"rows": 3})

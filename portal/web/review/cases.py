@@ -84,7 +84,7 @@ def act(case_id: str):
     _done, error = _guard(lambda: casework.act(
         current_user.user, current_user.private_key, case_id, Action(form.action.data),
         reason=form.reason.data or None, finding=form.finding.data, assignee_id=assignee,
-        flag=form.flag.data, refusal_reason=form.refusal_reason.data,
+        flag=form.flag.data, refusal_reason=form.refusal_reason.data, form_token=form.form_token.data,
     ))
     if error:
         form.action.errors = [error]
@@ -99,7 +99,8 @@ def message(case_id: str):
     form = MessageForm()
     if form.validate():
         _done, error = _guard(lambda: casework.message(
-            current_user.user, current_user.private_key, case_id, form.body.data, uploads_of(form.attachments)))
+            current_user.user, current_user.private_key, case_id, form.body.data, uploads_of(form.attachments),
+            form.form_token.data))
         if not error:
             flash(_("Message sent."))
             return redirect(url_for("review.case", case_id=case_id), code=303)
@@ -112,7 +113,8 @@ def message(case_id: str):
 def note(case_id: str):
     form = NoteForm()
     if form.validate():
-        _done, error = _guard(lambda: casework.note(current_user.user, current_user.private_key, case_id, form.body.data))
+        _done, error = _guard(lambda: casework.note(current_user.user, current_user.private_key, case_id,
+                                                    form.body.data, form.form_token.data))
         if not error:
             return redirect(url_for("review.case", case_id=case_id), code=303)
         form.body.errors = [error]

@@ -14,14 +14,17 @@ from wtforms.validators import DataRequired, Optional
 from portal.domain.cases import ClarificationMode
 from portal.domain.plan import Naming, PlanError
 from portal.domain.workflow import WorkflowError
+from portal.domain.notice_text import plain_text
 from portal.extensions import db
 from portal.models import Notice
-from portal.services import casework, notices
+from portal.services import casework, notices, notices_public
 from portal.services.case_keys import NoAccess
 from portal.services.casework import NoSuchCase
 from portal.services.clarification import NoPlan
 from portal.web import labels
 from portal.web.fields import CheckboxesField, text_field
+from portal.web.notices import labels as notice_labels
+from portal.web.notices.conditional import forget_public_pages
 from portal.web.review import bp
 from portal.web.staff import roles_required
 from portal.web.workflow_errors import workflow_message
@@ -34,6 +37,7 @@ NAMING_LABELS = {
 
 
 class PlanForm(FlaskForm):
+    form_token = HiddenField()
     forms = CheckboxesField(_l("Forms besides the written clarification"), choices=[
         SelectChoice(m.value, labels.FORMS[m]) for m in ClarificationMode if m is not ClarificationMode.WRITTEN])
     scope = text_field(_l("Scope (who is told, where, when)"), 2000, area=True, render_kw={"rows": 3})
@@ -52,10 +56,12 @@ class PlanForm(FlaskForm):
 
 class FormDoneForm(FlaskForm):
     form = HiddenField(validators=[DataRequired()])
+    form_token = HiddenField()
     record = text_field(_l("Record (date, place, letter reference...)"), 500)
 
 
 class CorrectionForm(FlaskForm):
+    form_token = HiddenField()
     number = text_field(_l("Notice number (文号)"), 64)
     title = text_field(_l("Notice title"), 200)
     unit = text_field(_l("Unit"), 200)
@@ -64,11 +70,14 @@ class CorrectionForm(FlaskForm):
     body_html = text_field(_l("How it was verified and the finding"), 20000, area=True, render_kw={"rows": 8})
     issuer = text_field(_l("Issuing body"), 200)
     issued_on = DateField(_l("Date of the notice"), validators=[DataRequired()])
-    reason = text_field(_l("Reason for the correction (shown publicly)"), 2000, area=True, render_kw={"rows": 2})
+    reason = text_field(_l("Reason for the correction (shown publicly)"), 2000, area=True, id="correction-reason",
+                        render_kw={"rows": 2})
 
 
 class WithdrawForm(FlaskForm):
-    reason = text_field(_l("Reason for the withdrawal (shown publicly)"), 2000, area=True, render_kw={"rows": 2})
+    form_token = HiddenField()
+    reason = text_field(_l("Reason for the withdrawal (shown publicly)"), 2000, area=True, id="withdraw-reason",
+                        render_kw={"rows": 2})
 
 
 PLAN_FIELD_ERRORS = {
@@ -94,7 +103,7 @@ def plan(case_id: str):
                   ("number", "title", "naming", "unit", "post", "allegation", "body", "issuer", "issued_on")}
         try:
             casework.draft_plan(current_user.user, current_user.private_key, case_id, form.forms.data or [],
-                                form.scope.data, notice)
+                                form.scope.data, notice, form.form_token.data)
         except PlanError as exc:
             getattr(form, PLAN_FIELD_ERRORS.get(exc.field, "scope")).errors = [_("Please fill this in.")]
         except WorkflowError as exc:
@@ -130,7 +139,8 @@ def form_done(case_id: str):
     form = FormDoneForm()
     if form.validate():
         try:
-            casework.record_form(current_user.user, current_user.private_key, case_id, form.form.data, form.record.data)
+            casework.record_form(current_user.user, current_user.private_key, case_id, form.form.data, form.record.data,
+                                 form.form_token.data)
         except NoSuchCase:
             abort(404)
         except NoAccess:
@@ -160,16 +170,31 @@ def correct_notice(notice_id: int):
     if form.validate_on_submit():
         changes = {name: getattr(form, name).data for name in notices.CORRECTABLE}
         try:
-            notices.correct(current_user.user, notice_id, changes, form.reason.data)
+            published = notices.correct(current_user.user, current_user.private_key, notice_id, changes,
+                                        form.reason.data, form.form_token.data)
         except notices.NothingChanged:
             form.reason.errors = [_("Nothing was changed.")]
         except notices.NotPublished:
             form.reason.errors = [_("A withdrawn notice cannot be corrected.")]
+        except NoAccess:
+            form.reason.errors = [_("Only someone who holds the case can put a correction to the cadre.")]
+        except WorkflowError as exc:
+            form.reason.errors = [workflow_message(exc)]
         else:
-            flash(_("The notice was corrected; the correction is shown on its page."))
+            flash(_("The notice was corrected; the correction is shown on its page.") if published else
+                  _("The correction changes what the notice says about the cadre: it was sent to them for "
+                    "consent. The published notice stays as it is until they consent."))
             return redirect(url_for("review.correct_notice", notice_id=notice_id), code=303)
     status = 400 if form.is_submitted() else 200
-    return render_template("review/notice_edit.html", notice=notice, form=form, withdraw=withdraw), status
+    return _edit_page(notice, form, withdraw, status)
+
+
+def _edit_page(notice: Notice, form: CorrectionForm, withdraw: WithdrawForm, status: int):
+    """The staff page of a notice: its full text and full history, whatever the public sees."""
+    _found, history = notices_public.notice(notice.id, public=False)
+    return render_template("review/notice_edit.html", notice=notice, form=form, withdraw=withdraw, history=history,
+                           pending=notices.correction_pending(notice), field_label=notice_labels.field_label, kinds=notice_labels.KINDS,
+                           plain_text=plain_text), status
 
 
 @bp.post("/notices/<int:notice_id>/withdraw")
@@ -179,11 +204,12 @@ def withdraw_notice(notice_id: int):
     form = WithdrawForm()
     if form.validate():
         try:
-            notices.withdraw(current_user.user, notice_id, form.reason.data)
+            notices.withdraw(current_user.user, notice_id, form.reason.data, form.form_token.data)
         except notices.NotPublished:
             form.reason.errors = [_("This notice is already withdrawn.")]
         else:
+            forget_public_pages()
             flash(_("The notice was withdrawn; its page stays, marked withdrawn."))
             return redirect(url_for("review.correct_notice", notice_id=notice_id), code=303)
     correction = CorrectionForm(obj=notice, formdata=None)
-    return render_template("review/notice_edit.html", notice=notice, form=correction, withdraw=form), 400
+    return _edit_page(notice, correction, form, 400)

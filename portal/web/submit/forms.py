@@ -97,3 +97,17 @@ class DeclineForm(FlaskForm):
 
     form_token = HiddenField()
     comment = text_field(_l("What should change (if you decline)"), 5000, area=True, render_kw={"rows": 3})
+
+
+class CorrectionConsentForm(FlaskForm):
+    """本人同意 to a correction of the published notice."""
+
+    form_token = HiddenField()
+
+
+class CorrectionDeclineForm(FlaskForm):
+    """Declining a correction, with a comment for the supervisor."""
+
+    form_token = HiddenField()
+    comment = text_field(_l("Why you do not agree with the correction"), 5000, area=True, id="correction-comment",
+                         render_kw={"rows": 3})

@@ -13,6 +13,7 @@ from portal.services import followup, form_tokens, intake
 from portal.services.errors import ReceiptNotFound, SessionExpired
 from portal.web import download
 from portal.web.attachment_errors import attachment_message
+from portal.web.notices import labels as notice_labels
 from portal.domain.workflow import WorkflowError
 from portal.web.fields import uploads_of
 from portal.web.workflow_errors import workflow_message
@@ -20,6 +21,8 @@ from portal.web.submit.forms import (
     ClarificationRequestForm,
     ConcernForm,
     ConsentForm,
+    CorrectionConsentForm,
+    CorrectionDeclineForm,
     DeclineForm,
     LeaveForm,
     ObjectionForm,
@@ -110,10 +113,12 @@ def followup_start():
 def _status_page(access: followup.Access, status: int = 200, **forms):
     view = followup.status(access)
     forms = {"form": ReplyForm(), "objection": ObjectionForm(), "consent": ConsentForm(),
-             "decline": DeclineForm(), **forms}
+             "decline": DeclineForm(), "correction_consent": CorrectionConsentForm(),
+             "correction_decline": CorrectionDeclineForm(), **forms}
     for form in forms.values():
         form.form_token.data = form.form_token.data or form_tokens.issue()
-    return render_template("submit/status.html", view=view, leave=LeaveForm(), **forms), status
+    return render_template("submit/status.html", view=view, leave=LeaveForm(), field_label=notice_labels.field_label,
+                           **forms), status
 
 
 @bp.get("/followup/status")
@@ -183,6 +188,38 @@ def decline():
             flash(_("You declined the plan. The reviewer will read your comment and prepare a new one."))
             return redirect(url_for("submit.status"), code=303)
     return _status_page(access, status=400, decline=form)
+
+
+@bp.post("/followup/correction/consent")
+@_limit("LIMIT_REPLY")
+def consent_to_correction():
+    access = _access()
+    form = CorrectionConsentForm()
+    if form.validate():
+        try:
+            followup.consent_to_correction(access, form.form_token.data)
+        except WorkflowError as exc:
+            flash(workflow_message(exc))
+        else:
+            flash(_("Thank you. The correction you consented to is now published."))
+        return redirect(url_for("submit.status"), code=303)
+    return _status_page(access, status=400)
+
+
+@bp.post("/followup/correction/decline")
+@_limit("LIMIT_REPLY")
+def decline_correction():
+    access = _access()
+    form = CorrectionDeclineForm()
+    if form.validate():
+        try:
+            followup.decline_correction(access, form.comment.data, form.form_token.data)
+        except WorkflowError as exc:
+            form.comment.errors = [workflow_message(exc)]
+        else:
+            flash(_("You declined the correction. The published notice stays as it is."))
+            return redirect(url_for("submit.status"), code=303)
+    return _status_page(access, status=400, correction_decline=form)
 
 
 @bp.get("/followup/files/<file_id>")

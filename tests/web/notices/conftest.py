@@ -9,7 +9,7 @@ import pytest
 from portal.domain.plan import Naming, NoticeDraft
 from portal.extensions import db
 from portal.models import Notice, User
-from portal.services import accounts, notices
+from portal.services import accounts, form_tokens, notices
 
 DRAFT = {
     "number": "平纪澄〔2024〕7号",
@@ -47,11 +47,11 @@ class NoticeDesk:
 
     def correct(self, notice_id: int, reason: str = "文号有误", **changes) -> None:
         with self.app.app_context():
-            notices.correct(self.supervisor(), notice_id, changes, reason)
+            notices.correct(self.supervisor(), None, notice_id, changes, reason, form_tokens.issue())
 
     def withdraw(self, notice_id: int, reason: str = "当事人撤回同意") -> None:
         with self.app.app_context():
-            notices.withdraw(self.supervisor(), notice_id, reason)
+            notices.withdraw(self.supervisor(), notice_id, reason, form_tokens.issue())
 
     def get(self, notice_id: int) -> Notice:
         with self.app.app_context():

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 
 from portal.extensions import db
 from portal.models import Attachment, AuditEntry, Case, Message, Note, User
-from portal.services import staff_admin
+from portal.services import form_tokens, staff_admin
 from tests.conftest import ESCROW_PASSPHRASE, Staff, _client, hidden, only_case_id
 from portal.domain.plan import Naming, NoticeDraft
 from portal.services import notices
@@ -176,6 +176,12 @@ class Principal:
         return hidden(response.get_data(as_text=True), "csrf_token")
 
 
+def fresh_form_token(app: Flask) -> str:
+    """A one-time token as a staff form carries it, so a refusal is about who asks."""
+    with app.app_context():
+        return form_tokens.issue()
+
+
 def principal(world: World, name: str) -> Principal:
     app = world.app
     if name == ANONYMOUS:
@@ -220,7 +226,7 @@ def test_authorization_matrix(world, method, rule, who, expected):
     if method == "GET":
         response = me.client.get(url)
     else:
-        data = {"csrf_token": me.csrf(), **post_body(rule, world)}
+        data = {"csrf_token": me.csrf(), "form_token": fresh_form_token(world.app), **post_body(rule, world)}
         response = me.client.post(url, data=data, content_type="multipart/form-data")
 
     if isinstance(expected, Redirect):

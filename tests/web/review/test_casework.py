@@ -131,9 +131,12 @@ def test_a_reviewer_cannot_act_on_someone_elses_case(app, cadre, staff):
     second = staff("zhou.rev", "reviewer")
     cadre.file_concern()
     case_id = only_case_id(app)
+    page = f"/review/cases/{case_id}"
+    stale = [second.tokens(page) for _ in range(2)]  # pages opened while the case was still unassigned
     first.act(case_id, "accept")
-    assert second.act(case_id, "start").status_code == 409
-    assert second.act(case_id, "take").status_code == 409
+    for tokens, action in zip(stale, ("start", "take")):
+        response = second.client.post(f"{page}/act", data={**tokens, "action": action})
+        assert response.status_code == 409
     assert state(app, case_id) == "accepted"
 
 

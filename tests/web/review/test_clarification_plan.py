@@ -27,6 +27,11 @@ NOTICE = {
 }
 
 
+#: NOTICE["body"] as publication stores it (the script escaped, not run).
+CLEANED_BODY = ("<p>Verified with the project accounts and <strong>six witnesses</strong>.</p>"
+                "&lt;script&gt;alert(1)&lt;/script&gt;")
+
+
 def state(app, case_id):
     with app.app_context():
         return db.session.get(Case, case_id).state
@@ -102,15 +107,16 @@ def test_from_request_to_published_notice_then_corrected_and_withdrawn(app, cadr
     assert reviewer.act(case_id, "carry_out").status_code == 303
     assert state(app, case_id) == "carried_out"
 
-    # A supervisor corrects: the public page shows what changed, and why; the cadre is told.
+    # A supervisor corrects the number (nothing said about the cadre changes, so no new consent):
+    # the public page shows what changed, and why; the cadre is told.
     edit = f"/review/notices/{notice_id}/correct"
     assert reviewer.get(edit).status_code == 403
-    form = {"number": "X县纪委〔2026〕13号", "title": NOTICE["title"], "unit": NOTICE["unit"], "post": "镇长",
-            "allegation": NOTICE["allegation"], "body_html": "<p>Verified.</p>", "issuer": NOTICE["issuer"],
-            "issued_on": "2026-11-30", "reason": "Wrong number and post."}
+    form = {"number": "X县纪委〔2026〕13号", "title": NOTICE["title"], "unit": NOTICE["unit"], "post": NOTICE["post"],
+            "allegation": NOTICE["allegation"], "body_html": CLEANED_BODY, "issuer": NOTICE["issuer"],
+            "issued_on": "2026-11-30", "reason": "Wrong number."}
     assert deputy.post(edit, form).status_code == 303
     public = client.get(f"/notices/{notice_id}").get_data(as_text=True)
-    assert "X县纪委〔2026〕13号" in public and "Wrong number and post." in public and "〔2026〕12号" in public
+    assert "X县纪委〔2026〕13号" in public and "Wrong number." in public and "〔2026〕12号" in public
     assert "corrected" in status(cadre, receipt).lower() or "更正" in status(cadre, receipt)
 
     # Withdrawal keeps the page, marked, with the reason; the feed carries it.
