@@ -13,7 +13,7 @@ import secrets
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from portal.domain.clock import utcnow
+from portal.domain.clock import hour_ceiling, utcnow
 from portal.extensions import db
 from portal.models import SpentFormToken
 from portal.services.errors import FormReplayed
@@ -41,4 +41,5 @@ def spend(token: str | None) -> None:
     if db.session.get(SpentFormToken, digest) is not None:
         raise FormReplayed("form token already used")
     # The primary key also catches two racing requests: the loser's commit fails.
-    db.session.add(SpentFormToken(digest=digest, expires_at=now + dt.timedelta(seconds=max_age)))
+    # Forgotten on the hour after the token goes stale: the row dates no submission finer.
+    db.session.add(SpentFormToken(digest=digest, expires_at=hour_ceiling(now + dt.timedelta(seconds=max_age))))
