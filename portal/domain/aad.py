@@ -66,3 +66,7 @@ def note_body(case_id: str, note_id: str) -> bytes:
 
 def plan_content(case_id: str) -> bytes:
     return f"case/{case_id}/plan".encode()
+
+
+def held_receipt(token_digest: bytes) -> bytes:
+    return b"form/" + token_digest.hex().encode() + b"/receipt"

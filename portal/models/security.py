@@ -51,3 +51,6 @@ class SpentFormToken(db.Model):
     digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
     #: Forgotten after this (on the hour); the token would be refused as stale anyway.
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+    #: The receipt of the case this form filed, with how long a resend may see it, sealed
+    #: under a key only the filing browser's cookie holds; NULL once the cadre confirmed it.
+    receipt: Mapped[bytes | None] = mapped_column(LargeBinary)
