@@ -70,6 +70,8 @@ class DefaultConfig:
     SESSION_IDLE_MINUTES = 30
     #: A submission form is valid this long after it was served (seconds).
     FORM_TOKEN_MAX_AGE = 6 * 3600
+    #: A resend of a sent form (double tap, Back) shows its receipt for this long, in the same browser.
+    RECEIPT_RESEND_MINUTES = 10
 
     SESSION_COOKIE_NAME = "zm_session"
     SESSION_COOKIE_HTTPONLY = True

@@ -70,3 +70,7 @@ def plan_content(case_id: str) -> bytes:
 
 def correction_content(case_id: str) -> bytes:
     return f"case/{case_id}/notice-correction".encode()
+
+
+def held_receipt(token_digest: bytes) -> bytes:
+    return b"form/" + token_digest.hex().encode() + b"/receipt"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import struct
+import threading
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
@@ -69,6 +70,20 @@ def random_key() -> bytes:
     return secrets.token_bytes(KEY_BYTES)
 
 
+#: One multi-lane derivation at a time in this process (never across processes).
+#:
+#: `cryptography` runs Argon2id's lanes on OpenSSL's thread pool, which belongs to
+#: the process's default library context and is capped by OSSL_set_max_threads.
+#: OpenSSL refuses a derivation that asks for more threads than are free (the
+#: "Not enough memory to derive key" MemoryError), and two derivations that pass
+#: that check together each start lanes with CRYPTO_THREAD_START_AWAIT before
+#: joining any: each holds part of the pool and waits for the rest, forever.
+#: Taking turns loses nothing: one derivation already keeps its lanes busy on
+#: the pool's threads, and other workers (processes) have pools of their own.
+#: A single-lane derivation never touches the pool and needs no turn.
+_POOL_TURN = threading.Lock()
+
+
 def argon2id(
     secret: bytes, salt: bytes, profile: Argon2Profile, pepper: bytes | None = None
 ) -> bytes:
@@ -81,7 +96,10 @@ def argon2id(
         memory_cost=profile.memory_kib,
         secret=pepper or None,
     )
-    return kdf.derive(secret)
+    if profile.lanes == 1:
+        return kdf.derive(secret)
+    with _POOL_TURN:
+        return kdf.derive(secret)
 
 
 def expand(master: bytes, label: bytes) -> bytes:

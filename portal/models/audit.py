@@ -1,4 +1,4 @@
-"""The tamper-evident audit log: who did what to which case, when (to the minute)."""
+"""The tamper-evident audit log: who did what to which case, when (staff to the minute)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ class AuditEntry(db.Model):
     __table_args__ = (Index("ix_audit_entries_case", "case_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    #: When, to the minute (UTC).
+    #: When (UTC): to the minute when a staff member acted, to the hour when none did.
     at: Mapped[dt.datetime]
     #: The staff member who acted; NULL for the submitter or an unknown account.
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

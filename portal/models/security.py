@@ -38,7 +38,7 @@ class KeySession(db.Model):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     #: The held key, under the session key (which only the cookie has).
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    #: Deleted after this (idle timeout).
+    #: Deleted after this: the idle deadline (sealed beside the key) rounded up to the hour.
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
 
 
@@ -49,5 +49,8 @@ class SpentFormToken(db.Model):
 
     #: SHA-256 of the token.
     digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
-    #: Forgotten after this; the token would be refused as stale anyway.
+    #: Forgotten after this (on the hour); the token would be refused as stale anyway.
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+    #: The receipt of the case this form filed, with how long a resend may see it, sealed
+    #: under a key only the filing browser's cookie holds; NULL once the cadre confirmed it.
+    receipt: Mapped[bytes | None] = mapped_column(LargeBinary)

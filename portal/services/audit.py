@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal.domain.audit_chain import GENESIS, Break, Link, entry_hash, first_break
-from portal.domain.clock import utcnow
+from portal.domain.clock import this_hour, utcnow
 from portal.extensions import db
 from portal.models.audit import AuditEntry, AuditHead
 
@@ -19,12 +19,16 @@ def record(
     target_user_id: int | None = None,
     detail: str | None = None,
 ) -> None:
-    """Append one entry (caller commits); the head row lock serialises appenders."""
+    """Append one entry (caller commits); the head row lock serialises appenders.
+
+    Timed to the minute when a staff member acted; to the hour otherwise (the
+    submitter, or a sign-in under an unknown name): DESIGN dates submitters' actions to the hour.
+    """
     head = db.session.scalar(db.select(AuditHead).where(AuditHead.id == 1).with_for_update())
     if head is None:
         head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
         db.session.add(head)
-    at = utcnow().replace(second=0, microsecond=0)
+    at = utcnow().replace(second=0, microsecond=0) if actor_id is not None else this_hour()
     link = Link(head.last_id + 1, at.isoformat(), actor_id, action, case_id, target_user_id, detail)
     digest = entry_hash(head.last_hash, link)
     db.session.add(

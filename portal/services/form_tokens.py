@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from portal.domain.clock import utcnow
+from portal.domain.clock import hour_ceiling, utcnow
 from portal.extensions import db
 from portal.models import SpentFormToken
 from portal.services.errors import FormReplayed
@@ -28,17 +29,43 @@ def issue() -> str:
     return _serializer().dumps(secrets.token_hex(16))
 
 
-def spend(token: str | None) -> None:
+def digest_of(token: str) -> bytes:
+    """The stored name of a token: its SHA-256."""
+    return hashlib.sha256(token.encode()).digest()
+
+
+def spend(token: str | None) -> SpentFormToken:
     """Mark a token used within the caller's transaction; FormReplayed if it was."""
     max_age = current_app.config["FORM_TOKEN_MAX_AGE"]
     try:
         _serializer().loads(token or "", max_age=max_age)
     except BadData as exc:
         raise FormReplayed("stale or forged form token") from exc
-    digest = hashlib.sha256(token.encode()).digest()
+    digest = digest_of(token)
     now = utcnow()
     db.session.execute(db.delete(SpentFormToken).where(SpentFormToken.expires_at < now))
     if db.session.get(SpentFormToken, digest) is not None:
         raise FormReplayed("form token already used")
     # The primary key also catches two racing requests: the loser's commit fails.
-    db.session.add(SpentFormToken(digest=digest, expires_at=now + dt.timedelta(seconds=max_age)))
+    # Forgotten on the hour after the token goes stale: the row dates no submission finer.
+    spent = SpentFormToken(digest=digest, expires_at=hour_ceiling(now + dt.timedelta(seconds=max_age)))
+    db.session.add(spent)
+    return spent
+
+
+def spent_meanwhile(token: str, wait_seconds: float = 5.0) -> bool:
+    """After a failed write: did a concurrent request spend this token (and commit)?
+
+    The loser of a double submit fails on the token's primary key (PostgreSQL) or on
+    the write lock (SQLite), possibly before the winner has committed; so look again
+    for a few seconds, each time in a fresh transaction.
+    """
+    digest = digest_of(token)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        db.session.rollback()
+        if db.session.scalar(db.select(SpentFormToken.digest).where(SpentFormToken.digest == digest)):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from sqlalchemy.exc import DBAPIError
+
 from portal.domain import aad, receipts, workflow
 from portal.domain.attachments import CleanFile, clean
 from portal.domain.cases import Kind, State
@@ -13,8 +15,8 @@ from portal.domain.crypto import encrypt, random_key, seal
 from portal.extensions import db
 from portal.models import Case, CaseEvent, CaseKey
 from portal.models.types import new_id
-from portal.services import accounts, case_files, case_state, form_tokens
-from portal.services.errors import NotInitialised
+from portal.services import accounts, case_files, case_state, form_tokens, held_receipts
+from portal.services.errors import FormReplayed, NotInitialised
 from portal.services.settings import argon2_profile, receipt_pepper, setting
 
 
@@ -44,14 +46,28 @@ def _unused_receipt() -> tuple[str, receipts.ReceiptKeys]:
 
 
 def file_case(
-    kind: Kind, category: str | None, fields: dict, uploads: list[Upload], form_token: str
+    kind: Kind, category: str | None, fields: dict, uploads: list[Upload], form_token: str,
+    holder: str | None = None,
 ) -> str:
-    """Encrypt and store a new case; return its receipt, which is shown once and never kept."""
+    """Encrypt and store a new case; return its receipt, kept only sealed for the `holder` browser.
+
+    FormReplayed if this form was sent already, also when a concurrent copy of it won.
+    """
     files = clean_uploads(uploads)
     escrow = accounts.escrow()
     if escrow is None:
         raise NotInitialised("run flask init first")
-    form_tokens.spend(form_token)
+    try:
+        return _store(kind, category, fields, files, escrow, form_token, holder)
+    except DBAPIError:
+        if form_tokens.spent_meanwhile(form_token):
+            raise FormReplayed("a concurrent copy of this form was filed") from None
+        raise
+
+
+def _store(kind: Kind, category: str | None, fields: dict, files: list[CleanFile], escrow, form_token: str,
+           holder: str | None) -> str:
+    spent = form_tokens.spend(form_token)
     receipt, keys = _unused_receipt()
     dk = random_key()
     case_id = new_id()
@@ -80,5 +96,6 @@ def file_case(
     )
     db.session.flush()  # the case row first: attachments refer to it
     case_files.add_files(case_id, dk, files, message=None)
+    held_receipts.hold(spent, holder, receipt)
     db.session.commit()
     return receipt

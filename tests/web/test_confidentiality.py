@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 
 from sqlalchemy import MetaData
 
 from portal.extensions import db
+from portal.models import Case
 from tests.conftest import CLIENT_ADDRESS, CLIENT_AGENT
 from tests.factories import gen_pdf, upload
+from tests.web.review.test_clarification_plan import draft, found_false, submitter_post
 
 SECRET_TEXT = "ZM-CANARY-文本-4d1f9"
 SECRET_NAME = "ZM-CANARY-NAME-王二小"
@@ -73,17 +76,40 @@ def test_database_holds_no_plaintext_of_what_was_sent(app, cadre, client):
             assert not any(encoded in blob for blob in stored), needle
 
 
-def test_times_are_stored_to_the_hour(app, cadre):
-    cadre.follow_up(cadre.receipt_of(cadre.file_concern()))
-    cadre.reply("a message")
-    import datetime as dt
-
+def _finer_than_the_hour(app) -> list[str]:
+    """Every stored time not on the hour, except audit entries of a named staff member."""
+    found = []
     with app.app_context():
         meta = MetaData()
         meta.reflect(db.engine)
         with db.engine.connect() as conn:
-            for name in ("cases", "case_events", "messages", "users", "escrow_keys"):
-                for row in conn.execute(meta.tables[name].select()):
-                    for value in row:
-                        if isinstance(value, dt.datetime):
-                            assert (value.minute, value.second, value.microsecond) == (0, 0, 0), name
+            for table in meta.sorted_tables:
+                for row in conn.execute(table.select()):
+                    fields = row._mapping
+                    if table.name == "audit_entries" and fields["actor_id"] is not None:
+                        continue  # staff actions may keep minutes
+                    for name, value in fields.items():
+                        if isinstance(value, dt.datetime) and (value.minute, value.second, value.microsecond) != (0, 0, 0):
+                            found.append(f"{table.name}.{name}={value.isoformat()}")
+    return found
+
+
+def test_no_stored_time_dates_a_submitter_action_finer_than_the_hour(app, cadre, staff):
+    """File, sign in, reply, answer a question, object, consent: then walk every datetime stored."""
+    receipt, clarification_id, drafter, _chief, _deputy = found_false(app, cadre, staff)
+    assert draft(drafter, clarification_id).status_code == 303
+    assert cadre.follow_up(receipt).status_code == 303
+    assert submitter_post(cadre, "/followup/consent").status_code == 303
+
+    reviewer = staff("wang.rev", "reviewer")
+    concern_receipt = cadre.receipt_of(cadre.file_concern())
+    with app.app_context():
+        concern_id = db.session.scalar(db.select(Case.id).where(Case.id != clarification_id))
+    for action, extra in (("accept", {}), ("start", {}), ("ask", {"reason": "Which teams?"})):
+        assert reviewer.act(concern_id, action, **extra).status_code == 303
+    assert cadre.follow_up(concern_receipt).status_code == 303
+    assert cadre.reply("County, township and the education bureau.").status_code == 303
+    assert reviewer.act(concern_id, "answer", reason="Merged from next month.").status_code == 303
+    assert submitter_post(cadre, "/followup/object", {"reason": "Nothing changed."}).status_code == 303
+
+    assert _finer_than_the_hour(app) == []

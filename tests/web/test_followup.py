@@ -153,3 +153,14 @@ def test_session_key_row_names_no_case(app, cadre):
         row = db.session.scalar(db.select(KeySession))
         assert case_id not in row.id and case_id.encode() not in row.sealed
         assert aad.submitter_session(case_id) not in row.sealed
+
+
+def test_idle_deadline_is_kept_sealed_and_still_ends_the_session(cadre_factory):
+    """The row only says "delete after" on the hour; the precise idle deadline still applies."""
+    app, cadre, client = cadre_factory(SESSION_IDLE_MINUTES=0)
+    assert cadre.follow_up(filed(cadre)).status_code == 303
+    with app.app_context():
+        row = db.session.scalar(db.select(KeySession))
+        assert (row.expires_at.minute, row.expires_at.second, row.expires_at.microsecond) == (0, 0, 0)
+        assert row.expires_at >= dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    assert client.get("/followup/status").status_code == 401

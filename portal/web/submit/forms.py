@@ -79,6 +79,10 @@ class LeaveForm(FlaskForm):
     """Only the CSRF token: leaving is a POST."""
 
 
+class ReceiptDoneForm(FlaskForm):
+    """Only the CSRF token: "I have written it down" is a POST."""
+
+
 class ObjectionForm(FlaskForm):
     """The submitter's one objection to an answer."""
 

@@ -9,9 +9,10 @@ from portal.domain import receipts
 from portal.domain.attachments import AttachmentError
 from portal.domain.cases import Kind
 from portal.extensions import limiter
-from portal.services import followup, form_tokens, intake
-from portal.services.errors import ReceiptNotFound, SessionExpired
+from portal.services import followup, form_tokens, held_receipts, intake
+from portal.services.errors import FormReplayed, ReceiptNotFound, SessionExpired
 from portal.web import download
+from portal.web.errors import error_page
 from portal.web.attachment_errors import attachment_message
 from portal.web.notices import labels as notice_labels
 from portal.domain.workflow import WorkflowError
@@ -26,12 +27,17 @@ from portal.web.submit.forms import (
     DeclineForm,
     LeaveForm,
     ObjectionForm,
+    ReceiptDoneForm,
     ReceiptForm,
     ReplyForm,
 )
 
 bp = Blueprint("submit", __name__)
 _ACCESS = "followup"
+#: This browser's key to the receipt it is shown (see services.held_receipts).
+_HOLDER = "holder"
+#: The one-time token of the form whose receipt is waiting to be written down.
+_RECEIPT = "receipt_form"
 
 
 def _limit(name: str):
@@ -47,9 +53,26 @@ def landing():
     return render_template("submit/landing.html")
 
 
+def _waiting_receipt() -> str | None:
+    """The receipt this browser was given and has not confirmed yet, if it is still held."""
+    receipt = held_receipts.read(session.get(_RECEIPT), session.get(_HOLDER))
+    if receipt is None:
+        session.pop(_RECEIPT, None)
+    return receipt
+
+
+def _to_receipt(token: str):
+    """POST, redirect, GET: a reload shows the receipt again instead of re-sending the form."""
+    session[_RECEIPT] = token
+    return redirect(url_for("submit.receipt"), code=303)
+
+
 def _file(form, kind: Kind, template: str):
     if not form.is_submitted():
+        if _waiting_receipt() is not None:  # Back from the receipt: write it down before anything else
+            return redirect(url_for("submit.receipt"), code=303)
         form.form_token.data = form_tokens.issue()
+        session.setdefault(_HOLDER, held_receipts.new_holder())
         return render_template(template, form=form)
     if form.validate():
         fields = {name: getattr(form, name).data for name in form.text_fields}
@@ -57,13 +80,37 @@ def _file(form, kind: Kind, template: str):
             fields["harms"] = form.harms.data or []
             fields["wanted"] = ["written", *(form.wanted.data or [])]
         category = form.category.data if kind is Kind.CONCERN else None
+        token, holder = form.form_token.data, session.setdefault(_HOLDER, held_receipts.new_holder())
         try:
-            receipt = intake.file_case(kind, category, fields, uploads_of(form.attachments), form.form_token.data)
+            intake.file_case(kind, category, fields, uploads_of(form.attachments), token, holder)
         except AttachmentError as exc:
             form.attachments.errors = [attachment_message(exc)]
+        except FormReplayed:
+            # A double tap or a resend: the same browser sees the receipt of the case it made.
+            if held_receipts.read(token, holder, resend=True) is None:
+                raise
+            return _to_receipt(token)
         else:
-            return render_template("submit/receipt.html", receipt=receipts.grouped(receipt))
+            return _to_receipt(token)
     return render_template(template, form=form), 400
+
+
+@bp.get("/submit/receipt")
+def receipt():
+    found = _waiting_receipt()
+    if found is None:
+        return error_page(404, _("No receipt to show"), _(
+            "A receipt is shown only in the browser that sent the form, until you confirm you have "
+            "written it down. It cannot be shown again."))
+    return render_template("submit/receipt.html", receipt=receipts.grouped(found), done=ReceiptDoneForm())
+
+
+@bp.post("/submit/receipt")
+def receipt_written_down():
+    if ReceiptDoneForm().validate():
+        held_receipts.forget(session.pop(_RECEIPT, None))
+        flash(_("The receipt is no longer shown in this browser. Keep it safe: it is your only way back to the case."))
+    return redirect(url_for("submit.landing"), code=303)
 
 
 @bp.route("/submit/concern", methods=["GET", "POST"])
