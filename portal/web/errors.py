@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal.services.errors import FormReplayed, NotInitialised, SessionExpired
+from portal.web.request_checks import MalformedRequest
 from portal.web.sessions import is_staff_path
 
 #: Flask-Limiter's error message for the per-account sign-in limit.
@@ -51,6 +52,14 @@ def _csrf_error(exc: CSRFError):
     )
 
 
+def _malformed(exc: MalformedRequest):
+    return error_page(
+        400,
+        _l("Request not accepted"),
+        _l("The request was malformed or held characters that are not allowed (such as a NUL byte). Nothing was saved. Go back, reload the page and try again."),
+    )
+
+
 def _replayed(exc: FormReplayed):
     return error_page(
         400,
@@ -79,6 +88,7 @@ def _not_initialised(exc: NotInitialised):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(MalformedRequest, _malformed)
     app.register_error_handler(FormReplayed, _replayed)
     app.register_error_handler(SessionExpired, _session_expired)
     app.register_error_handler(NotInitialised, _not_initialised)

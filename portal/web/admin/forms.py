@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, IntegerField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from portal.web.request_checks import MAX_ID
+
+#: The audit log's dates: anything outside is a typing error, not a search.
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
 
 ROLE_LABELS = {"reviewer": _l("Reviewer"), "supervisor": _l("Supervisor"), "admin": _l("Administrator")}
 
@@ -24,14 +31,20 @@ class NewAccountForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
 
 
+def _in_range(form, field) -> None:
+    if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
+        raise ValidationError(_l("Enter a date between %(first)s and %(last)s.",
+                                 first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
+
+
 class AuditFilterForm(FlaskForm):
     """GET filters of the audit log (no CSRF: it changes nothing)."""
 
     class Meta:
         csrf = False
 
-    actor = IntegerField(_l("Account id"), validators=[Optional()])
+    actor = IntegerField(_l("Account id"), validators=[Optional(), NumberRange(min=1, max=MAX_ID, message=_l("Not an account id."))])
     action = StringField(_l("Action"), validators=[Optional(), Length(max=64)])
     case = StringField(_l("Case"), validators=[Optional(), Length(max=32)])
-    since = DateField(_l("From"), validators=[Optional()])
-    until = DateField(_l("Until"), validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional(), _in_range])
+    until = DateField(_l("Until"), validators=[Optional(), _in_range])

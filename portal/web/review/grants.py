@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length
 from portal.services import grants as grant_service
 from portal.services.errors import WrongSecret
 from portal.services.grants import NotACaseWorker
+from portal.web.request_checks import parse_id
 from portal.web.review import bp
 from portal.web.staff import roles_required
 
@@ -29,7 +30,7 @@ def grants():
     form = GrantForm()
     if form.validate_on_submit():
         try:
-            count = grant_service.grant_all(current_user.user, form.passphrase.data, int(form.user_id.data))
+            count = grant_service.grant_all(current_user.user, form.passphrase.data, parse_id(form.user_id.data))
         except WrongSecret:
             form.passphrase.errors = [_("The escrow passphrase is wrong.")]
         except (NotACaseWorker, ValueError):
