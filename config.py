@@ -78,7 +78,8 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Strict"
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = 6 * 3600
-    WTF_CSRF_SSL_STRICT = True
+    #: Flask-WTF's HTTPS check wants a Referer alone; portal.web.security checks Origin or Referer.
+    WTF_CSRF_SSL_STRICT = False
     #: Send HSTS (only behind TLS).
     HSTS = False
     #: Trusted reverse proxies in front (for ProxyFix); 0 means none.

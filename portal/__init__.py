@@ -79,13 +79,14 @@ def create_app(
 
     from portal import cli, models  # noqa: F401  (models register their tables)
     from portal.extensions import babel, csrf, db, limiter, migrate
-    from portal.web import errors, health, i18n, notices, security, sessions, staff, templating
+    from portal.web import errors, health, i18n, notices, request_checks, security, sessions, staff, templating
     from portal.web.admin import bp as admin_bp
     from portal.web.review import bp as review_bp
     from portal.web.submit import bp as submit_bp
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(_ROOT, "migrations"), render_as_batch=True)
+    request_checks.init_app(app)  # before Flask-WTF: its check trips on malformed forms
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(

@@ -27,12 +27,23 @@ NAMING = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 
 
+#: How long a SQLite transaction waits for another to finish before giving up (ms).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite ignores foreign keys unless asked; PostgreSQL always checks them."""
+    """SQLite ignores foreign keys unless asked; PostgreSQL always checks them.
+
+    Python's sqlite3 also opens a transaction only at the first write, so a
+    read before it (the audit head, a token) is not inside any lock; we take
+    over transaction control (see `_sqlite_begin`) and wait when busy.
+    """
     if dbapi_connection.__class__.__module__.startswith("sqlite3"):
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
 
@@ -60,6 +71,18 @@ def _sqlite_file_private(dialect, _record, cargs, cparams) -> None:
             continue
 
 
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    """Every SQLite transaction takes the write lock first, so transactions run one at a time.
+
+    A deferred transaction that reads and then writes cannot wait for a
+    concurrent writer (SQLite answers "locked" at once, to avoid deadlock), and
+    `SELECT ... FOR UPDATE` does not exist there: this is what serialises the
+    audit chain and every read-then-write on the embedded database.
+    PostgreSQL keeps its row locks and concurrent transactions.
+    """
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()

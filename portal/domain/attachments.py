@@ -2,7 +2,7 @@
 
 The type is decided by the bytes, never by the name. Images are decoded and
 re-encoded without their metadata (EXIF, GPS, text chunks); PDFs lose their
-document information and XMP metadata.
+document information and XMP metadata, and every active part (see `_scrub`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DictionaryObject
+from pypdf.errors import LimitReachedError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
 
 JPEG = "image/jpeg"
 PNG = "image/png"
@@ -33,6 +34,12 @@ class UnsupportedType(AttachmentError):
 
 class TooLarge(AttachmentError):
     code = "size"
+
+
+class TooLargeWhenOpened(TooLarge):
+    """Small on disk, huge once decoded (a decompression bomb, or just an enormous scan)."""
+
+    code = "expands"
 
 
 class Unreadable(AttachmentError):
@@ -74,11 +81,11 @@ def _decode_image(data: bytes, max_pixels: int) -> Image.Image:
         try:
             with Image.open(io.BytesIO(data)) as img:
                 if img.width * img.height > max_pixels:
-                    raise TooLarge("image has too many pixels")
+                    raise TooLargeWhenOpened("image has too many pixels")
                 img.load()
                 return ImageOps.exif_transpose(img)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise TooLarge("image has too many pixels") from exc
+            raise TooLargeWhenOpened("image has too many pixels") from exc
         except AttachmentError:
             raise
         except Exception as exc:  # noqa: BLE001 - a hostile file can break the decoder anywhere
@@ -100,6 +107,53 @@ def _clean_image(data: bytes, mime: str, max_pixels: int) -> bytes:
     return out.getvalue()
 
 
+#: Keys that make a PDF act: actions, scripts, forms (AcroForm holds XFA and
+#: field scripts), embedded files and rich media. Links go too: a reviewer's
+#: copy is evidence to read, not a document to click through.
+_ACTIVE_KEYS = frozenset({
+    "/OpenAction", "/AA", "/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/AcroForm",
+    "/XFA", "/RichMediaContent", "/Collection", "/URI",
+})
+#: Annotations that exist only to carry files, media or scripts. Form widgets stay
+#: (their appearance shows what was filled in); their actions go with /A and /AA.
+_ACTIVE_ANNOTATIONS = frozenset({"/FileAttachment", "/Movie", "/Sound", "/Screen", "/RichMedia", "/3D"})
+_ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/URI", "/GoToE", "/GoToR"})
+
+
+def _resolved(value: PdfObject) -> PdfObject | None:
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def _is_action(value: PdfObject) -> bool:
+    target = _resolved(value)
+    return isinstance(target, DictionaryObject) and ("/S" in target or "/JS" in target)
+
+
+def _is_active_annotation(value: PdfObject) -> bool:
+    target = _resolved(value)
+    return isinstance(target, DictionaryObject) and target.get("/Subtype") in _ACTIVE_ANNOTATIONS
+
+
+def _scrub(obj: PdfObject) -> None:
+    """Remove every active key from obj and the direct objects inside it (indirect ones are walked too)."""
+    if isinstance(obj, DictionaryObject):
+        for key in [k for k in obj if k in _ACTIVE_KEYS or (k == "/A" and _is_action(obj[k]))]:
+            del obj[key]
+        if obj.get("/S") in _ACTIVE_ACTIONS or obj.get("/Type") == "/Filespec":
+            obj.clear()  # an action or file reference on its own object (e.g. reached through /Next)
+        annots = _resolved(obj.get("/Annots"))
+        if isinstance(annots, ArrayObject):
+            annots[:] = [a for a in annots if not _is_active_annotation(a)]
+        children = list(obj.values())
+    elif isinstance(obj, ArrayObject):
+        children = list(obj)
+    else:
+        return
+    for child in children:
+        if not isinstance(child, IndirectObject):
+            _scrub(child)
+
+
 def _clean_pdf(data: bytes) -> bytes:
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -107,6 +161,9 @@ def _clean_pdf(data: bytes) -> bytes:
             raise Unreadable("encrypted PDF")
         writer = PdfWriter(clone_from=reader)
         writer.metadata = None
+        for obj in writer._objects:  # noqa: SLF001 - pypdf offers no public walk
+            if obj is not None:
+                _scrub(obj)
         # XMP can hang off the catalog, pages, images...: unlink it everywhere,
         # then drop the streams nothing refers to any more.
         for obj in writer._objects:  # noqa: SLF001 - pypdf offers no public walk
@@ -117,6 +174,8 @@ def _clean_pdf(data: bytes) -> bytes:
         writer.write(out)
     except AttachmentError:
         raise
+    except LimitReachedError as exc:
+        raise TooLargeWhenOpened("PDF expands beyond pypdf's limits") from exc
     except Exception as exc:  # noqa: BLE001 - a hostile file can break the parser anywhere
         raise Unreadable("PDF cannot be read") from exc
     return out.getvalue()

@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.dialects import postgresql, sqlite
+
 from portal.domain.audit_chain import GENESIS, Break, Link, entry_hash, first_break
 from portal.domain.clock import this_hour, utcnow
 from portal.extensions import db
 from portal.models.audit import AuditEntry, AuditHead
 
 _BATCH = 1000
+
+
+def _locked_head() -> AuditHead:
+    """The chain's head row, locked; created first if absent, without racing another creator.
+
+    INSERT ... ON CONFLICT DO NOTHING makes a concurrent first append wait for
+    the other's head row instead of failing on the same id.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    db.session.execute(
+        insert(AuditHead).values(id=1, last_id=0, last_hash=GENESIS).on_conflict_do_nothing(index_elements=["id"])
+    )
+    return db.session.scalar(
+        db.select(AuditHead).where(AuditHead.id == 1).with_for_update().execution_options(populate_existing=True)
+    )
 
 
 def record(
@@ -24,10 +42,7 @@ def record(
     Timed to the minute when a staff member acted; to the hour otherwise (the
     submitter, or a sign-in under an unknown name): DESIGN dates submitters' actions to the hour.
     """
-    head = db.session.scalar(db.select(AuditHead).where(AuditHead.id == 1).with_for_update())
-    if head is None:
-        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
-        db.session.add(head)
+    head = _locked_head()
     at = utcnow().replace(second=0, microsecond=0) if actor_id is not None else this_hour()
     link = Link(head.last_id + 1, at.isoformat(), actor_id, action, case_id, target_user_id, detail)
     digest = entry_hash(head.last_hash, link)

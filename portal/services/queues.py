@@ -81,6 +81,8 @@ def decode_cursor(cursor: str | None) -> tuple[dt.datetime, str] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         created, case_id = raw.split("|", 1)
+        if not (case_id.isascii() and case_id.isalnum()):
+            return None  # not an id we issue (a NUL in it would even break PostgreSQL)
         return dt.datetime.fromisoformat(created), case_id
     except (ValueError, UnicodeDecodeError):
         return None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal.services.errors import FormReplayed, NotInitialised, SessionExpired
+from portal.web.attachment_errors import megabytes
+from portal.web.request_checks import MalformedRequest
 from portal.web.sessions import is_staff_path
 
 #: Flask-Limiter's error message for the per-account sign-in limit.
@@ -18,16 +20,22 @@ _PAGES = {
     403: (_l("Not allowed"), _l("You are not allowed to do this.")),
     404: (_l("Page not found"), _l("There is no page at this address.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
-    413: (_l("Too much data"), _l("What you sent is too large. Each attachment may be at most 10 MB, five at most. Nothing was saved.")),
     429: (_l("Too many attempts"), _l("Too many attempts from this connection. Please wait a while and try again. Nothing was saved.")),
     500: (_l("Something went wrong"), _l("An internal error occurred. Nothing was saved. Please try again later.")),
     503: (_l("Not available"), _l("The portal is not ready yet. Please try again later.")),
 }
 
 
+def _too_much_data():
+    config = current_app.config
+    return _l("Too much data"), _l(
+        "What you sent is too large. Each attachment may be at most %(size)s MB, %(count)d at most. Nothing was saved.",
+        size=megabytes(config["MAX_ATTACHMENT_BYTES"]), count=config["MAX_ATTACHMENTS"])
+
+
 def error_page(status: int, title=None, message=None):
     """Render the generic error page."""
-    default_title, default_message = _PAGES.get(status, _PAGES[500])
+    default_title, default_message = _too_much_data() if status == 413 else _PAGES.get(status, _PAGES[500])
     return (
         render_template("errors/error.html", title=title or default_title, message=message or default_message),
         status,
@@ -48,6 +56,14 @@ def _csrf_error(exc: CSRFError):
         400,
         _l("Form expired"),
         _l("This form has expired or was not sent from this site. Nothing was saved. Please go back, reload the page and fill it in again."),
+    )
+
+
+def _malformed(exc: MalformedRequest):
+    return error_page(
+        400,
+        _l("Request not accepted"),
+        _l("The request was malformed or held characters that are not allowed (such as a NUL byte). Nothing was saved. Go back, reload the page and try again."),
     )
 
 
@@ -79,6 +95,7 @@ def _not_initialised(exc: NotInitialised):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(MalformedRequest, _malformed)
     app.register_error_handler(FormReplayed, _replayed)
     app.register_error_handler(SessionExpired, _session_expired)
     app.register_error_handler(NotInitialised, _not_initialised)

@@ -17,11 +17,13 @@ from portal.domain.attachments import (
     JPEG,
     AttachmentError,
     TooLarge,
+    TooLargeWhenOpened,
     Unreadable,
     UnsupportedType,
     clean,
     safe_name,
 )
+from tests.factories import ACTIVE_PDF_NAMES, HOSTILE_PDF_MARKERS, gen_hostile_pdf
 
 MAX_BYTES = 10_000_000
 MAX_PIXELS = 25_000_000
@@ -302,6 +304,32 @@ def test_truncated_pdf_is_refused_cleanly():
             pass
 
 
+# --- active content is removed ---------------------------------------------
+
+
+def test_hostile_pdf_fixture_really_carries_active_content():
+    data = gen_hostile_pdf()
+    assert all(marker in data for marker in HOSTILE_PDF_MARKERS)
+    assert all(name in data for name in ACTIVE_PDF_NAMES)
+
+
+@pytest.mark.parametrize("marker", HOSTILE_PDF_MARKERS, ids=lambda m: m.decode())
+def test_pdf_active_content_is_removed(marker):
+    assert marker not in run("hostile.pdf", gen_hostile_pdf()).data
+
+
+@pytest.mark.parametrize("name", ACTIVE_PDF_NAMES, ids=lambda n: n.decode())
+def test_pdf_keeps_no_name_of_active_content(name):
+    assert name not in run("hostile.pdf", gen_hostile_pdf()).data
+
+
+def test_cleaned_hostile_pdf_keeps_its_page_and_text():
+    result = run("hostile.pdf", gen_hostile_pdf("ZZVisibleText"))
+    reader = PdfReader(io.BytesIO(result.data))
+    assert len(reader.pages) == 1
+    assert b"ZZVisibleText" in reader.pages[0].get_contents().get_data()
+
+
 # --- type by content, never by name ------------------------------------------
 
 
@@ -447,6 +475,19 @@ def test_pixel_bomb_below_pillow_limit_is_too_large():
 def test_decompression_bomb_is_too_large(width, height):
     with pytest.raises(TooLarge):
         run("bomb.png", png_header_only(width, height), max_pixels=1_000_000)
+
+
+@pytest.mark.parametrize(("width", "height"), [(2000, 2000), (20_000, 20_000)])
+def test_decompression_bomb_is_told_apart_from_a_big_file(width, height):
+    with pytest.raises(TooLargeWhenOpened):
+        run("bomb.png", png_header_only(width, height), max_pixels=1_000_000)
+
+
+def test_a_big_file_is_not_called_a_bomb():
+    data = png_bytes(picture())
+    with pytest.raises(TooLarge) as refused:
+        run("big.png", data, max_bytes=len(data) - 1)
+    assert not isinstance(refused.value, TooLargeWhenOpened)
 
 
 def test_decompression_bomb_is_refused_as_attachment_error():

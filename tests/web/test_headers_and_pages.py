@@ -31,7 +31,7 @@ def test_security_headers_on_every_page(cadre, client):
         assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp, name
         assert "script-src" not in csp and "unsafe-inline" not in csp, name
         assert h["X-Content-Type-Options"] == "nosniff", name
-        assert h["Referrer-Policy"] == "no-referrer", name
+        assert h["Referrer-Policy"] == "same-origin", name
         assert h["X-Frame-Options"] == "DENY", name
         assert h["Cache-Control"] == "no-store", name
 

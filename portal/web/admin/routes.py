@@ -18,6 +18,7 @@ from portal.web import labels
 from portal.web.admin import bp
 from portal.web.admin.audit_words import audit_detail
 from portal.web.admin.forms import ROLE_LABELS, AuditFilterForm, NewAccountForm
+from portal.web.request_checks import parse_id
 from portal.web.review.auth_forms import EmptyForm
 from portal.web.staff import roles_required
 
@@ -103,7 +104,7 @@ def audit():
         since=form.since.data if valid else None,
         until=form.until.data if valid else None,
     )
-    before = request.args.get("before", type=int)
+    before = request.args.get("before", type=parse_id)
     entries, next_before = audit_log.page(filters, before)
     names = dict(db.session.execute(db.select(User.id, User.username)).all())
     args = {k: v for k, v in request.args.items() if k != "before" and v}

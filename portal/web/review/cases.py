@@ -18,6 +18,7 @@ from portal.services.clarification import NoPlan, PlanIncomplete
 from portal.web import download, labels
 from portal.web.attachment_errors import attachment_message
 from portal.web.fields import uploads_of
+from portal.web.request_checks import optional_id
 from portal.web.review import bp
 from portal.web.review.case_forms import ActionForm, MessageForm, NoteForm
 from portal.web.staff import roles_required
@@ -80,7 +81,7 @@ def act(case_id: str):
     form = ActionForm()
     if not form.validate() or form.action.data not in set(Action):
         return _render(case_id, 400, action_form=form)
-    assignee = int(form.assignee.data) if (form.assignee.data or "").isdigit() else None
+    assignee = optional_id(form.assignee.data)
     _done, error = _guard(lambda: casework.act(
         current_user.user, current_user.private_key, case_id, Action(form.action.data),
         reason=form.reason.data or None, finding=form.finding.data, assignee_id=assignee,

@@ -17,6 +17,7 @@ from portal.services.errors import WrongSecret
 from portal.services.grants import NotACaseWorker, NotConfirmable, NotConfirmed
 from portal.web import staff
 from portal.web.client_key import staff_account_key
+from portal.web.request_checks import parse_id
 from portal.web.review import bp
 from portal.web.review.auth_forms import EmptyForm
 from portal.web.staff import roles_required
@@ -41,7 +42,7 @@ def grants():
     form = GrantForm()
     if form.validate_on_submit():
         try:
-            count = grant_service.grant_all(current_user.user, form.passphrase.data, int(form.user_id.data))
+            count = grant_service.grant_all(current_user.user, form.passphrase.data, parse_id(form.user_id.data))
         except WrongSecret:
             staff.secret_refused()
             form.passphrase.errors = [_("The escrow passphrase is wrong.")]
