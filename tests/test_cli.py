@@ -93,8 +93,12 @@ def test_init_creates_the_sqlite_file_readable_by_its_owner_only(tmp_path):
         assert result.exit_code == 0, result.output
         assert _mode(database) == 0o600
         with app.app_context():
-            with db.engine.begin() as conn:  # a WAL database keeps -wal and -shm files beside it
-                conn.execute(text("PRAGMA journal_mode=WAL"))
+            raw = db.engine.raw_connection()  # SQLite changes the journal mode only outside a transaction
+            try:
+                raw.cursor().execute("PRAGMA journal_mode=WAL")  # a WAL database keeps -wal and -shm beside it
+            finally:
+                raw.close()
+            with db.engine.begin() as conn:
                 conn.execute(text("UPDATE escrow_keys SET created_at = created_at"))
             sides = [p for p in tmp_path.iterdir() if p.name != database.name]
             assert sides and all(_mode(p) == 0o600 for p in sides), [(p.name, oct(_mode(p))) for p in sides]

@@ -209,6 +209,9 @@ AUDIT_ACTIONS = {
     "account_disabled": _l("Disabled an account"),
     "account_enabled": _l("Enabled an account"),
     "account_reset": _l("Reset an account"),
+    "account_confirmed": _l("Confirmed an account to receive case keys"),
+    "password_change_failed": _l("Password change refused: wrong current password"),
+    "escrow_passphrase_failed": _l("Grant refused: wrong escrow passphrase"),
     "grant": _l("Granted access to earlier cases"),
     "case_view": _l("Opened a case"),
     "message": _l("Sent a message to the cadre"),
@@ -217,6 +220,7 @@ AUDIT_ACTIONS = {
     "download": _l("Downloaded an attachment"),
     "plan_form_done": _l("Recorded a form of the clarification as carried out"),
     "notice_corrected": _l("Corrected a public notice"),
+    "notice_correction_proposed": _l("Put a correction of a public notice to the cadre"),
     "notice_withdrawn": _l("Withdrew a public notice"),
     **{f"transition:{a.value}": _l("Case step: %(step)s", step=STEPS[a.value]) for a in Action},
     # Words that hold for either kind of case (the log mixes concerns and clarifications).

@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import only_case_id
 from tests.web.review.test_clarification_plan import draft, found_false, status, submitter_post
 
-FINDING_WORDS = {"found_false": "经核查失实", "substantiated": "反映属实", "unverifiable": "无法证实"}
+FINDING_WORDS = {"found_false": "经核查失实", "substantiated": "反映属实", "unverifiable": "查无实据"}
 
 
 def approval_box(page: str) -> str:
