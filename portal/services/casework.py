@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from portal.domain import aad, workflow
 from portal.domain.cases import AccusationFlag, Author, Finding, Kind, RefusalReason, State
 from portal.domain.clock import this_hour
+from portal.domain.waiting import Waiting, waiting_for
 from portal.domain.crypto import decrypt, encrypt
 from portal.domain.workflow import Action, Actor, Record, Role
 from portal.extensions import db
@@ -86,6 +87,7 @@ class CaseFile:
     approval: Approval | None
     can_message: bool
     can_note: bool
+    waiting: tuple[Waiting, ...] = ()  # what the case waits for now, and until when
 
 
 def actor_of(user: User) -> Actor:
@@ -167,6 +169,7 @@ def open_case(user: User, private_key: bytes | None, case_id: str) -> CaseFile:
         approval=_approval(facts, steps, names),
         can_message=workflow.may_record(facts, actor, Record.MESSAGE),
         can_note=workflow.may_record(facts, actor, Record.NOTE),
+        waiting=waiting_for(facts, today, case_state.deadlines()),
     )
     audit.record("case_view", actor_id=user.id, case_id=case.id)
     db.session.commit()
@@ -270,7 +273,7 @@ def record_form(user: User, private_key: bytes | None, case_id: str, form: str, 
         raise workflow.NotPermitted("not the assignee")
     form_tokens.spend(form_token)
     clarification.record_done(case, dk, user, form, record)
-    timeline.add_event(case, dk, case.state, "record_form", user.id, True, None)
+    timeline.add_event(case, dk, case.state, "record_form", user.id, True, None, detail=form)
     db.session.commit()
 
 

@@ -51,6 +51,8 @@ def draft(case: Case, dk: bytes, user: User, actor: workflow.Actor, forms: list[
         raise workflow.WrongState("only clarification requests have a plan")
     real_name = case_files.read_submission(case, dk).get("real_name", "")
     plan = make_plan(forms, scope, real_name, notice)  # PlanError if incomplete
+    if plan.notice is not None:
+        notices.check_issued_on(plan.notice.issued_on)
     outcome = workflow.apply(case_state.facts_of(case), actor, Action.DRAFT_PLAN, case_state.today(),
                              case_state.deadlines())
     _write(case, dk, plan, user.id)

@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from portal.domain import aad, receipts, workflow
-from portal.domain.cases import Author, State
+from portal.domain.cases import Author, Finding, State
 from portal.domain.workflow import Action, Actor, Role
+from portal.domain.waiting import Waiting, waiting_for
 from portal.domain.crypto import CryptoError, decrypt
 from portal.extensions import db
 from portal.models import Case, CaseEvent
@@ -32,6 +33,7 @@ class Step:
     action: str
     created_at: dt.datetime
     reason: str | None
+    detail: str | None = None  # which form a carried-out step carried out
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ class SubmitterView:
     can_consent: bool
     notice_id: int | None
     correction: corrections.Proposed | None = None  # a correction of the notice awaiting consent
+    waiting: tuple[Waiting, ...] = ()  # what the case waits for now, and until when
+    deadlines: workflow.Deadlines | None = None  # the lengths the deadlines above count
+    finding: Finding | None = None  # the approved finding of a clarification
 
 
 @dataclass(frozen=True)
@@ -103,11 +108,13 @@ def status(access: Access) -> SubmitterView:
             action=e.action,
             created_at=e.created_at,
             reason=decrypt(dk, e.reason, aad.event_reason(case.id, e.id)).decode() if e.reason else None,
+            detail=e.detail if e.action == "record_form" else None,
         )
         for e in events
     ]
     facts = case_state.facts_of(case)
-    submitter_actions = workflow.allowed(facts, SUBMITTER, case_state.today(), case_state.deadlines())
+    today, deadlines = case_state.today(), case_state.deadlines()
+    submitter_actions = workflow.allowed(facts, SUBMITTER, today, deadlines)
     view = SubmitterView(
         kind=case.kind,
         state=case.state,
@@ -126,9 +133,18 @@ def status(access: Access) -> SubmitterView:
             case.answered_on + dt.timedelta(days=case_state.deadlines().objection_days)
             if case.answered_on and not case.objected else None
         ),
+        waiting=waiting_for(facts, today, deadlines),
+        deadlines=deadlines,
+        finding=_approved_finding(steps),
     )
     db.session.commit()
     return view
+
+
+def _approved_finding(steps: list[Step]) -> Finding | None:
+    """The finding a supervisor approved, read from the state its approval step entered."""
+    approved = [s.state for s in steps if s.action == Action.APPROVE_FINDING.value]
+    return Finding(approved[-1]) if approved and approved[-1] in set(Finding) else None
 
 
 def _submitter_act(case: Case, dk: bytes, action: Action, reason: str | None = None) -> None:

@@ -10,7 +10,7 @@ from portal.domain.notice_text import clean_html, plain_text, search_text
 from portal.domain.plan import NoticeDraft
 from portal.extensions import db
 from portal.models import Case, Notice, NoticeRevision, User
-from portal.services import audit, corrections, form_tokens, timeline
+from portal.services import audit, case_state, corrections, form_tokens, timeline
 from portal.services.errors import ServiceError
 
 #: Fields a correction may change (the person's naming is theirs: a new consent would be needed).
@@ -31,6 +31,16 @@ class NothingChanged(ServiceError):
 
 class SupervisorsOnly(ServiceError):
     """Only supervisors correct or withdraw notices."""
+
+
+class FutureNoticeDate(ServiceError):
+    """A notice is published when it is approved or corrected, so its date cannot lie ahead."""
+
+
+def check_issued_on(issued_on: dt.date | None) -> None:
+    """Refuse a notice date after today (in China): the page would be public before that date."""
+    if issued_on is not None and issued_on > case_state.today():
+        raise FutureNoticeDate(issued_on.isoformat())
 
 
 def _index(notice: Notice) -> None:
@@ -96,6 +106,7 @@ def correct(user: User, private_key: bytes | None, notice_id: int, changes: dict
     """更正: True when published now; False when it changes what is said about the cadre and so
     waits for their consent (the published text stays until then)."""
     notice = _editable(user, notice_id)
+    check_issued_on(changes.get("issued_on"))
     form_tokens.spend(form_token)
     diff = _diff(notice, changes)
     if not diff:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, has_request_context, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -36,8 +36,11 @@ def _too_much_data():
 def error_page(status: int, title=None, message=None):
     """Render the generic error page."""
     default_title, default_message = _too_much_data() if status == 413 else _PAGES.get(status, _PAGES[500])
+    # Staff stay in the staff layout (their navigation, their home), whatever went wrong.
+    staff = has_request_context() and is_staff_path(request.path)
     return (
-        render_template("errors/error.html", title=title or default_title, message=message or default_message),
+        render_template("errors/error.html", title=title or default_title, message=message or default_message,
+                        staff=staff),
         status,
     )
 

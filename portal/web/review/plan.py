@@ -80,6 +80,9 @@ class WithdrawForm(FlaskForm):
                         render_kw={"rows": 2})
 
 
+#: Why a notice date after today is refused (a notice is public from its approval or correction).
+FUTURE_DATE = _l("The date of the notice cannot be later than today: a notice is public from the moment it is published.")
+
 PLAN_FIELD_ERRORS = {
     "scope": "scope", "number": "number", "title": "title", "unit": "unit", "post": "post",
     "allegation": "allegation", "body": "body", "issuer": "issuer", "issued_on": "issued_on", "naming": "naming",
@@ -106,6 +109,8 @@ def plan(case_id: str):
                                 form.scope.data, notice, form.form_token.data)
         except PlanError as exc:
             getattr(form, PLAN_FIELD_ERRORS.get(exc.field, "scope")).errors = [_("Please fill this in.")]
+        except notices.FutureNoticeDate:
+            form.issued_on.errors = [FUTURE_DATE]
         except WorkflowError as exc:
             form.scope.errors = [workflow_message(exc)]
         else:
@@ -174,6 +179,8 @@ def correct_notice(notice_id: int):
                                         form.reason.data, form.form_token.data)
         except notices.NothingChanged:
             form.reason.errors = [_("Nothing was changed.")]
+        except notices.FutureNoticeDate:
+            form.issued_on.errors = [FUTURE_DATE]
         except notices.NotPublished:
             form.reason.errors = [_("A withdrawn notice cannot be corrected.")]
         except NoAccess:
