@@ -1,7 +1,7 @@
 """corrections wait for the cadre; timeline steps name the finding they proposed
 
 Revision ID: 5b7c2e9d41a3
-Revises: 100a6afc9399
+Revises: 5c0e7f3a9b21
 Create Date: 2026-12-05 02:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5b7c2e9d41a3'
-down_revision = '100a6afc9399'
+down_revision = '5c0e7f3a9b21'
 branch_labels = None
 depends_on = None
 
