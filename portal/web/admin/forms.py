@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -22,6 +22,12 @@ class NewAccountForm(FlaskForm):
         render_kw={"autocapitalize": "none"},
     )
     role = SelectField(_l("Role"), choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()])
+
+
+class AccountActionForm(FlaskForm):
+    """Disable, enable or reset: the CSRF token and a one-time token, so a replay changes nothing."""
+
+    form_token = HiddenField()
 
 
 class AuditFilterForm(FlaskForm):
