@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from html import unescape
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import MetaData
+from werkzeug.datastructures import MultiDict
 
 from portal import create_app
 from portal.extensions import db, limiter
@@ -121,6 +123,30 @@ def hidden(html: str, name: str) -> str:
     raise AssertionError(f"no hidden field {name}")
 
 
+_CONFIRM_FORM = re.compile(r'<form method="post" action="([^"]*)" class="inline confirm">(.*?)</form>', re.S)
+
+
+def confirmation_form(html: str) -> tuple[str, MultiDict] | None:
+    """The action and fields of a confirmation page's confirm button (portal.web.confirm), if it is one."""
+    match = _CONFIRM_FORM.search(html)
+    if match is None:
+        return None
+    fields = MultiDict()
+    for tag in re.findall(r"<input[^>]*>", match.group(2)):
+        name, value = re.search(r'name="([^"]*)"', tag), re.search(r'value="([^"]*)"', tag)
+        fields.add(unescape(name.group(1)), unescape(value.group(1)) if value else "")
+    return unescape(match.group(1)), fields
+
+
+def confirming(client: FlaskClient, response):
+    """Press "confirm" when the response is a confirmation page; any other response is returned as it is."""
+    found = confirmation_form(response.get_data(as_text=True)) if response.status_code == 200 else None
+    if found is None:
+        return response
+    action, fields = found
+    return client.post(action, data=fields, content_type="multipart/form-data")
+
+
 RECEIPT = re.compile(r'<p class="receipt">(\d{4} \d{4} \d{4} \d{4})</p>')
 
 
@@ -137,9 +163,11 @@ class Cadre:
             tokens["form_token"] = hidden(html, "form_token")
         return tokens
 
-    def post(self, path: str, data: dict, tokens: dict | None = None):
+    def post(self, path: str, data: dict, tokens: dict | None = None, confirm: bool = True):
+        """Post a form; a step that asks for confirmation is confirmed unless ``confirm`` is False."""
         payload = {**(self.form(path) if tokens is None else tokens), **data}
-        return self.client.post(path, data=payload, content_type="multipart/form-data")
+        response = self.client.post(path, data=payload, content_type="multipart/form-data")
+        return confirming(self.client, response) if confirm else response
 
     def submit(self, path: str, data: dict):
         """Send a form as a person would: read the receipt page, then confirm it is written down."""
@@ -256,13 +284,15 @@ class Staff:
     def get(self, path: str):
         return self.client.get(path)
 
-    def post(self, path: str, data: dict | None = None, form_page: str | None = None):
+    def post(self, path: str, data: dict | None = None, form_page: str | None = None, confirm: bool = True):
+        """Post a form; a step that asks for confirmation is confirmed unless ``confirm`` is False."""
         tokens = self.tokens(form_page or path)
-        return self.client.post(path, data={**tokens, **(data or {})}, content_type="multipart/form-data")
+        response = self.client.post(path, data={**tokens, **(data or {})}, content_type="multipart/form-data")
+        return confirming(self.client, response) if confirm else response
 
-    def act(self, case_id: str, action: str, **fields):
+    def act(self, case_id: str, action: str, confirm: bool = True, **fields):
         page = f"/review/cases/{case_id}"
-        return self.post(f"{page}/act", {"action": action, **fields}, form_page=page)
+        return self.post(f"{page}/act", {"action": action, **fields}, form_page=page, confirm=confirm)
 
 
 @pytest.fixture

@@ -68,6 +68,7 @@ class Rule:
     claims: bool = False  # a reviewer may fire it on an unassigned case and becomes the assignee
     four_eyes: bool = False  # the proposer or drafter may not fire it
     clock: Clock | None = None  # what it does to the answer clock
+    confirm: bool = False  # irreversible in one click: the page asks for a confirmation first
 
 
 _WORKER = frozenset({Role.REVIEWER, Role.SUPERVISOR})
@@ -92,29 +93,29 @@ RULES: Mapping[Action, Rule] = MappingProxyType(
         Action.TAKE: Rule(_WORKER, visible=False, claims=True),
         Action.ASSIGN: Rule(_SUPERVISOR, visible=False),
         Action.ACCEPT: Rule(_WORKER, visible=True, claims=True),
-        Action.REFUSE: Rule(_WORKER, visible=True, needs_reason=True, claims=True),
+        Action.REFUSE: Rule(_WORKER, visible=True, needs_reason=True, claims=True, confirm=True),
         Action.START: Rule(_WORKER, visible=True),
         Action.ASK: Rule(_WORKER, visible=True, needs_reason=True, clock="paused"),
         Action.PROVIDE_INFO: Rule(_SUBMITTER, visible=True, clock="resumed"),
-        Action.ANSWER: Rule(_WORKER, visible=True, needs_reason=True),
+        Action.ANSWER: Rule(_WORKER, visible=True, needs_reason=True, confirm=True),
         Action.CLOSE: Rule(_WORKER, visible=True),
-        Action.OBJECT: Rule(_SUBMITTER, visible=True, needs_reason=True),
+        Action.OBJECT: Rule(_SUBMITTER, visible=True, needs_reason=True, confirm=True),
         Action.VERIFY: Rule(_WORKER, visible=True),
         Action.PROPOSE_FINDING: Rule(_WORKER, visible=False, needs_reason=True),
         Action.APPROVE_FINDING: Rule(_SUPERVISOR, visible=True, four_eyes=True),
         Action.RETURN_FINDING: Rule(_SUPERVISOR, visible=False, needs_reason=True, four_eyes=True),
         Action.DRAFT_PLAN: Rule(_WORKER, visible=True),
-        Action.CONSENT: Rule(_SUBMITTER, visible=True),
+        Action.CONSENT: Rule(_SUBMITTER, visible=True, confirm=True),
         Action.DECLINE: Rule(_SUBMITTER, visible=True, needs_reason=True),
-        Action.APPROVE_PLAN: Rule(_SUPERVISOR, visible=True, four_eyes=True),
+        Action.APPROVE_PLAN: Rule(_SUPERVISOR, visible=True, four_eyes=True, confirm=True),
         Action.RETURN_PLAN: Rule(_SUPERVISOR, visible=False, needs_reason=True, four_eyes=True),
         Action.CARRY_OUT: Rule(_WORKER, visible=True),
-        Action.FLAG: Rule(_WORKER, visible=False),
+        Action.FLAG: Rule(_WORKER, visible=False, confirm=True),
         Action.REFER: Rule(_SUPERVISOR, visible=False, needs_reason=True),
         # A correction that changes what a published notice says about the cadre waits for the
         # cadre's consent, as the original text did; withdrawing the notice drops it.
         Action.PROPOSE_CORRECTION: Rule(_SUPERVISOR, visible=True, needs_reason=True),
-        Action.CONSENT_CORRECTION: Rule(_SUBMITTER, visible=True),
+        Action.CONSENT_CORRECTION: Rule(_SUBMITTER, visible=True, confirm=True),
         Action.DECLINE_CORRECTION: Rule(_SUBMITTER, visible=True, needs_reason=True),
         Action.DROP_CORRECTION: Rule(_SUPERVISOR, visible=True),
     }

@@ -218,20 +218,8 @@ def act(
     # Spent first, so a replay is told so whatever the engine would say; it commits only with the
     # write (a refused step's page is re-rendered with fresh tokens).
     form_tokens.spend(form_token)
-    if action is Action.ASSIGN and assignee_id not in {u.id for u in workers_holding(case.id)}:
-        raise NotACaseWorker(str(assignee_id))
-    refusing = action is Action.REFUSE and case.kind == Kind.CLARIFICATION
-    if refusing and refusal_reason not in {r.value for r in RefusalReason}:
-        raise InvalidRefusal(str(refusal_reason))
-    if action is Action.CARRY_OUT:
-        clarification.require_all_done(case, dk)
-    outcome = workflow.apply(
-        case_state.facts_of(case), actor, action, case_state.today(), case_state.deadlines(),
-        reason=reason, finding=Finding(finding) if finding in {f.value for f in Finding} else None,
-        assignee_id=assignee_id,
-        flag=AccusationFlag(flag) if flag in {f.value for f in AccusationFlag} else None,
-    )
-    if refusing:
+    outcome = _outcome(case, dk, actor, action, reason, finding, assignee_id, flag, refusal_reason)
+    if action is Action.REFUSE and case.kind == Kind.CLARIFICATION:
         case.refusal_reason = refusal_reason
     detail = outcome.facts.proposed_finding.value if action is Action.PROPOSE_FINDING else None
     _record(case, dk, user, action, outcome, reason, target_user_id=assignee_id if action is Action.ASSIGN else None,
@@ -240,6 +228,46 @@ def act(
         clarification.on_approved(case, dk)
     db.session.commit()
     return outcome.facts.state
+
+
+def check(
+    user: User,
+    private_key: bytes | None,
+    case_id: str,
+    action: Action,
+    *,
+    reason: str | None = None,
+    finding: str | None = None,
+    assignee_id: int | None = None,
+    flag: str | None = None,
+    refusal_reason: str | None = None,
+) -> Case:
+    """Raise what act() would refuse, writing nothing: a confirmation is asked only for a step that may happen."""
+    case = _case(case_id)
+    actor = actor_of(user)
+    if action not in STAFF_ACTIONS or action is Action.DRAFT_PLAN:
+        raise workflow.WrongState(f"{action} is not fired through act()")
+    dk = _unlock(case, user, private_key)
+    _outcome(case, dk, actor, action, reason, finding, assignee_id, flag, refusal_reason)
+    return case
+
+
+def _outcome(case: Case, dk: bytes, actor: Actor, action: Action, reason: str | None, finding: str | None,
+             assignee_id: int | None, flag: str | None, refusal_reason: str | None) -> workflow.Outcome:
+    """Every guard of a staff step, ending in the engine's pure verdict; nothing is written."""
+    if action is Action.ASSIGN and assignee_id not in {u.id for u in workers_holding(case.id)}:
+        raise NotACaseWorker(str(assignee_id))
+    refusing = action is Action.REFUSE and case.kind == Kind.CLARIFICATION
+    if refusing and refusal_reason not in {r.value for r in RefusalReason}:
+        raise InvalidRefusal(str(refusal_reason))
+    if action is Action.CARRY_OUT:
+        clarification.require_all_done(case, dk)
+    return workflow.apply(
+        case_state.facts_of(case), actor, action, case_state.today(), case_state.deadlines(),
+        reason=reason, finding=Finding(finding) if finding in {f.value for f in Finding} else None,
+        assignee_id=assignee_id,
+        flag=AccusationFlag(flag) if flag in {f.value for f in AccusationFlag} else None,
+    )
 
 
 def _record(case: Case, dk: bytes, user: User, action: Action, outcome: workflow.Outcome,

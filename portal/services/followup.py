@@ -156,6 +156,16 @@ def _submitter_act(case: Case, dk: bytes, action: Action, reason: str | None = N
     audit.record(f"transition:{action.value}", case_id=case.id)
 
 
+def check(access: Access, action: Action, reason: str | None = None) -> None:
+    """Raise what the cadre's step would refuse, writing nothing: a confirmation is asked only for a step that may happen."""
+    case, _dk = _open(access)
+    try:
+        workflow.apply(case_state.facts_of(case), SUBMITTER, action, case_state.today(), case_state.deadlines(),
+                       reason=reason)
+    finally:
+        db.session.rollback()  # opening slid the session's expiry: a question changes nothing
+
+
 def reply(access: Access, body: str, uploads: list[Upload], form_token: str) -> None:
     """The submitter writes to the reviewers; an awaited answer restarts the clock."""
     files = clean_uploads(uploads)

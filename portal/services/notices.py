@@ -138,6 +138,11 @@ def publish_correction(notice: Notice, values: dict[str, str], reason: str) -> N
     _tell_submitter(notice, "notice_corrected")
 
 
+def withdrawable(user: User, notice_id: int) -> Notice:
+    """Raise what withdraw() would refuse, writing nothing, so the withdrawal is confirmed only when it can happen."""
+    return _editable(user, notice_id)
+
+
 def withdraw(user: User, notice_id: int, reason: str, form_token: str | None) -> Notice:
     """撤回: a public stub stays, marked withdrawn, with the reason; what it said about the cadre
     leaves the page, the search and the feed (staff keep the full history)."""

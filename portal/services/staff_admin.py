@@ -10,7 +10,7 @@ from portal.domain import aad
 from portal.domain.crypto import KeyPair, encrypt, new_credential
 from portal.extensions import db
 from portal.models import CaseKey, User
-from portal.services import accounts, audit
+from portal.services import accounts, audit, form_tokens
 from portal.services.errors import ServiceError
 from portal.services.settings import argon2_profile
 
@@ -44,9 +44,15 @@ def _account(user_id: int, admin: User) -> User:
     return user
 
 
-def set_disabled(admin: User, user_id: int, disabled: bool) -> None:
+def target(admin: User, user_id: int) -> User:
+    """The account an admin may change, or what would refuse it, so a confirmation names a real account."""
+    return _account(user_id, admin)
+
+
+def set_disabled(admin: User, user_id: int, disabled: bool, form_token: str | None) -> None:
     """Disable or enable; a disabled account's sessions stop working at the next request."""
     user = _account(user_id, admin)
+    form_tokens.spend(form_token)
     user.disabled = disabled
     if disabled:
         user.session_epoch += 1  # sessions opened before do not come back with an enable
@@ -54,9 +60,10 @@ def set_disabled(admin: User, user_id: int, disabled: bool) -> None:
     db.session.commit()
 
 
-def reset(admin: User, user_id: int) -> str:
+def reset(admin: User, user_id: int, form_token: str | None) -> str:
     """New password, TOTP enrolment and key pair; no case keys until a supervisor confirms it again."""
     user = _account(user_id, admin)
+    form_tokens.spend(form_token)
     password = temporary_password()
     credential, wrap_key = new_credential(password.encode(), argon2_profile())
     user.credential = credential

@@ -6,7 +6,7 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, ValidationError
+from wtforms import DateField, HiddenField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -34,6 +34,12 @@ def _in_range(form, field) -> None:
     if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
         raise ValidationError(_l("Enter a date between %(first)s and %(last)s.",
                                  first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
+
+
+class AccountActionForm(FlaskForm):
+    """Disable, enable or reset: the CSRF token and a one-time token, so a replay changes nothing."""
+
+    form_token = HiddenField()
 
 
 class AuditFilterForm(FlaskForm):

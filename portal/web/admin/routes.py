@@ -14,10 +14,10 @@ from portal.services.accounts import InvalidAccount
 from portal.services.audit_log import AuditFilter
 from portal.services.errors import UsernameTaken
 from portal.services.staff_admin import NoSuchAccount, NotOnYourself
-from portal.web import labels
+from portal.web import confirm, labels
 from portal.web.admin import bp
 from portal.web.admin.audit_words import audit_detail
-from portal.web.admin.forms import ROLE_LABELS, AuditFilterForm, NewAccountForm
+from portal.web.admin.forms import ROLE_LABELS, AccountActionForm, AuditFilterForm, NewAccountForm
 from portal.web.request_checks import parse_id
 from portal.web.review.auth_forms import EmptyForm
 from portal.web.staff import roles_required
@@ -58,24 +58,44 @@ def _account_action(user_id: int, action):
         return None
 
 
+def _confirmation(user_id: int, step: str):
+    """Ask before a disable or reset, naming the account; None when the step cannot happen to it."""
+    user = _account_action(user_id, staff_admin.target)
+    if user is None:
+        return None
+    return confirm.page(step, [(_("Account"), user.username), (_("Role"), ROLE_LABELS.get(user.role, user.role))],
+                        staff=True)
+
+
 @bp.post("/accounts/<int:user_id>/disable")
 @roles_required("admin")
 def disable(user_id: int):
-    _account_action(user_id, lambda admin, uid: staff_admin.set_disabled(admin, uid, True))
+    form = AccountActionForm()
+    if confirm.revising():
+        return redirect(url_for("admin.accounts"), code=303)
+    if confirm.pending("disable_account"):
+        return _confirmation(user_id, "disable_account") or redirect(url_for("admin.accounts"), code=303)
+    _account_action(user_id, lambda admin, uid: staff_admin.set_disabled(admin, uid, True, form.form_token.data))
     return redirect(url_for("admin.accounts"), code=303)
 
 
 @bp.post("/accounts/<int:user_id>/enable")
 @roles_required("admin")
 def enable(user_id: int):
-    _account_action(user_id, lambda admin, uid: staff_admin.set_disabled(admin, uid, False))
+    form = AccountActionForm()
+    _account_action(user_id, lambda admin, uid: staff_admin.set_disabled(admin, uid, False, form.form_token.data))
     return redirect(url_for("admin.accounts"), code=303)
 
 
 @bp.post("/accounts/<int:user_id>/reset")
 @roles_required("admin")
 def reset(user_id: int):
-    password = _account_action(user_id, staff_admin.reset)
+    form = AccountActionForm()
+    if confirm.revising():
+        return redirect(url_for("admin.accounts"), code=303)
+    if confirm.pending("reset_account"):
+        return _confirmation(user_id, "reset_account") or redirect(url_for("admin.accounts"), code=303)
+    password = _account_action(user_id, lambda admin, uid: staff_admin.reset(admin, uid, form.form_token.data))
     if password is None:
         return redirect(url_for("admin.accounts"), code=303)
     user = db.session.get(User, user_id)

@@ -15,7 +15,7 @@ from portal.services import casework
 from portal.services.case_keys import NoAccess
 from portal.services.casework import InvalidRefusal, NoSuchCase, NotACaseWorker
 from portal.services.clarification import NoPlan, PlanIncomplete
-from portal.web import download, labels
+from portal.web import confirm, download, labels
 from portal.web.attachment_errors import attachment_message
 from portal.web.fields import uploads_of
 from portal.web.request_checks import optional_id
@@ -37,7 +37,9 @@ def _render(case_id: str, status: int = 200, action_form=None, message_form=None
     form = action_form or ActionForm()
     form.finding.choices = [SelectChoice(f.value, labels.FINDINGS[f]) for f in Finding]
     form.assignee.choices = [SelectChoice(str(u.id), u.username) for u in view.workers]
-    form.flag.choices = [SelectChoice(f.value, labels.FLAGS[f]) for f in AccusationFlag if f is not AccusationFlag.NONE]
+    # No judgement is preselected: the reviewer makes the choice explicitly.
+    form.flag.choices = [SelectChoice("", _("Please choose"))] + [
+        SelectChoice(f.value, labels.FLAGS[f]) for f in AccusationFlag if f is not AccusationFlag.NONE]
     form.refusal_reason.choices = [SelectChoice(r.value, labels.REFUSAL_REASONS[r]) for r in RefusalReason]
     message, note = message_form or MessageForm(), note_form or NoteForm()
     clarification = view.case.kind == Kind.CLARIFICATION
@@ -81,17 +83,51 @@ def act(case_id: str):
     form = ActionForm()
     if not form.validate() or form.action.data not in set(Action):
         return _render(case_id, 400, action_form=form)
+    action = Action(form.action.data)
+    if confirm.revising():
+        return _render(case_id, action_form=form)
+    if action is Action.FLAG and form.flag.data not in FLAG_CHOICES:
+        form.flag.errors = [_("Choose a judgement.")]
+        return _render(case_id, 400, action_form=form)
     assignee = optional_id(form.assignee.data)
-    _done, error = _guard(lambda: casework.act(
-        current_user.user, current_user.private_key, case_id, Action(form.action.data),
-        reason=form.reason.data or None, finding=form.finding.data, assignee_id=assignee,
-        flag=form.flag.data, refusal_reason=form.refusal_reason.data, form_token=form.form_token.data,
-    ))
+    step = dict(reason=form.reason.data or None, finding=form.finding.data, assignee_id=assignee,
+                flag=form.flag.data, refusal_reason=form.refusal_reason.data)
+    if confirm.pending(action):
+        case, error = _guard(lambda: casework.check(current_user.user, current_user.private_key, case_id, action,
+                                                    **step))
+        if not error:
+            return _confirmation(case.kind, action, form)
+    else:
+        _done, error = _guard(lambda: casework.act(current_user.user, current_user.private_key, case_id, action,
+                                                   form_token=form.form_token.data, **step))
     if error:
         form.action.errors = [error]
         return _render(case_id, 409, action_form=form)
     flash(labels.done_message(form.action.data))
     return redirect(url_for("review.case", case_id=case_id), code=303)
+
+
+FLAG_CHOICES = frozenset(f.value for f in AccusationFlag if f is not AccusationFlag.NONE)
+
+
+def _confirmation(kind: str, action: Action, form: ActionForm):
+    """What the step will do and the text and choices entered, for a second look."""
+    clarification = kind == Kind.CLARIFICATION
+    words = labels.for_kind(kind)
+    wording = "refuse_clarification" if action is Action.REFUSE and clarification else action.value
+    review = [(_("Step"), words.ACTIONS[action])]
+    if action is Action.REFUSE and clarification:
+        review.append((form.refusal_reason.label.text, labels.REFUSAL_REASONS.get(form.refusal_reason.data)))
+    if action is Action.FLAG:
+        review.append((form.flag.label.text, labels.FLAGS[AccusationFlag(form.flag.data)]))
+    if action is Action.ANSWER:
+        review.append((_("Answer (the submitter will see it)"), form.reason.data))
+    elif action is Action.REFUSE:
+        review.append((_("Reason (the applicant will see it)") if clarification else
+                       _("Reason (the submitter will see it)"), form.reason.data))
+    elif form.reason.data:
+        review.append((_("Reason (internal)"), form.reason.data))
+    return confirm.page(wording, review, staff=True)
 
 
 @bp.post("/cases/<case_id>/messages")

@@ -21,7 +21,7 @@ from portal.services import casework, notices, notices_public
 from portal.services.case_keys import NoAccess
 from portal.services.casework import NoSuchCase
 from portal.services.clarification import NoPlan
-from portal.web import labels
+from portal.web import confirm, labels
 from portal.web.fields import CheckboxesField, text_field
 from portal.web.notices import labels as notice_labels
 from portal.web.notices.conditional import forget_public_pages
@@ -209,8 +209,14 @@ def _edit_page(notice: Notice, form: CorrectionForm, withdraw: WithdrawForm, sta
 def withdraw_notice(notice_id: int):
     notice = _notice(notice_id)
     form = WithdrawForm()
+    if confirm.revising():
+        return _edit_page(notice, CorrectionForm(obj=notice, formdata=None), form, 200)
     if form.validate():
         try:
+            if confirm.pending("withdraw_notice"):
+                notices.withdrawable(current_user.user, notice_id)
+                return confirm.page("withdraw_notice", [(_("Notice"), notice.title),
+                                                        (form.reason.label.text, form.reason.data)], staff=True)
             notices.withdraw(current_user.user, notice_id, form.reason.data, form.form_token.data)
         except notices.NotPublished:
             form.reason.errors = [_("This notice is already withdrawn.")]

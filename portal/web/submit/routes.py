@@ -11,11 +11,11 @@ from portal.domain.cases import Kind
 from portal.extensions import limiter
 from portal.services import followup, form_tokens, held_receipts, intake
 from portal.services.errors import FormReplayed, ReceiptNotFound, SessionExpired
-from portal.web import download
+from portal.web import confirm, download
 from portal.web.errors import error_page
 from portal.web.attachment_errors import attachment_message
 from portal.web.notices import labels as notice_labels
-from portal.domain.workflow import WorkflowError
+from portal.domain.workflow import Action, WorkflowError
 from portal.web.fields import uploads_of
 from portal.web.workflow_errors import workflow_message
 from portal.web.submit.forms import (
@@ -178,8 +178,13 @@ def status():
 def object_to_answer():
     access = _access()
     form = ObjectionForm()
+    if confirm.revising():
+        return _status_page(access, objection=form)
     if form.validate():
         try:
+            if confirm.pending(Action.OBJECT):
+                followup.check(access, Action.OBJECT, form.reason.data)
+                return confirm.page(Action.OBJECT.value, [(form.reason.label.text, form.reason.data)], staff=False)
             followup.object_to_answer(access, form.reason.data, form.form_token.data)
         except WorkflowError as exc:
             form.reason.errors = [workflow_message(exc)]
@@ -210,8 +215,13 @@ def reply():
 def consent():
     access = _access()
     form = ConsentForm()
+    if confirm.revising():
+        return redirect(url_for("submit.status"), code=303)
     if form.validate():
         try:
+            if confirm.pending(Action.CONSENT):
+                followup.check(access, Action.CONSENT)
+                return confirm.page(Action.CONSENT.value, staff=False)
             followup.consent(access, form.form_token.data)
         except WorkflowError as exc:
             flash(workflow_message(exc))
@@ -242,8 +252,13 @@ def decline():
 def consent_to_correction():
     access = _access()
     form = CorrectionConsentForm()
+    if confirm.revising():
+        return redirect(url_for("submit.status"), code=303)
     if form.validate():
         try:
+            if confirm.pending(Action.CONSENT_CORRECTION):
+                followup.check(access, Action.CONSENT_CORRECTION)
+                return confirm.page(Action.CONSENT_CORRECTION.value, staff=False)
             followup.consent_to_correction(access, form.form_token.data)
         except WorkflowError as exc:
             flash(workflow_message(exc))

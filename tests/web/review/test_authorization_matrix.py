@@ -104,13 +104,13 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         NOTICE + "/correct": {"number": "No. 2", "title": "Title", "unit": "Unit", "post": "Post",
                               "allegation": "Allegation", "body_html": "<p>Body</p>", "issuer": "Issuer",
                               "issued_on": "2026-11-30", "reason": "Typo."},
-        NOTICE + "/withdraw": {"reason": "Published in error."},
+        NOTICE + "/withdraw": {"reason": "Published in error.", "confirmed": "1"},
         "/review/grants": {"user_id": str(world.ids[REVIEWER]), "passphrase": ESCROW_PASSPHRASE},
         "/review/grants/<int:user_id>/confirm": {},
         "/admin/accounts": {"username": "fresh.rev", "role": "reviewer"},
-        "/admin/accounts/<int:user_id>/disable": {},
+        "/admin/accounts/<int:user_id>/disable": {"confirmed": "1"},
         "/admin/accounts/<int:user_id>/enable": {},
-        "/admin/accounts/<int:user_id>/reset": {},
+        "/admin/accounts/<int:user_id>/reset": {"confirmed": "1"},
     }[rule]
 
 
@@ -191,7 +191,7 @@ def principal(world: World, name: str) -> Principal:
     if name == DISABLED:
         with app.app_context():
             admin = db.session.get(User, world.ids[ADMIN])
-            staff_admin.set_disabled(admin, member.user_id, True)
+            staff_admin.set_disabled(admin, member.user_id, True, form_tokens.issue())
         return Principal(member.client, signed_in=False)  # the same cookie, now of a disabled account
     return Principal(member.client, signed_in=True)
 

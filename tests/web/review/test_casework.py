@@ -8,7 +8,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Case
-from tests.conftest import ESCROW_PASSPHRASE, only_case_id
+from tests.conftest import ESCROW_PASSPHRASE, confirming, only_case_id
 
 
 def status_html(cadre, receipt: str) -> str:
@@ -43,7 +43,7 @@ def test_concern_from_submission_to_close_with_a_question_and_an_objection(app, 
     tokens = cadre.form("/followup/status")
     objection = {"csrf_token": tokens["csrf_token"], "form_token": _token_of(page, "/followup/object"),
                  "reason": "Nothing changed in practice."}
-    assert cadre.client.post("/followup/object", data=objection).status_code == 303
+    assert confirming(cadre.client, cadre.client.post("/followup/object", data=objection)).status_code == 303
     assert state(app, case_id) == "in_progress"
     assert "/followup/object" not in cadre.client.get("/followup/status").get_data(as_text=True)
 

@@ -9,7 +9,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Case, Notice
-from tests.conftest import only_case_id
+from tests.conftest import confirming, only_case_id
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NOTICE = {
@@ -62,12 +62,14 @@ def status(cadre, receipt):
     return cadre.client.get("/followup/status").get_data(as_text=True)
 
 
-def submitter_post(cadre, path, data=None):
+def submitter_post(cadre, path, data=None, confirm=True):
+    """Post one of the status page's forms; a step that asks for confirmation is confirmed unless told not to."""
     page = cadre.client.get("/followup/status").get_data(as_text=True)
     form = page.split(f'action="{path}"')[1].split("</form>")[0]
     token = form.split('name="form_token" type="hidden" value="')[1].split('"')[0]
     csrf = form.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    return cadre.client.post(path, data={"csrf_token": csrf, "form_token": token, **(data or {})})
+    response = cadre.client.post(path, data={"csrf_token": csrf, "form_token": token, **(data or {})})
+    return confirming(cadre.client, response) if confirm else response
 
 
 def test_from_request_to_published_notice_then_corrected_and_withdrawn(app, cadre, staff, client):
