@@ -102,7 +102,7 @@ RULES: Mapping[Action, Rule] = MappingProxyType(
         Action.OBJECT: Rule(_SUBMITTER, visible=True, needs_reason=True, confirm=True),
         Action.VERIFY: Rule(_WORKER, visible=True),
         Action.PROPOSE_FINDING: Rule(_WORKER, visible=False, needs_reason=True),
-        Action.APPROVE_FINDING: Rule(_SUPERVISOR, visible=True, four_eyes=True),
+        Action.APPROVE_FINDING: Rule(_SUPERVISOR, visible=True, needs_reason=True, four_eyes=True),  # the reasons the applicant reads
         Action.RETURN_FINDING: Rule(_SUPERVISOR, visible=False, needs_reason=True, four_eyes=True),
         Action.DRAFT_PLAN: Rule(_WORKER, visible=True),
         Action.CONSENT: Rule(_SUBMITTER, visible=True, confirm=True),

@@ -115,7 +115,7 @@ def test_clarification_through_each_finding(finding, state, terminal):
     facts = _to_finding_proposed(finding)
     assert facts.state is State.FINDING_PROPOSED
     assert (facts.proposer_id, facts.proposed_finding) == (R1.user_id, finding)
-    outcome = apply(facts, S1, A.APPROVE_FINDING, DAY, D)
+    outcome = apply(facts, S1, A.APPROVE_FINDING, DAY, D, reason="reasons")
     assert outcome.visible_to_submitter
     assert outcome.facts.state is state
     assert outcome.facts.proposer_id is None and outcome.facts.proposed_finding is None
@@ -124,7 +124,7 @@ def test_clarification_through_each_finding(finding, state, terminal):
 
 
 def test_clarification_plan_consented_approved_and_carried_out():
-    facts = step(_to_finding_proposed(Finding.FOUND_FALSE), S1, A.APPROVE_FINDING)
+    facts = step(_to_finding_proposed(Finding.FOUND_FALSE), S1, A.APPROVE_FINDING, reason="reasons")
     recorded = []
     for actor, action, kw in [
         (R1, A.DRAFT_PLAN, {}),
@@ -171,7 +171,7 @@ def test_returned_finding_goes_back_to_verifying():
 @pytest.mark.parametrize(
     ("state", "action", "kw"),
     [
-        (State.FINDING_PROPOSED, A.APPROVE_FINDING, {}),
+        (State.FINDING_PROPOSED, A.APPROVE_FINDING, {"reason": "r"}),
         (State.FINDING_PROPOSED, A.RETURN_FINDING, {"reason": "r"}),
         (State.PLAN_CONSENTED, A.APPROVE_PLAN, {}),
         (State.PLAN_CONSENTED, A.RETURN_PLAN, {"reason": "r"}),

@@ -97,7 +97,7 @@ HEADS: dict[Kind, list[tuple[Actor, Action, int, dict[str, object]]]] = {
         (R1, Action.ACCEPT, 1, {}),
         (R1, Action.VERIFY, 0, {}),
         (R1, Action.PROPOSE_FINDING, 5, {"reason": "grounds", "finding": Finding.FOUND_FALSE}),
-        (S1, Action.APPROVE_FINDING, 1, {}),
+        (S1, Action.APPROVE_FINDING, 1, {"reason": "reasons"}),
         (R1, Action.DRAFT_PLAN, 1, {}),
         (U, Action.CONSENT, 2, {}),
         (S1, Action.APPROVE_PLAN, 1, {}),

@@ -55,7 +55,7 @@ def test_no_page_has_duplicate_ids(app, cadre, staff, client):
     page = f"/review/cases/{case_id}"
     for member, action, fields in ((reviewer, "accept", {}), (reviewer, "verify", {}),
                                    (reviewer, "propose_finding", {"finding": "found_false", "reason": "Records."}),
-                                   (chief, "approve_finding", {})):
+                                   (chief, "approve_finding", {"reason": "Found false."})):
         seen(reviewer, page)
         seen(chief, page)
         assert member.act(case_id, action, **fields).status_code == 303

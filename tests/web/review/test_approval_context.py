@@ -41,7 +41,7 @@ def test_supervisor_sees_the_proposed_finding_its_grounds_and_the_proposer(app, 
     assert FINDING_WORDS[finding] in timeline(page)
 
     # After approval the timeline still says which finding was proposed.
-    assert chief.act(case_id, "approve_finding").status_code == 303
+    assert chief.act(case_id, "approve_finding", reason="Verified against the records.").status_code == 303
     assert FINDING_WORDS[finding] in timeline(chief.get(f"/review/cases/{case_id}").get_data(as_text=True))
 
 
@@ -65,3 +65,21 @@ def test_english_approval_page_names_the_finding(app, cadre, staff):
     chief.client.get("/lang/en")
     box = approval_box(chief.get(f"/review/cases/{case_id}").get_data(as_text=True))
     assert "Cannot be verified" in box and "No records survive." in box and "zhao.rev" in box
+
+
+def test_the_applicant_reads_the_approved_finding_and_its_reasons_never_the_internal_grounds(app, cadre, staff):
+    reviewer = staff("zhao.rev", "reviewer")
+    chief = staff("qian.sup", "supervisor")
+    receipt = cadre.receipt_of(cadre.file_clarification())
+    case_id = only_case_id(app)
+    reviewer.act(case_id, "accept")
+    reviewer.act(case_id, "verify")
+    grounds = "Internal: witness Li Ming's statement of 3 March."
+    assert reviewer.act(case_id, "propose_finding", finding="found_false", reason=grounds).status_code == 303
+    assert chief.act(case_id, "approve_finding").status_code == 409  # no reasons, no approval
+    reasons = "经核查，反映的违规发放补贴问题与事实不符。"
+    assert chief.act(case_id, "approve_finding", reason=reasons).status_code == 303
+
+    page = status(cadre, receipt)
+    assert "经核查失实" in page and reasons in page
+    assert grounds not in page

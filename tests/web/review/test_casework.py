@@ -72,12 +72,12 @@ def test_clarification_through_each_finding_with_four_eyes(app, cadre, staff, fi
     assert state(app, case_id) == "verifying"
     # A supervisor proposes; the same supervisor may not approve (four eyes).
     assert chief.act(case_id, "propose_finding", finding=finding, reason="Witnesses and records.").status_code == 303
-    refused = chief.act(case_id, "approve_finding")
+    refused = chief.act(case_id, "approve_finding", reason="Found false.")
     assert refused.status_code == 409 and state(app, case_id) == "finding_proposed"
     assert case_id[:8] not in chief.get("/review?queue=approval").get_data(as_text=True)
     assert case_id[:8] in deputy.get("/review?queue=approval").get_data(as_text=True)
-    assert reviewer.act(case_id, "approve_finding").status_code == 409  # not a supervisor
-    assert deputy.act(case_id, "approve_finding").status_code == 303
+    assert reviewer.act(case_id, "approve_finding", reason="Found false.").status_code == 409  # not a supervisor
+    assert deputy.act(case_id, "approve_finding", reason="Found false.").status_code == 303
     assert state(app, case_id) == finding
     page = status_html(cadre, receipt)
     assert "Witnesses and records." not in page  # grounds are internal

@@ -47,7 +47,7 @@ def found_false(app, cadre, staff):
     for action in ("accept", "verify"):
         assert reviewer.act(case_id, action).status_code == 303
     reviewer.act(case_id, "propose_finding", finding="found_false", reason="Accounts and witnesses.")
-    assert chief.act(case_id, "approve_finding").status_code == 303
+    assert chief.act(case_id, "approve_finding", reason="经核查，反映问题失实。").status_code == 303
     assert state(app, case_id) == "found_false"
     return receipt, case_id, reviewer, chief, deputy
 
