@@ -303,7 +303,7 @@ def _objection_window_open(facts: Facts, today: date, deadlines: Deadlines) -> b
 def _target(facts: Facts, action: Action, possible: frozenset[State]) -> State:
     """Pick the one declared target, using the facts where the graph branches."""
     preferred: State | None = None
-    if action is Action.PROVIDE_INFO:
+    if action in (Action.PROVIDE_INFO, Action.RESUME):
         preferred = facts.paused_from
     elif action is Action.APPROVE_FINDING and facts.proposed_finding is not None:
         preferred = FINDING_STATE[facts.proposed_finding]
@@ -335,7 +335,7 @@ def _effect(
             return replace(new, answer_due=add_days(today, deadlines.answer_days))
         case Action.ASK:
             return replace(new, paused_from=old.state, paused_on=today)
-        case Action.PROVIDE_INFO:
+        case Action.PROVIDE_INFO | Action.RESUME:
             return replace(new, answer_due=_extended(old, today), paused_from=None, paused_on=None)
         case Action.ANSWER:
             return replace(new, answered_on=today)

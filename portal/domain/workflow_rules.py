@@ -37,6 +37,7 @@ class Action(StrEnum):
     START = "start"
     ASK = "ask"
     PROVIDE_INFO = "provide_info"
+    RESUME = "resume"
     ANSWER = "answer"
     CLOSE = "close"
     OBJECT = "object"
@@ -97,6 +98,8 @@ RULES: Mapping[Action, Rule] = MappingProxyType(
         Action.START: Rule(_WORKER, visible=True),
         Action.ASK: Rule(_WORKER, visible=True, needs_reason=True, clock="paused"),
         Action.PROVIDE_INFO: Rule(_SUBMITTER, visible=True, clock="resumed"),
+        # No reply came: handling goes on with what is on file, and the cadre is told why.
+        Action.RESUME: Rule(_WORKER, visible=True, needs_reason=True, clock="resumed"),
         Action.ANSWER: Rule(_WORKER, visible=True, needs_reason=True, confirm=True),
         Action.CLOSE: Rule(_WORKER, visible=True),
         Action.OBJECT: Rule(_SUBMITTER, visible=True, needs_reason=True, confirm=True),
@@ -198,6 +201,7 @@ _CONCERN_MOVES: tuple[Edge, ...] = (
     (State.ACCEPTED, Action.START, State.IN_PROGRESS),
     (State.IN_PROGRESS, Action.ASK, State.AWAITING_INFO),
     (State.AWAITING_INFO, Action.PROVIDE_INFO, State.IN_PROGRESS),
+    (State.AWAITING_INFO, Action.RESUME, State.IN_PROGRESS),
     (State.IN_PROGRESS, Action.ANSWER, State.ANSWERED),
     (State.ANSWERED, Action.OBJECT, State.IN_PROGRESS),
     (State.ANSWERED, Action.CLOSE, State.CLOSED),
@@ -209,6 +213,7 @@ _CLARIFICATION_MOVES: tuple[Edge, ...] = (
     (State.ACCEPTED, Action.VERIFY, State.VERIFYING),
     (State.VERIFYING, Action.ASK, State.AWAITING_INFO),
     (State.AWAITING_INFO, Action.PROVIDE_INFO, State.VERIFYING),
+    (State.AWAITING_INFO, Action.RESUME, State.VERIFYING),
     (State.VERIFYING, Action.PROPOSE_FINDING, State.FINDING_PROPOSED),
     (State.FINDING_PROPOSED, Action.APPROVE_FINDING, State.FOUND_FALSE),
     (State.FINDING_PROPOSED, Action.APPROVE_FINDING, State.SUBSTANTIATED),

@@ -190,7 +190,7 @@ def _approval(facts: workflow.Facts, steps: list[Step], names: dict[int, str]) -
 #: Actions staff fire; DRAFT_PLAN has its own form (draft_plan), the rest go through act().
 STAFF_ACTIONS = (
     Action.TAKE, Action.ASSIGN, Action.ACCEPT, Action.REFUSE, Action.START, Action.VERIFY,
-    Action.ASK, Action.ANSWER, Action.CLOSE, Action.PROPOSE_FINDING, Action.APPROVE_FINDING,
+    Action.ASK, Action.RESUME, Action.ANSWER, Action.CLOSE, Action.PROPOSE_FINDING, Action.APPROVE_FINDING,
     Action.RETURN_FINDING, Action.DRAFT_PLAN, Action.APPROVE_PLAN, Action.RETURN_PLAN,
     Action.CARRY_OUT, Action.FLAG, Action.REFER,
 )

@@ -458,3 +458,19 @@ def test_a_notice_correction_waits_for_the_cadre_and_cannot_be_stacked():
         apply(facts, U, A.DECLINE_CORRECTION, DAY, D)
     assert not step(facts, U, A.CONSENT_CORRECTION).correction_pending
     assert not step(facts, S1, A.DROP_CORRECTION).correction_pending
+
+
+@pytest.mark.parametrize(("kind", "working"), [(Kind.CONCERN, State.IN_PROGRESS), (CLAR, State.VERIFYING)])
+def test_staff_continue_without_a_reply_with_a_reason_and_the_paused_days_added(kind, working):
+    facts = at(kind, working, assignee_id=R1.user_id, answer_due=DAY + timedelta(days=90))
+    asked = step(facts, R1, A.ASK, reason="Which month?")
+    later = DAY + timedelta(days=20)
+    assert A.RESUME in allowed(asked, R1, later, D) and A.RESUME not in allowed(asked, R2, later, D)
+    with pytest.raises(ReasonRequired):
+        apply(asked, R1, A.RESUME, later, D)
+    outcome = apply(asked, R1, A.RESUME, later, D, reason="No reply in 20 days; handled on the file.")
+    assert outcome.visible_to_submitter and outcome.clock == "resumed"
+    assert outcome.facts.state is working and outcome.facts.paused_from is None
+    assert outcome.facts.answer_due == DAY + timedelta(days=110)
+    with pytest.raises(NotPermitted):
+        apply(asked, U, A.RESUME, later, D, reason="x")

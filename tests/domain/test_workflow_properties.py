@@ -136,7 +136,7 @@ class Walk:
         event(f"did {action}")
         assert action in offered
         assert (before.state, action, facts.state) in TRANSITIONS[self.kind]
-        assert outcome.clock == {Action.ASK: "paused", Action.PROVIDE_INFO: "resumed"}.get(action)
+        assert outcome.clock == {Action.ASK: "paused", Action.PROVIDE_INFO: "resumed", Action.RESUME: "resumed"}.get(action)
         check_facts(facts)
         if before.state in TERMINAL:
             assert facts.state is before.state

@@ -141,3 +141,22 @@ def test_the_cadre_sees_the_finding_the_plan_deadline_and_each_form_carried_out(
     cadre.client.get("/lang/en")
     assert f"Clarified at a meeting ({en(app, today(app))})" in steps(
         cadre.client.get("/followup/status").get_data(as_text=True))
+
+
+def test_no_reply_is_no_dead_end_the_assignee_continues_and_the_cadre_reads_why(app, cadre, staff):
+    reviewer = staff("wang.rev", "reviewer")
+    other = staff("li.rev", "reviewer")
+    receipt = cadre.receipt_of(cadre.file_concern())
+    case_id = only_case_id(app)
+    for action in ("accept", "start"):
+        reviewer.act(case_id, action)
+    assert reviewer.act(case_id, "ask", reason="Which teams?").status_code == 303
+    page = reviewer.get(f"/review/cases/{case_id}").get_data(as_text=True)
+    assert 'value="resume"' in page and "未补充材料，继续办理" in page
+    assert other.act(case_id, "resume", reason="x").status_code >= 400  # not the assignee
+    assert reviewer.act(case_id, "resume").status_code >= 400  # the cadre is told why
+    assert case_row(app, case_id).state == "awaiting_info"
+    why = "逾期未补充材料，根据现有材料继续办理。"
+    assert reviewer.act(case_id, "resume", reason=why).status_code == 303
+    assert case_row(app, case_id).state == "in_progress"
+    assert why in status(cadre, receipt)
