@@ -15,6 +15,7 @@ from portal.models import EscrowKey, User
 from portal.services import audit
 from portal.services.errors import ServiceError, UsernameTaken, WrongSecret
 from portal.services.settings import argon2_profile
+from portal.services.transaction import use_case
 
 ROLES = ("reviewer", "supervisor", "admin")
 CASE_WORKERS = ("reviewer", "supervisor")
@@ -46,6 +47,7 @@ def may_receive_new_case_keys():
     )
 
 
+@use_case
 def create_user(
     username: str, role: str, password: str, actor_id: int | None = None, *, confirmed: bool = False
 ) -> NewAccount:
@@ -92,6 +94,7 @@ def escrow() -> EscrowKey | None:
     return db.session.scalar(db.select(EscrowKey).order_by(EscrowKey.id).limit(1))
 
 
+@use_case
 def create_escrow(passphrase: str) -> bool:
     """Make the escrow key pair once; False if it already exists."""
     if escrow() is not None:

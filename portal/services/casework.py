@@ -23,6 +23,7 @@ from portal.services.case_files import FileInfo, ThreadMessage
 from portal.services.errors import ServiceError
 from portal.services.intake import Upload, clean_uploads
 from portal.services.case_keys import NoAccess, case_key
+from portal.services.transaction import use_case
 
 
 class NoSuchCase(ServiceError):
@@ -126,6 +127,7 @@ def workers_holding(case_id: str) -> list[User]:
     )
 
 
+@use_case
 def open_case(user: User, private_key: bytes | None, case_id: str) -> CaseFile:
     """Decrypt a case for its page; the view is audited."""
     case = _case(case_id)
@@ -196,6 +198,7 @@ STAFF_ACTIONS = (
 )
 
 
+@use_case
 def act(
     user: User,
     private_key: bytes | None,
@@ -279,6 +282,7 @@ def _record(case: Case, dk: bytes, user: User, action: Action, outcome: workflow
     audit.record(f"transition:{action.value}", actor_id=user.id, case_id=case.id, target_user_id=target_user_id)
 
 
+@use_case
 def draft_plan(user: User, private_key: bytes | None, case_id: str, forms: list[str], scope: str,
                notice: dict | None, form_token: str | None) -> None:
     """Write the clarification plan and put it before the cadre for consent."""
@@ -291,6 +295,7 @@ def draft_plan(user: User, private_key: bytes | None, case_id: str, forms: list[
     db.session.commit()
 
 
+@use_case
 def record_form(user: User, private_key: bytes | None, case_id: str, form: str, record: str,
                 form_token: str | None) -> None:
     """Record one form of the approved plan as carried out."""
@@ -305,6 +310,7 @@ def record_form(user: User, private_key: bytes | None, case_id: str, form: str, 
     db.session.commit()
 
 
+@use_case
 def message(user: User, private_key: bytes | None, case_id: str, body: str, uploads: list[Upload],
             form_token: str | None) -> None:
     """Write to the submitter (shown on their status page); the reviewer's name is not."""
@@ -318,6 +324,7 @@ def message(user: User, private_key: bytes | None, case_id: str, body: str, uplo
     db.session.commit()
 
 
+@use_case
 def note(user: User, private_key: bytes | None, case_id: str, body: str, form_token: str | None) -> None:
     """An internal note, encrypted, never shown to the submitter."""
     case = _case(case_id)
@@ -332,6 +339,7 @@ def note(user: User, private_key: bytes | None, case_id: str, body: str, form_to
     db.session.commit()
 
 
+@use_case
 def download(user: User, private_key: bytes | None, case_id: str, file_id: str) -> tuple[FileInfo, bytes] | None:
     """One decrypted file of this case (audited), or None."""
     case = _case(case_id)

@@ -20,6 +20,7 @@ from portal.services.case_files import FileInfo, ThreadMessage
 from portal.services.errors import ReceiptNotFound, SessionExpired
 from portal.services.intake import Upload, clean_uploads
 from portal.services.settings import argon2_profile, receipt_pepper
+from portal.services.transaction import use_case
 
 
 SUBMITTER = Actor(user_id=None, role=Role.SUBMITTER)
@@ -67,6 +68,7 @@ class Access:
     credential: str
 
 
+@use_case
 def sign_in(receipt_text: str) -> Access:
     """Check a receipt (one Argon2id) and open a follow-up session; one generic failure."""
     try:
@@ -93,6 +95,7 @@ def _open(access: Access) -> tuple[Case, bytes]:
     return case, key_sessions.resume(access.credential, aad.submitter_session(case.id))
 
 
+@use_case
 def status(access: Access) -> SubmitterView:
     """The decrypted status page; slides the session's idle expiry."""
     case, dk = _open(access)
@@ -166,6 +169,7 @@ def check(access: Access, action: Action, reason: str | None = None) -> None:
         db.session.rollback()  # opening slid the session's expiry: a question changes nothing
 
 
+@use_case
 def reply(access: Access, body: str, uploads: list[Upload], form_token: str) -> None:
     """The submitter writes to the reviewers; an awaited answer restarts the clock."""
     files = clean_uploads(uploads)
@@ -178,6 +182,7 @@ def reply(access: Access, body: str, uploads: list[Upload], form_token: str) -> 
     db.session.commit()
 
 
+@use_case
 def consent(access: Access, form_token: str) -> None:
     """本人确认: the cadre agrees to the exact plan and notice draft shown to them."""
     case, dk = _open(access)
@@ -186,6 +191,7 @@ def consent(access: Access, form_token: str) -> None:
     db.session.commit()
 
 
+@use_case
 def decline(access: Access, comment: str, form_token: str) -> None:
     """The cadre declines the plan with a comment; it goes back to the reviewer."""
     case, dk = _open(access)
@@ -194,6 +200,7 @@ def decline(access: Access, comment: str, form_token: str) -> None:
     db.session.commit()
 
 
+@use_case
 def consent_to_correction(access: Access, form_token: str) -> None:
     """本人同意 to a correction: only now does it replace the published text."""
     case, dk = _open(access)
@@ -206,6 +213,7 @@ def consent_to_correction(access: Access, form_token: str) -> None:
     db.session.commit()
 
 
+@use_case
 def decline_correction(access: Access, comment: str, form_token: str) -> None:
     """The cadre declines a correction: the published text stays; staff read the comment."""
     case, dk = _open(access)
@@ -214,6 +222,7 @@ def decline_correction(access: Access, comment: str, form_token: str) -> None:
     db.session.commit()
 
 
+@use_case
 def object_to_answer(access: Access, reason: str, form_token: str) -> None:
     """The one objection to a concern's answer, within the window; reopens the case."""
     case, dk = _open(access)
@@ -222,6 +231,7 @@ def object_to_answer(access: Access, reason: str, form_token: str) -> None:
     db.session.commit()
 
 
+@use_case
 def download(access: Access, file_id: str) -> tuple[FileInfo, bytes] | None:
     """One of the case's files, decrypted, or None if it is not this case's."""
     case, dk = _open(access)
@@ -230,6 +240,7 @@ def download(access: Access, file_id: str) -> tuple[FileInfo, bytes] | None:
     return found
 
 
+@use_case
 def leave(access: Access | None) -> None:
     """Forget the server half of the session."""
     if access is not None:

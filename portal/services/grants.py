@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.models import Case, CaseKey, User
 from portal.services import accounts, audit
 from portal.services.errors import ServiceError, WrongSecret
+from portal.services.transaction import use_case
 
 _BATCH = 500
 
@@ -56,6 +57,7 @@ def awaiting() -> list[User]:
     return list(db.session.scalars(query.order_by(User.username)))
 
 
+@use_case
 def confirm(supervisor: User, target_user_id: int) -> None:
     """A confirmed supervisor vouches for another signed-in case worker: new cases are sealed to it."""
     target = db.session.get(User, target_user_id)
@@ -72,6 +74,7 @@ def confirm(supervisor: User, target_user_id: int) -> None:
     db.session.commit()
 
 
+@use_case
 def grant_all(supervisor: User, passphrase: str, target_user_id: int) -> int:
     """Open every missing case with the escrow key and seal it to the target; one transaction."""
     target = db.session.get(User, target_user_id)

@@ -18,6 +18,7 @@ from portal.models.types import new_id
 from portal.services import accounts, case_files, case_state, form_tokens, held_receipts
 from portal.services.errors import FormReplayed, NotInitialised
 from portal.services.settings import argon2_profile, receipt_pepper, setting
+from portal.services.transaction import use_case
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ def _unused_receipt() -> tuple[str, receipts.ReceiptKeys]:
             return receipt, keys
 
 
+@use_case
 def file_case(
     kind: Kind, category: str | None, fields: dict, uploads: list[Upload], form_token: str,
     holder: str | None = None,

@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.models import Case, Notice, NoticeRevision, User
 from portal.services import audit, case_state, corrections, form_tokens, timeline
 from portal.services.errors import ServiceError
+from portal.services.transaction import use_case
 
 #: Fields a correction may change (the person's naming is theirs: a new consent would be needed).
 CORRECTABLE = ("number", "title", "unit", "post", "allegation", "body_html", "issuer", "issued_on")
@@ -55,7 +56,8 @@ def _index(notice: Notice) -> None:
 
 
 def publish(draft: NoticeDraft, case_id: str | None) -> Notice:
-    """Make a consented, approved draft public, verbatim (caller commits)."""
+    """Make a consented, approved draft public, verbatim (caller commits); never before its date."""
+    check_issued_on(draft.issued_on)
     now = this_hour()
     notice = Notice(
         case_id=case_id, number=draft.number, title=draft.title, person=draft.person, unit=draft.unit,
@@ -101,6 +103,7 @@ def _diff(notice: Notice, changes: dict) -> dict[str, list[str]]:
             if name in changes and changes[name] != getattr(notice, name)}
 
 
+@use_case
 def correct(user: User, private_key: bytes | None, notice_id: int, changes: dict, reason: str,
             form_token: str | None) -> bool:
     """更正: True when published now; False when it changes what is said about the cadre and so
@@ -143,6 +146,7 @@ def withdrawable(user: User, notice_id: int) -> Notice:
     return _editable(user, notice_id)
 
 
+@use_case
 def withdraw(user: User, notice_id: int, reason: str, form_token: str | None) -> Notice:
     """撤回: a public stub stays, marked withdrawn, with the reason; what it said about the cadre
     leaves the page, the search and the feed (staff keep the full history)."""

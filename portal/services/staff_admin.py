@@ -13,6 +13,7 @@ from portal.models import CaseKey, User
 from portal.services import accounts, audit, form_tokens
 from portal.services.errors import ServiceError
 from portal.services.settings import argon2_profile
+from portal.services.transaction import use_case
 
 
 class NoSuchAccount(ServiceError):
@@ -49,6 +50,7 @@ def target(admin: User, user_id: int) -> User:
     return _account(user_id, admin)
 
 
+@use_case
 def set_disabled(admin: User, user_id: int, disabled: bool, form_token: str | None) -> None:
     """Disable or enable; a disabled account's sessions stop working at the next request."""
     user = _account(user_id, admin)
@@ -60,6 +62,7 @@ def set_disabled(admin: User, user_id: int, disabled: bool, form_token: str | No
     db.session.commit()
 
 
+@use_case
 def reset(admin: User, user_id: int, form_token: str | None) -> str:
     """New password, TOTP enrolment and key pair; no case keys until a supervisor confirms it again."""
     user = _account(user_id, admin)

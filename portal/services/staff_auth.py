@@ -17,6 +17,7 @@ from portal.services import audit, key_sessions
 from portal.services.accounts import check_secret
 from portal.services.errors import ServiceError, SessionExpired
 from portal.services.settings import argon2_profile, setting
+from portal.services.transaction import use_case
 
 
 
@@ -87,6 +88,7 @@ def _fail(user: User | None, detail: str) -> SignInFailed:
     return SignInFailed(detail)
 
 
+@use_case
 def sign_in(username: str, password: str, code: str) -> StaffAccess | Enrolment:
     """Check password and code; an account without TOTP yet goes to enrolment."""
     user = db.session.scalar(db.select(User).where(User.username == (username or "").strip().lower()))
@@ -115,6 +117,7 @@ def sign_in(username: str, password: str, code: str) -> StaffAccess | Enrolment:
     return StaffAccess(user_id=user.id, credential=credential)
 
 
+@use_case
 def enrolment_uri(enrolment: Enrolment) -> str:
     """The otpauth URI to show as a QR code during enrolment."""
     user = db.session.get(User, enrolment.user_id)
@@ -124,6 +127,7 @@ def enrolment_uri(enrolment: Enrolment) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name="Zhengming")
 
 
+@use_case
 def confirm_enrolment(enrolment: Enrolment, code: str) -> StaffAccess:
     """First code confirmed: TOTP becomes mandatory and a full session starts."""
     user = db.session.get(User, enrolment.user_id)
@@ -144,6 +148,7 @@ def confirm_enrolment(enrolment: Enrolment, code: str) -> StaffAccess:
     return StaffAccess(user_id=user.id, credential=credential)
 
 
+@use_case
 def resume(access: StaffAccess) -> Unlocked:
     """The signed-in user and held key, if the session is alive and the account active."""
     user = db.session.get(User, access.user_id)
@@ -154,6 +159,7 @@ def resume(access: StaffAccess) -> Unlocked:
     return Unlocked(user=user, private_key=held if user.private_key is not None else None)
 
 
+@use_case
 def sign_out(access: StaffAccess) -> None:
     """Delete the server half of the session."""
     key_sessions.end(access.credential)
@@ -161,6 +167,7 @@ def sign_out(access: StaffAccess) -> None:
     db.session.commit()
 
 
+@use_case
 def change_password(user: User, current: str, new: str) -> None:
     """Re-wrap the private key and TOTP secret under the new password; nothing else changes."""
     try:

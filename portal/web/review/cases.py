@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.domain.attachments import AttachmentError
 from portal.domain.cases import AccusationFlag, Finding, Kind, RefusalReason
 from portal.domain.workflow import Action, WorkflowError
-from portal.services import casework
+from portal.services import casework, notices
 from portal.services.case_keys import NoAccess
 from portal.services.casework import InvalidRefusal, NoSuchCase, NotACaseWorker
 from portal.services.clarification import NoPlan, PlanIncomplete
@@ -21,6 +21,7 @@ from portal.web.fields import uploads_of
 from portal.web.request_checks import optional_id
 from portal.web.review import bp
 from portal.web.review.case_forms import ActionForm, MessageForm, NoteForm
+from portal.web.review.plan import FUTURE_DATE
 from portal.web.staff import roles_required
 from portal.web.workflow_errors import workflow_message
 
@@ -75,6 +76,8 @@ def _guard(fn):
         return None, attachment_message(exc)
     except (PlanIncomplete, NoPlan):
         return None, _("Record every form of the plan as carried out first.")
+    except notices.FutureNoticeDate:
+        return None, FUTURE_DATE
 
 
 @bp.post("/cases/<case_id>/act")

@@ -41,3 +41,22 @@ def test_a_correction_to_a_future_date_is_refused_and_the_notice_keeps_its_date(
         notice = db.session.get(Notice, notice_id)
         assert notice.issued_on == dt.date(2026, 11, 30) and not db.session.get(Case, case_id).correction_pending
     assert "Date moved." not in public_page(client, notice_id)
+
+
+def test_approval_never_publishes_a_notice_before_its_date(app, cadre, staff, monkeypatch):
+    """A draft dated ahead (written on a clock that ran fast) waits; approving it early is refused."""
+    from tests.web.review.test_clarification_plan import status, submitter_post
+
+    receipt, case_id, reviewer, chief, deputy = found_false(app, cadre, staff)
+    with app.app_context():
+        ahead = case_state.today() + dt.timedelta(days=1)
+    monkeypatch.setattr(case_state, "today", lambda: ahead)
+    assert draft(reviewer, case_id, issued_on=ahead.isoformat()).status_code == 303
+    monkeypatch.undo()
+    status(cadre, receipt)
+    assert submitter_post(cadre, "/followup/consent").status_code == 303
+    response = deputy.act(case_id, "approve_plan")
+    assert response.status_code == 409 and REFUSED_ZH in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Case, case_id).state == "plan_consented"
+        assert db.session.scalar(db.select(db.func.count()).select_from(Notice)) == 0
