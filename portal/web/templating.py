@@ -20,6 +20,7 @@ from wtforms.widgets import ListWidget
 from portal.domain.workflow_rules import RULES
 from portal.services import form_tokens
 from portal.web import labels
+from portal.web.attachment_errors import megabytes
 
 #: Fields whose errors have nothing to focus: the token, hidden action codes.
 _UNSEEN = ("CSRFTokenField", "HiddenField")
@@ -138,7 +139,7 @@ def _translations_are_text(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(hour=hour, minute=minute, day=day, listing=listing, filesize=filesize,
+    app.jinja_env.filters.update(hour=hour, minute=minute, day=day, listing=listing, filesize=filesize, megabytes=megabytes,
                                  choice_label=choice_label)
     # one_time_token(): a fresh token for each state-changing form a page renders (form_tokens).
     app.jinja_env.globals.update(labels=labels, html_lang=html_lang, rules=RULES, form_errors=form_errors,

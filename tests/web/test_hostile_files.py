@@ -55,8 +55,11 @@ def test_decompression_bomb_is_refused_for_what_it_is(app, cadre, client):
 
 
 def test_size_messages_read_the_configured_limit(cadre_factory):
-    app, cadre, client = cadre_factory(MAX_ATTACHMENT_BYTES=2 * 1024 * 1024, MAX_IMAGE_PIXELS=1_000_000)
+    app, cadre, client = cadre_factory(MAX_ATTACHMENT_BYTES=2 * 1024 * 1024, MAX_IMAGE_PIXELS=1_000_000,
+                                       MAX_ATTACHMENTS=3)
+    assert "最多3个文件" in client.get("/submit/concern").get_data(as_text=True)
     client.get("/lang/en")
+    assert "Up to 3 files: JPEG, PNG or PDF, at most 2 MB each." in client.get("/submit/concern").get_data(as_text=True)
     out = io.BytesIO()
     Image.effect_noise((1200, 1200), 64).convert("RGB").save(out, "PNG")
     big = cadre.file_concern(files=[upload(out.getvalue(), "big.png")])
@@ -65,4 +68,4 @@ def test_size_messages_read_the_configured_limit(cadre_factory):
     assert "1,000,000" in _field_error(wide)
     app.config["MAX_CONTENT_LENGTH"] = 1024
     too_much = cadre.file_concern(files=[upload(b"\x89PNG" + b"0" * 2048, "x.png")])
-    assert too_much.status_code == 413 and "at most 2 MB, 5 at most" in too_much.get_data(as_text=True)
+    assert too_much.status_code == 413 and "at most 2 MB, 3 at most" in too_much.get_data(as_text=True)
