@@ -142,14 +142,31 @@ def test_a_failed_message_on_the_case_page_is_marked(app, cadre, staff):
     cadre.file_concern()
     case_id = only_case_id(app)
     response = reviewer.post(f"/review/cases/{case_id}/messages", {"body": ""}, form_page=f"/review/cases/{case_id}")
-    # The message and note fields share id="body" until issue 7's defect 8 is fixed on its own branch.
-    page = assert_failed_form(response, [], unique=False)
-    invalid = [a for t, a in page.elements if t == "textarea" and a.get("aria-invalid") == "true"]
-    assert len(invalid) == 1 and invalid[0]["name"] == "body"
-    field_id = invalid[0]["id"]
-    assert f"{field_id}-error" in invalid[0]["aria-describedby"].split()
-    summary_links = [a["href"] for t, a in page.elements if t == "a" and a.get("href", "").startswith("#")]
-    assert f"#{field_id}" in summary_links
+    assert_failed_form(response, ["message-body"])
+
+
+def test_a_failed_notice_date_on_the_plan_page_is_marked(app, cadre, staff):
+    import datetime as dt
+
+    from portal.services import case_state
+    from tests.web.review.test_clarification_plan import draft, found_false
+
+    _receipt, case_id, reviewer, _chief, _deputy = found_false(app, cadre, staff)
+    with app.app_context():
+        tomorrow = (case_state.today() + dt.timedelta(days=1)).isoformat()
+    assert_failed_form(draft(reviewer, case_id, issued_on=tomorrow), ["issued_on"])
+
+
+def test_a_wrong_escrow_passphrase_marks_the_field_it_was_typed_in(app, cadre, staff):
+    supervisor = staff("qian.sup", "supervisor")
+    cadre.file_concern()
+    reviewer = staff("li.rev", "reviewer")  # came after the case: it needs a grant
+    response = supervisor.post("/review/grants", {"user_id": str(reviewer.user_id), "passphrase": "wrong"})
+    page = page_of(response)
+    assert response.status_code == 400 and page.title.startswith("错误：")
+    _tag, field = page.by_id(f"passphrase-{reviewer.user_id}")
+    assert field.get("aria-invalid") == "true" and field.get("aria-describedby") == "passphrase"
+    page.by_id("passphrase")  # the summary's link lands on the message
 
 
 # --- every page -----------------------------------------------------------------------------------
