@@ -51,9 +51,26 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 COUNTIES = ["平安县", "长宁县", "清河县", "永丰县", "临江县", "石门县", "双峰县", "新田县", "安化县", "桃源县"]
 TOWNS = ["城关镇", "河口镇", "青山乡", "白沙镇", "黄土岭乡", "石桥镇", "柳树湾乡", "东坪镇", "马家堰乡", "龙潭镇"]
 OFFICES = ["人民政府", "党委", "村民委员会", "农业农村办公室", "社会事务办公室", "综合执法队", "财政所", "自然资源所"]
-POSTS = ["副镇长", "镇长", "党委副书记", "村党支部书记", "村委会主任", "财政所所长", "综合执法队队长", "驻村第一书记",
-         "办公室主任", "副乡长"]
-ISSUERS = ["平安县纪委监委", "长宁县纪委监委", "清河县纪委监委", "永丰市纪委监委", "临江市纪委监委", "省纪委监委第三监督检查室"]
+POSTS = [
+    "副镇长",
+    "镇长",
+    "党委副书记",
+    "村党支部书记",
+    "村委会主任",
+    "财政所所长",
+    "综合执法队队长",
+    "驻村第一书记",
+    "办公室主任",
+    "副乡长",
+]
+ISSUERS = [
+    "平安县纪委监委",
+    "长宁县纪委监委",
+    "清河县纪委监委",
+    "永丰市纪委监委",
+    "临江市纪委监委",
+    "省纪委监委第三监督检查室",
+]
 ALLEGATIONS = [
     "在村道硬化工程验收中收受施工方礼品礼金，并为其结算工程款提供便利。",
     "在低保对象评定中优亲厚友，将不符合条件的亲属纳入低保。",
@@ -108,9 +125,21 @@ def _notice(rng: random.Random, notice_id: int, published_at: dt.datetime) -> di
     number = f"{issuer[:2]}纪澄〔{issued_on.year}〕{notice_id}号"
     title = f"关于对{unit}{post}{who}有关问题核查情况的澄清公告"
     return {
-        "id": notice_id, "case_id": None, "number": number, "title": title[:200], "person": person, "unit": unit,
-        "post": post, "allegation": allegation, "body_html": body_html, "issuer": issuer, "issued_on": issued_on,
-        "status": "published", "published_at": published_at, "updated_at": published_at, "withdrawn_reason": None,
+        "id": notice_id,
+        "case_id": None,
+        "number": number,
+        "title": title[:200],
+        "person": person,
+        "unit": unit,
+        "post": post,
+        "allegation": allegation,
+        "body_html": body_html,
+        "issuer": issuer,
+        "issued_on": issued_on,
+        "status": "published",
+        "published_at": published_at,
+        "updated_at": published_at,
+        "withdrawn_reason": None,
         "search_text": search_text(number, title, person, unit, post, allegation, plain_text(body_html), issuer),
     }
 
@@ -119,8 +148,9 @@ def _others_connected(database_url: str) -> int:
     """Sessions of other programs on the PostgreSQL database (a test run would lose its tables)."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url}, config_name="testing")
     with app.app_context():
-        count = db.session.scalar(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        count = db.session.scalar(
+            text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        )
         db.engine.dispose()
     return count
 
@@ -148,13 +178,26 @@ def seed(database_url: str, count: int) -> dict:
             ids = range(first, min(first + BATCH, count + 1))
             rows = [_notice(rng, i, (start + step * i).replace(minute=0, second=0, microsecond=0)) for i in ids]
             db.session.execute(insert(notice_table), rows)
-            db.session.execute(insert(revision_table), [
-                {"id": r["id"], "notice_id": r["id"], "kind": "published", "at": r["published_at"], "reason": None,
-                 "changes": None} for r in rows])
+            db.session.execute(
+                insert(revision_table),
+                [
+                    {
+                        "id": r["id"],
+                        "notice_id": r["id"],
+                        "kind": "published",
+                        "at": r["published_at"],
+                        "reason": None,
+                        "changes": None,
+                    }
+                    for r in rows
+                ],
+            )
             db.session.commit()
         if db.engine.dialect.name == "postgresql":
             for table in ("notices", "notice_revisions"):
-                db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+                db.session.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                )
             db.session.commit()
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE notices"))
@@ -164,7 +207,8 @@ def seed(database_url: str, count: int) -> dict:
             db.session.commit()
         middle = db.session.execute(
             text("SELECT published_at, id FROM notices ORDER BY published_at DESC, id DESC LIMIT 1 OFFSET :n"),
-            {"n": count // 2}).one()
+            {"n": count // 2},
+        ).one()
         db.engine.dispose()
     published_at = middle[0] if isinstance(middle[0], dt.datetime) else dt.datetime.fromisoformat(str(middle[0]))
     print(f"seeded {count} notices in {time.perf_counter() - started:.1f} s")
@@ -195,10 +239,21 @@ def start_gunicorn(database_url: str, workers: int, port: int, log: Path, memo: 
         "ZM_SESSION_COOKIE_SECURE": "false",
         "ZM_PROXY_COUNT": "0",
     }
-    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "-w", str(workers),
-               "-b", f"{HOST}:{port}", "wsgi:app"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(ROOT / "gunicorn.conf.py"),
+        "-w",
+        str(workers),
+        "-b",
+        f"{HOST}:{port}",
+        "wsgi:app",
+    ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -232,8 +287,13 @@ def _ms(value: str) -> float:
 
 
 def load_wrk(url: str, seconds: int, connections: int) -> tuple[float, float, float]:
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-                         capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 30,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
     p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
@@ -303,11 +363,13 @@ def main() -> None:
     else:
         database_url = f"sqlite:///{tmp}/bench.sqlite3"
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
-    print(f"database: {make_url(database_url).get_backend_name()}, {args.notices} notices, "
-          f"{args.workers} gunicorn workers, {args.connections} connections, {args.rounds} rounds of {args.seconds} s "
-          f"per address (best kept), "
-          f"load by {'wrk' if shutil.which('wrk') else 'Python threads'}, "
-          f"memo of rendered pages {'off' if args.no_memo else 'on'}")
+    print(
+        f"database: {make_url(database_url).get_backend_name()}, {args.notices} notices, "
+        f"{args.workers} gunicorn workers, {args.connections} connections, {args.rounds} rounds of {args.seconds} s "
+        f"per address (best kept), "
+        f"load by {'wrk' if shutil.which('wrk') else 'Python threads'}, "
+        f"memo of rendered pages {'off' if args.no_memo else 'on'}"
+    )
     paths = seed(database_url, args.notices)
     port = _free_port()
     process = start_gunicorn(database_url, args.workers, port, tmp / "gunicorn.log", not args.no_memo)
@@ -315,7 +377,7 @@ def main() -> None:
     results = {}
     try:
         load(f"http://{HOST}:{port}/healthz", 1, args.connections)  # until every worker has booted
-        for name, path in paths.items():
+        for path in paths.values():
             for _ in range(20):  # warm each worker's pools and template caches
                 urllib.request.urlopen(f"http://{HOST}:{port}{path}", timeout=10).read()
         # Rounds over all addresses, keeping each one's best: other work on the machine comes and goes.

@@ -1,6 +1,6 @@
 """Weight of every page of the cadre's side (HTML + CSS), raw and gzipped; prints a table.
 
-    .venv/bin/python -m bench.page_weight
+.venv/bin/python -m bench.page_weight
 """
 
 from __future__ import annotations
@@ -29,7 +29,12 @@ def main() -> None:
             return dict(re.findall(r'name="(csrf_token|form_token)" type="hidden" value="([^"]*)"', html))
 
         pages = {p: client.get(p).data for p in ("/", "/submit/concern", "/submit/clarification", "/followup")}
-        data = {**tokens("/submit/concern"), "category": "workload", "subject": "基层负担", "description": "每周三次检查。"}
+        data = {
+            **tokens("/submit/concern"),
+            "category": "workload",
+            "subject": "基层负担",
+            "description": "每周三次检查。",
+        }
         receipt_page = client.post("/submit/concern", data=data).data
         pages["receipt"] = receipt_page
         receipt = re.search(rb'class="receipt">([\d ]+)<', receipt_page).group(1).decode()

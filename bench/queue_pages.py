@@ -38,14 +38,25 @@ def seed(n: int, reviewer_id: int) -> None:
     for i in range(n):
         created = start + dt.timedelta(hours=i // 3)
         state = rng.choice(STATES)
-        batch.append({
-            "id": uuid.UUID(int=rng.getrandbits(128)).hex, "kind": "concern", "state": state.value,
-            "category": rng.choice(list(Category)).value, "created_at": created, "updated_at": created,
-            "receipt_lookup": rng.getrandbits(256).to_bytes(32, "big"), "submitter_key": b"k", "escrow_key": b"k",
-            "submission": b"c", "objected": False, "flag": "none", "referred": False,
-            "assignee_id": reviewer_id if rng.random() < 0.05 else None,
-            "due_on": (created + dt.timedelta(days=10)).date() if state is not State.CLOSED else None,
-        })
+        batch.append(
+            {
+                "id": uuid.UUID(int=rng.getrandbits(128)).hex,
+                "kind": "concern",
+                "state": state.value,
+                "category": rng.choice(list(Category)).value,
+                "created_at": created,
+                "updated_at": created,
+                "receipt_lookup": rng.getrandbits(256).to_bytes(32, "big"),
+                "submitter_key": b"k",
+                "escrow_key": b"k",
+                "submission": b"c",
+                "objected": False,
+                "flag": "none",
+                "referred": False,
+                "assignee_id": reviewer_id if rng.random() < 0.05 else None,
+                "due_on": (created + dt.timedelta(days=10)).date() if state is not State.CLOSED else None,
+            }
+        )
         if len(batch) == 10_000:
             db.session.execute(insert(Case), batch)
             db.session.commit()
@@ -88,8 +99,9 @@ def main() -> None:
             total = db.session.scalar(db.select(db.func.count()).select_from(Case))
             print(f"{url.split(':')[0]}: {total:,} cases")
             size = app.config["QUEUE_PAGE_SIZE"]
-            deep = db.session.scalar(db.select(Case).order_by(Case.created_at.desc(), Case.id.desc())
-                                     .offset(args.cases // 2).limit(1))
+            deep = db.session.scalar(
+                db.select(Case).order_by(Case.created_at.desc(), Case.id.desc()).offset(args.cases // 2).limit(1)
+            )
             cursor = queues.encode_cursor(deep)
             cases = {
                 "all, first page": ("all", queues.Filters(), None),
@@ -101,12 +113,16 @@ def main() -> None:
             }
             print(f"{'query (page + the five counts)':<40}{'median ms':>10}{'max ms':>10}")
             for label, (name, filters, after) in cases.items():
-                med, worst = timed(lambda: queues.page(name, user, filters, after, size))
+                med, worst = timed(
+                    lambda name=name, filters=filters, after=after: queues.page(name, user, filters, after, size)
+                )
                 print(f"{label:<40}{med:>10.1f}{worst:>10.1f}")
             only_page = lambda: db.session.scalars(  # noqa: E731
                 queues._filtered(queues._queue("all", user, dt.date.today()), queues.Filters())
                 .where(Case.created_at < deep.created_at)
-                .order_by(Case.created_at.desc(), Case.id.desc()).limit(size + 1)).all()
+                .order_by(Case.created_at.desc(), Case.id.desc())
+                .limit(size + 1)
+            ).all()
             med, worst = timed(only_page)
             print(f"{'page rows only, middle (no counts)':<40}{med:>10.1f}{worst:>10.1f}")
             db.engine.dispose()

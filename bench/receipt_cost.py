@@ -38,15 +38,19 @@ def main() -> None:
     one_check()  # warm-up
     serial = [one_check() for _ in range(args.rounds)]
     print(f"profile: {PROFILE.memory_kib // 1024} MiB, {PROFILE.iterations} passes, {PROFILE.lanes} lanes")
-    print(f"one check, serial: median {statistics.median(serial) * 1000:.0f} ms, "
-          f"max {max(serial) * 1000:.0f} ms over {args.rounds}")
+    print(
+        f"one check, serial: median {statistics.median(serial) * 1000:.0f} ms, "
+        f"max {max(serial) * 1000:.0f} ms over {args.rounds}"
+    )
     with ProcessPoolExecutor(args.workers) as pool:
         list(pool.map(one_check, range(args.workers)))
         start = time.perf_counter()
         parallel = list(pool.map(one_check, range(args.rounds)))
         wall = time.perf_counter() - start
-    print(f"{args.workers} workers: median {statistics.median(parallel) * 1000:.0f} ms per check, "
-          f"{args.rounds / wall:.1f} checks/s in all")
+    print(
+        f"{args.workers} workers: median {statistics.median(parallel) * 1000:.0f} ms per check, "
+        f"{args.rounds / wall:.1f} checks/s in all"
+    )
 
 
 if __name__ == "__main__":

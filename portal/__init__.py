@@ -30,13 +30,12 @@ def _load_config(app: Flask, name: str, overrides: dict[str, Any] | None) -> Non
     app.config.from_prefixed_env("ZM")
     app.config.update(overrides or {})
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
-            app.instance_path, "zhengming.sqlite3"
-        )
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "zhengming.sqlite3")
     missing = [k for k in _REQUIRED_SECRETS if not app.config.get(k)]
     if missing:
         raise RuntimeError(
-            "missing configuration: " + ", ".join(missing)
+            "missing configuration: "
+            + ", ".join(missing)
             + " (set them in the environment, or run `make instance` for the embedded default)"
         )
     _refuse_per_process_state(app.config)
@@ -53,7 +52,8 @@ def _refuse_per_process_state(config: dict[str, Any]) -> None:
         per_process.append("the database is SQLite (use PostgreSQL)")
     if per_process:
         raise RuntimeError(
-            "refusing to start: " + "; ".join(per_process)
+            "refusing to start: "
+            + "; ".join(per_process)
             + ". If one process really serves everything, set ZM_SINGLE_PROCESS=1."
         )
 

@@ -61,7 +61,10 @@ def create_user_command(username: str, role: str) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Embedded default only: schema, escrow key and demo accounts, printed for loopback use."""
-    if not current_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") or current_app.config["SESSION_COOKIE_SECURE"]:
+    if (
+        not current_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+        or current_app.config["SESSION_COOKIE_SECURE"]
+    ):
         raise click.ClickException("demo is for the embedded default only")
     upgrade()
     path = os.path.join(current_app.instance_path, "demo-credentials.txt")

@@ -83,6 +83,8 @@ def _sqlite_begin(connection) -> None:
     """
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()

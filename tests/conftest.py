@@ -26,15 +26,11 @@ CLIENT_AGENT = "DistinctiveAgent/9.9 (zm-test)"
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    return os.environ.get("DATABASE_URL") or "sqlite:///" + str(
-        tmp_path_factory.mktemp("db") / "portal.sqlite3"
-    )
+    return os.environ.get("DATABASE_URL") or "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal.sqlite3")
 
 
 def make_app(database_url: str, **overrides) -> Flask:
-    return create_app(
-        {"SQLALCHEMY_DATABASE_URI": database_url, **overrides}, config_name="testing"
-    )
+    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, **overrides}, config_name="testing")
 
 
 def reset_schema(app: Flask) -> None:
@@ -273,8 +269,9 @@ class Staff:
 
     def login(self, password: str = STAFF_PASSWORD):
         tokens = self.tokens("/review/login")
-        response = self.client.post("/review/login", data={**tokens, "username": self.username,
-                                                            "password": password, "code": self.code()})
+        response = self.client.post(
+            "/review/login", data={**tokens, "username": self.username, "password": password, "code": self.code()}
+        )
         if response.headers.get("Location", "").endswith("/review/enrol"):
             self.step -= 1  # that code was not used
             tokens = self.tokens("/review/enrol")

@@ -55,59 +55,123 @@ def upload(data: bytes, name: str):
 
 
 #: Each active part of gen_hostile_pdf carries one of these in plain bytes.
-HOSTILE_PDF_MARKERS = (b"ZZOpenActionJs", b"ZZNextJs", b"ZZNamesJs", b"ZZPageAA", b"ZZUriJs", b"ZZLaunch",
-                       b"ZZSubmit", b"ZZImport", b"ZZEmbedded", b"ZZXfaScript", b"ZZFieldJs", b"ZZAnnotFile")
+HOSTILE_PDF_MARKERS = (
+    b"ZZOpenActionJs",
+    b"ZZNextJs",
+    b"ZZNamesJs",
+    b"ZZPageAA",
+    b"ZZUriJs",
+    b"ZZLaunch",
+    b"ZZSubmit",
+    b"ZZImport",
+    b"ZZEmbedded",
+    b"ZZXfaScript",
+    b"ZZFieldJs",
+    b"ZZAnnotFile",
+)
 #: Names that only active content uses; none may be left in a cleaned file.
-ACTIVE_PDF_NAMES = (b"/JavaScript", b"/JS", b"/OpenAction", b"/AA", b"/Launch", b"/SubmitForm",
-                    b"/ImportData", b"/EmbeddedFile", b"/AcroForm", b"/XFA", b"/URI", b"/FileAttachment")
+ACTIVE_PDF_NAMES = (
+    b"/JavaScript",
+    b"/JS",
+    b"/OpenAction",
+    b"/AA",
+    b"/Launch",
+    b"/SubmitForm",
+    b"/ImportData",
+    b"/EmbeddedFile",
+    b"/AcroForm",
+    b"/XFA",
+    b"/URI",
+    b"/FileAttachment",
+)
 
 
 def gen_hostile_pdf(text: str = "ZM-PDF-CONTENT") -> bytes:
     """gen_pdf's page plus every kind of active content a PDF can carry."""
     from pypdf import PdfReader
-    from pypdf.generic import (ArrayObject, DictionaryObject, NumberObject, RectangleObject,
-                               TextStringObject)
+    from pypdf.generic import ArrayObject, DictionaryObject, NumberObject, RectangleObject, TextStringObject
 
     def js(code: str) -> DictionaryObject:
-        return DictionaryObject({NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(code)})
+        return DictionaryObject(
+            {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(code)}
+        )
 
     def action(kind: str, **entries) -> DictionaryObject:
-        return DictionaryObject({NameObject("/S"): NameObject(kind),
-                                 **{NameObject("/" + k): TextStringObject(v) for k, v in entries.items()}})
+        return DictionaryObject(
+            {
+                NameObject("/S"): NameObject(kind),
+                **{NameObject("/" + k): TextStringObject(v) for k, v in entries.items()},
+            }
+        )
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(gen_pdf(text))))
     page = writer.pages[0]
     opening = js("app.alert('ZZOpenActionJs')")
     opening[NameObject("/Next")] = js("app.alert('ZZNextJs')")
     writer.root_object[NameObject("/OpenAction")] = opening
-    scripts = DictionaryObject({NameObject("/Names"): ArrayObject([
-        TextStringObject("startup"), writer._add_object(js("app.alert('ZZNamesJs')"))])})  # noqa: SLF001
+    scripts = DictionaryObject(
+        {
+            NameObject("/Names"): ArrayObject(
+                [TextStringObject("startup"), writer._add_object(js("app.alert('ZZNamesJs')"))]
+            )
+        }
+    )  # noqa: SLF001
     writer.root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): scripts})
     page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): js("app.alert('ZZPageAA')")})
-    links = [action("/URI", URI="javascript:ZZUriJs()"), action("/Launch", F="ZZLaunch.exe"),
-             action("/SubmitForm", F="http://ZZSubmit.example/"), action("/ImportData", F="ZZImport.fdf")]
+    links = [
+        action("/URI", URI="javascript:ZZUriJs()"),
+        action("/Launch", F="ZZLaunch.exe"),
+        action("/SubmitForm", F="http://ZZSubmit.example/"),
+        action("/ImportData", F="ZZImport.fdf"),
+    ]
     annots = ArrayObject()
     for i, link in enumerate(links):
-        annots.append(writer._add_object(DictionaryObject({  # noqa: SLF001
-            NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
-            NameObject("/Rect"): RectangleObject([0, i * 20, 20, i * 20 + 20]), NameObject("/A"): link})))
-    field = writer._add_object(DictionaryObject({  # noqa: SLF001
-        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),
-        NameObject("/FT"): NameObject("/Tx"), NameObject("/T"): TextStringObject("name"),
-        NameObject("/Rect"): RectangleObject([100, 100, 180, 120]),
-        NameObject("/AA"): DictionaryObject({NameObject("/K"): js("ZZFieldJs()")})}))
+        annots.append(
+            writer._add_object(
+                DictionaryObject(
+                    {  # noqa: SLF001
+                        NameObject("/Type"): NameObject("/Annot"),
+                        NameObject("/Subtype"): NameObject("/Link"),
+                        NameObject("/Rect"): RectangleObject([0, i * 20, 20, i * 20 + 20]),
+                        NameObject("/A"): link,
+                    }
+                )
+            )
+        )
+    field = writer._add_object(
+        DictionaryObject(
+            {  # noqa: SLF001
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Widget"),
+                NameObject("/FT"): NameObject("/Tx"),
+                NameObject("/T"): TextStringObject("name"),
+                NameObject("/Rect"): RectangleObject([100, 100, 180, 120]),
+                NameObject("/AA"): DictionaryObject({NameObject("/K"): js("ZZFieldJs()")}),
+            }
+        )
+    )
     annots.append(field)
-    attached = writer._add_object(DictionaryObject({  # noqa: SLF001
-        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/FileAttachment"),
-        NameObject("/Rect"): RectangleObject([0, 150, 20, 170]),
-        NameObject("/Contents"): TextStringObject("ZZAnnotFile")}))
+    attached = writer._add_object(
+        DictionaryObject(
+            {  # noqa: SLF001
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/FileAttachment"),
+                NameObject("/Rect"): RectangleObject([0, 150, 20, 170]),
+                NameObject("/Contents"): TextStringObject("ZZAnnotFile"),
+            }
+        )
+    )
     annots.append(attached)
     page[NameObject("/Annots")] = annots
     xfa = DecodedStreamObject()
     xfa.set_data(b"<xdp:xdp><script>ZZXfaScript()</script></xdp:xdp>")
-    writer.root_object[NameObject("/AcroForm")] = DictionaryObject({
-        NameObject("/Fields"): ArrayObject([field]), NameObject("/XFA"): writer._add_object(xfa),  # noqa: SLF001
-        NameObject("/NeedAppearances"): NumberObject(1)})
+    writer.root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {
+            NameObject("/Fields"): ArrayObject([field]),
+            NameObject("/XFA"): writer._add_object(xfa),  # noqa: SLF001
+            NameObject("/NeedAppearances"): NumberObject(1),
+        }
+    )
     writer.add_attachment("ZZEmbedded.txt", b"ZZEmbedded data")
     out = io.BytesIO()
     writer.write(out)

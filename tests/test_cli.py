@@ -11,8 +11,9 @@ from tests.conftest import make_app
 
 
 def test_users_create_reads_the_password_from_stdin_and_prints_totp(app, runner):
-    result = runner.invoke(args=["users", "create", "--username", "li.reviewer", "--role", "reviewer"],
-                           input="a long enough password\n")
+    result = runner.invoke(
+        args=["users", "create", "--username", "li.reviewer", "--role", "reviewer"], input="a long enough password\n"
+    )
     assert result.exit_code == 0, result.output
     assert "otpauth://totp/" in result.output
     assert "a long enough password" not in result.output
@@ -24,8 +25,9 @@ def test_users_create_reads_the_password_from_stdin_and_prints_totp(app, runner)
 
 
 def test_admins_hold_no_case_key(app, runner):
-    result = runner.invoke(args=["users", "create", "--username", "root", "--role", "admin"],
-                           input="a long enough password\n")
+    result = runner.invoke(
+        args=["users", "create", "--username", "root", "--role", "admin"], input="a long enough password\n"
+    )
     assert result.exit_code == 0
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.username == "root"))
@@ -36,7 +38,9 @@ def test_users_create_refuses_bad_input(app, runner):
     short = runner.invoke(args=["users", "create", "--username", "x.y.z", "--role", "reviewer"], input="short\n")
     assert short.exit_code != 0
     runner.invoke(args=["users", "create", "--username", "dup", "--role", "reviewer"], input="a long enough password\n")
-    dup = runner.invoke(args=["users", "create", "--username", "dup", "--role", "reviewer"], input="a long enough password\n")
+    dup = runner.invoke(
+        args=["users", "create", "--username", "dup", "--role", "reviewer"], input="a long enough password\n"
+    )
     assert dup.exit_code != 0 and "UsernameTaken" in dup.output
     bad_role = runner.invoke(args=["users", "create", "--username", "someone", "--role", "god"], input="x\n")
     assert bad_role.exit_code != 0

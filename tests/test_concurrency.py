@@ -36,8 +36,9 @@ def serving(app) -> Iterator[str]:
 def _failed_sign_in(base: str, username: str, start: threading.Barrier) -> int:
     browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     token = hidden(browser.open(base + "/review/login", timeout=60).read().decode(), "csrf_token")
-    form = urllib.parse.urlencode({"csrf_token": token, "username": username,
-                                   "password": "wrong password", "code": "000000"}).encode()
+    form = urllib.parse.urlencode(
+        {"csrf_token": token, "username": username, "password": "wrong password", "code": "000000"}
+    ).encode()
     start.wait(60)
     try:
         return browser.open(base + "/review/login", data=form, timeout=120).status
@@ -52,16 +53,19 @@ def test_simultaneous_failed_sign_ins_are_each_answered_and_audited(cadre_factor
     start = threading.Barrier(REQUESTS)
     statuses: list[int] = []
     with serving(app) as base:
-        workers = [threading.Thread(target=lambda i=i: statuses.append(_failed_sign_in(base, f"ghost{i}", start)))
-                   for i in range(REQUESTS)]
+        workers = [
+            threading.Thread(target=lambda i=i: statuses.append(_failed_sign_in(base, f"ghost{i}", start)))
+            for i in range(REQUESTS)
+        ]
         for worker in workers:
             worker.start()
         for worker in workers:
             worker.join(180)
     assert sorted(statuses) == [401] * REQUESTS
     with app.app_context():
-        failed = db.session.scalar(db.select(db.func.count()).select_from(AuditEntry)
-                                   .where(AuditEntry.action == "sign_in_failed"))
+        failed = db.session.scalar(
+            db.select(db.func.count()).select_from(AuditEntry).where(AuditEntry.action == "sign_in_failed")
+        )
         total = db.session.scalar(db.select(db.func.count()).select_from(AuditEntry))
         check = audit.verify()
     assert failed == REQUESTS and total == before + REQUESTS

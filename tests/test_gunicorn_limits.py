@@ -30,18 +30,31 @@ def _free_port() -> int:
 
 
 def _environment(database: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("ZM_") and k not in ("RATELIMIT_STORAGE_URI", "DATABASE_URL")}
-    env.update(SECRET_KEY="gunicorn-test-secret", RECEIPT_PEPPER="gunicorn-test-pepper",
-               DATABASE_URL=f"sqlite:///{database}", ZM_ARGON2_MEMORY_KIB="8", ZM_ARGON2_ITERATIONS="1",
-               ZM_ARGON2_LANES="1")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ZM_") and k not in ("RATELIMIT_STORAGE_URI", "DATABASE_URL")
+    }
+    env.update(
+        SECRET_KEY="gunicorn-test-secret",
+        RECEIPT_PEPPER="gunicorn-test-pepper",
+        DATABASE_URL=f"sqlite:///{database}",
+        ZM_ARGON2_MEMORY_KIB="8",
+        ZM_ARGON2_ITERATIONS="1",
+        ZM_ARGON2_LANES="1",
+    )
     return env  # the default configuration otherwise: limits in memory://, as shipped
 
 
 def _start(env: dict[str, str], port: int, *extra: str) -> subprocess.Popen:
-    return subprocess.Popen([str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), "-b", f"127.0.0.1:{port}",
-                             *extra, "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), "-b", f"127.0.0.1:{port}", *extra, "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_until_serving(server: subprocess.Popen, port: int) -> None:
@@ -97,8 +110,10 @@ def served(tmp_path):
 
 
 def test_failed_sign_ins_and_wrong_receipts_hit_their_limits_under_the_shipped_gunicorn(served):
-    sign_ins = [served.post("/review/login", {"username": "li.ming", "password": "wrong password",
-                                              "code": "123456"}) for _ in range(15)]
+    sign_ins = [
+        served.post("/review/login", {"username": "li.ming", "password": "wrong password", "code": "123456"})
+        for _ in range(15)
+    ]
     assert sign_ins == [401] * 5 + [429] * 10  # LIMIT_LOGIN_ACCOUNT: 5 per 15 minutes
     receipts = [served.post("/followup", {"receipt": "1111 2222 3333 4444"}) for _ in range(20)]
     assert receipts == [400] * 10 + [429] * 10  # LIMIT_FOLLOWUP: 10 per 10 minutes

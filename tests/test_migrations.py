@@ -26,11 +26,14 @@ def test_each_migration_upgrades_and_downgrades_with_data_in_place(tmp_path):
     with app.app_context():
         upgrade(revision=FIRST)
         with db.engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO cases (id, kind, state, category, created_at, updated_at, receipt_lookup,"
-                " submitter_key, escrow_key, submission) VALUES ('c1', 'concern', 'submitted', 'other',"
-                " :at, :at, :lookup, :blob, :blob, :blob)"),
-                {"at": dt.datetime(2025, 9, 26, 2), "lookup": b"l" * 32, "blob": b"x"})
+            conn.execute(
+                text(
+                    "INSERT INTO cases (id, kind, state, category, created_at, updated_at, receipt_lookup,"
+                    " submitter_key, escrow_key, submission) VALUES ('c1', 'concern', 'submitted', 'other',"
+                    " :at, :at, :lookup, :blob, :blob, :blob)"
+                ),
+                {"at": dt.datetime(2025, 9, 26, 2), "lookup": b"l" * 32, "blob": b"x"},
+            )
         upgrade()
         with db.engine.connect() as conn:
             accept_due, flag = conn.execute(text("SELECT accept_due, flag FROM cases WHERE id = 'c1'")).one()

@@ -110,17 +110,28 @@ def _clean_image(data: bytes, mime: str, max_pixels: int) -> bytes:
 #: Keys that make a PDF act: actions, scripts, forms (AcroForm holds XFA and
 #: field scripts), embedded files and rich media. Links go too: a reviewer's
 #: copy is evidence to read, not a document to click through.
-_ACTIVE_KEYS = frozenset({
-    "/OpenAction", "/AA", "/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/AcroForm",
-    "/XFA", "/RichMediaContent", "/Collection", "/URI",
-})
+_ACTIVE_KEYS = frozenset(
+    {
+        "/OpenAction",
+        "/AA",
+        "/JS",
+        "/JavaScript",
+        "/EmbeddedFiles",
+        "/EF",
+        "/AcroForm",
+        "/XFA",
+        "/RichMediaContent",
+        "/Collection",
+        "/URI",
+    }
+)
 #: Annotations that exist only to carry files, media or scripts. Form widgets stay
 #: (their appearance shows what was filled in); their actions go with /A and /AA.
 _ACTIVE_ANNOTATIONS = frozenset({"/FileAttachment", "/Movie", "/Sound", "/Screen", "/RichMedia", "/3D"})
 _ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/URI", "/GoToE", "/GoToR"})
 
 
-def _resolved(value: PdfObject) -> PdfObject | None:
+def _resolved(value: PdfObject | None) -> PdfObject | None:
     return value.get_object() if isinstance(value, IndirectObject) else value
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 def utcnow() -> dt.datetime:
     """Naive UTC now (the database stores naive UTC)."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def this_hour() -> dt.datetime:

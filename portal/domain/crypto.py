@@ -84,9 +84,7 @@ def random_key() -> bytes:
 _POOL_TURN = threading.Lock()
 
 
-def argon2id(
-    secret: bytes, salt: bytes, profile: Argon2Profile, pepper: bytes | None = None
-) -> bytes:
+def argon2id(secret: bytes, salt: bytes, profile: Argon2Profile, pepper: bytes | None = None) -> bytes:
     """One slow derivation of 32 bytes from a human secret."""
     kdf = Argon2id(
         salt=salt,
@@ -104,9 +102,7 @@ def argon2id(
 
 def expand(master: bytes, label: bytes) -> bytes:
     """Split one slow derivation into independent keys (HKDF-SHA256)."""
-    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=label).derive(
-        master
-    )
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=label).derive(master)
 
 
 def keyed_hash(key: bytes, data: bytes) -> bytes:

@@ -19,8 +19,9 @@ _SPACE = re.compile(r"\s+")
 
 def clean_html(text: str) -> str:
     """Allow-listed tags kept (without attributes); any other markup is escaped, not run."""
-    return bleach.clean(text or "", tags=ALLOWED_TAGS, attributes={}, protocols=[], strip=False,
-                        strip_comments=True).strip()
+    return bleach.clean(
+        text or "", tags=ALLOWED_TAGS, attributes={}, protocols=[], strip=False, strip_comments=True
+    ).strip()
 
 
 def plain_text(cleaned_html: str) -> str:

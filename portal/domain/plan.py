@@ -93,8 +93,15 @@ class Plan:
         return cls(
             forms=tuple(ClarificationMode(f) for f in data["forms"]),
             scope=data["scope"],
-            notice=NoticeDraft(**{**notice, "naming": Naming(notice["naming"]),
-                                  "issued_on": dt.date.fromisoformat(notice["issued_on"])}) if notice else None,
+            notice=NoticeDraft(
+                **{
+                    **notice,
+                    "naming": Naming(notice["naming"]),
+                    "issued_on": dt.date.fromisoformat(notice["issued_on"]),
+                }
+            )
+            if notice
+            else None,
             done=dict(data.get("done", {})),
         )
 
@@ -114,16 +121,23 @@ def make_plan(forms: list[str], scope: str, real_name: str, notice: dict | None)
                 raise PlanError(name)
         if not isinstance(notice.get("issued_on"), dt.date):
             raise PlanError("issued_on")
-        naming = Naming(notice.get("naming")) if notice.get("naming") in set(Naming) else None
+        named = notice.get("naming")
+        naming = Naming(named) if isinstance(named, str) and named in set(Naming) else None
         if naming is None:
             raise PlanError("naming")
         body = clean_html(notice["body"])
         if not body:
             raise PlanError("body")
         draft = NoticeDraft(
-            number=notice["number"].strip(), title=notice["title"].strip(), naming=naming,
-            person=displayed_name(real_name, naming), unit=notice["unit"].strip(), post=notice["post"].strip(),
-            allegation=notice["allegation"].strip(), body_html=body, issuer=notice["issuer"].strip(),
+            number=notice["number"].strip(),
+            title=notice["title"].strip(),
+            naming=naming,
+            person=displayed_name(real_name, naming),
+            unit=notice["unit"].strip(),
+            post=notice["post"].strip(),
+            allegation=notice["allegation"].strip(),
+            body_html=body,
+            issuer=notice["issuer"].strip(),
             issued_on=notice["issued_on"],
         )
     return Plan(forms=ordered, scope=scope.strip(), notice=draft)

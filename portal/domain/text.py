@@ -17,11 +17,7 @@ def check_characters(text: str) -> None:
     """Refuse controls (but line breaks and tabs), bidi overrides, surrogates and private use."""
     for ch in text:
         category = unicodedata.category(ch)
-        if (
-            (category == "Cc" and ch not in _ALLOWED_CONTROLS)
-            or category in ("Cs", "Co")
-            or ch in _BIDI_CONTROLS
-        ):
+        if (category == "Cc" and ch not in _ALLOWED_CONTROLS) or category in ("Cs", "Co") or ch in _BIDI_CONTROLS:
             raise InvalidCharacters(f"U+{ord(ch):04X}")
 
 

@@ -11,9 +11,9 @@ from datetime import date
 from enum import StrEnum
 
 from portal.domain.cases import AccusationFlag, Kind, State
-from portal.domain.working_days import add_days
 from portal.domain.workflow import Deadlines, Facts, current_due
 from portal.domain.workflow_rules import KIND_STATES, TERMINAL, Role
+from portal.domain.working_days import add_days
 
 __all__ = ["Awaited", "Waiting", "waiting_for"]
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from portal.domain.cases import AccusationFlag, Finding, Kind, State
-from portal.domain.working_days import add_days, add_working_days
 from portal.domain.workflow_rules import FINDING_STATE, RECORDS, RULES, Action, Clock, Record, Role, Rule, targets
+from portal.domain.working_days import add_days, add_working_days
 
 __all__ = [
     "Action",
@@ -245,14 +245,10 @@ def is_overdue(facts: Facts, today: date) -> bool:
 
 _SETTLES_CORRECTION = frozenset({Action.CONSENT_CORRECTION, Action.DECLINE_CORRECTION, Action.DROP_CORRECTION})
 
-_ANSWER_CLOCK_STATES = frozenset(
-    {State.ACCEPTED, State.IN_PROGRESS, State.VERIFYING, State.FINDING_PROPOSED}
-)
+_ANSWER_CLOCK_STATES = frozenset({State.ACCEPTED, State.IN_PROGRESS, State.VERIFYING, State.FINDING_PROPOSED})
 
 
-def _check(
-    facts: Facts, actor: Actor, action: Action, today: date, deadlines: Deadlines
-) -> tuple[Rule, State]:
+def _check(facts: Facts, actor: Actor, action: Action, today: date, deadlines: Deadlines) -> tuple[Rule, State]:
     """Every refusal that does not depend on text arguments, shared by apply and allowed."""
     rule = RULES[action]
     if actor.role not in rule.roles:
@@ -354,7 +350,7 @@ def _effect(
             due = add_working_days(today, deadlines.carry_out_working_days)
             return replace(new, proposer_id=None, carry_out_due=due)
         case Action.FLAG:
-            return replace(new, flag=flag)
+            return replace(new, flag=_flag(flag))
         case Action.REFER:
             return replace(new, referred=True)
         case Action.PROPOSE_CORRECTION:

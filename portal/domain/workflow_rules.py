@@ -14,7 +14,6 @@ from typing import Literal
 
 from portal.domain.cases import Finding, Kind, State
 
-
 #: What an action does to the answer clock, for the submitter's status page.
 Clock = Literal["paused", "resumed"]
 
@@ -105,7 +104,9 @@ RULES: Mapping[Action, Rule] = MappingProxyType(
         Action.OBJECT: Rule(_SUBMITTER, visible=True, needs_reason=True, confirm=True),
         Action.VERIFY: Rule(_WORKER, visible=True),
         Action.PROPOSE_FINDING: Rule(_WORKER, visible=False, needs_reason=True),
-        Action.APPROVE_FINDING: Rule(_SUPERVISOR, visible=True, needs_reason=True, four_eyes=True),  # the reasons the applicant reads
+        Action.APPROVE_FINDING: Rule(
+            _SUPERVISOR, visible=True, needs_reason=True, four_eyes=True
+        ),  # the reasons the applicant reads
         Action.RETURN_FINDING: Rule(_SUPERVISOR, visible=False, needs_reason=True, four_eyes=True),
         Action.DRAFT_PLAN: Rule(_WORKER, visible=True),
         Action.CONSENT: Rule(_SUBMITTER, visible=True, confirm=True),
@@ -190,7 +191,10 @@ CORRECTABLE: frozenset[State] = frozenset({State.PLAN_APPROVED, State.CARRIED_OU
 
 #: Correction steps: none moves the case; the engine tracks the pending correction in the facts.
 CORRECTION_ACTIONS = (
-    Action.PROPOSE_CORRECTION, Action.CONSENT_CORRECTION, Action.DECLINE_CORRECTION, Action.DROP_CORRECTION,
+    Action.PROPOSE_CORRECTION,
+    Action.CONSENT_CORRECTION,
+    Action.DECLINE_CORRECTION,
+    Action.DROP_CORRECTION,
 )
 
 Edge = tuple[State, Action, State]
@@ -237,8 +241,7 @@ def _stays(states: Iterable[State], *actions: Action) -> tuple[Edge, ...]:
 TRANSITIONS: Mapping[Kind, frozenset[Edge]] = MappingProxyType(
     {
         Kind.CONCERN: frozenset(
-            _CONCERN_MOVES
-            + _stays(KIND_STATES[Kind.CONCERN] - TERMINAL, Action.TAKE, Action.ASSIGN)
+            _CONCERN_MOVES + _stays(KIND_STATES[Kind.CONCERN] - TERMINAL, Action.TAKE, Action.ASSIGN)
         ),
         Kind.CLARIFICATION: frozenset(
             _CLARIFICATION_MOVES

@@ -25,9 +25,7 @@ class Case(db.Model):
         CheckConstraint(f"kind IN ({_KINDS})", name="kind"),
         CheckConstraint(f"state IN ({_STATES})", name="state"),
         CheckConstraint(f"category IS NULL OR category IN ({_CATEGORIES})", name="category"),
-        CheckConstraint(
-            "(kind = 'concern') = (category IS NOT NULL)", name="category_only_for_concerns"
-        ),
+        CheckConstraint("(kind = 'concern') = (category IS NOT NULL)", name="category_only_for_concerns"),
         CheckConstraint(f"flag IN ({_FLAGS})", name="flag"),
         Index("ix_cases_state_created", "state", "created_at", "id"),
         Index("ix_cases_created", "created_at", "id"),

@@ -48,9 +48,7 @@ class Attachment(db.Model):
     #: The case.
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     #: The message it came with; NULL for files of the original submission.
-    message_id: Mapped[str | None] = mapped_column(
-        ForeignKey("messages.id", ondelete="CASCADE"), index=True
-    )
+    message_id: Mapped[str | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
     #: Name, type and size (JSON), under the case data key.
     meta: Mapped[bytes] = mapped_column(LargeBinary)
     #: The cleaned bytes, under the case data key.

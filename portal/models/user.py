@@ -16,9 +16,7 @@ class User(db.Model):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('reviewer', 'supervisor', 'admin')", name="role"),
-        CheckConstraint(
-            "(role = 'admin') = (public_key IS NULL)", name="only_case_workers_hold_keys"
-        ),
+        CheckConstraint("(role = 'admin') = (public_key IS NULL)", name="only_case_workers_hold_keys"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

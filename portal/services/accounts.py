@@ -42,9 +42,7 @@ def check_secret(secret: str) -> None:
 
 def may_receive_new_case_keys():
     """The one rule of who gets a sealed key to a new case: active case workers a supervisor confirmed."""
-    return db.select(User).where(
-        User.public_key.is_not(None), User.disabled.is_(False), User.keys_confirmed.is_(True)
-    )
+    return db.select(User).where(User.public_key.is_not(None), User.disabled.is_(False), User.keys_confirmed.is_(True))
 
 
 @use_case

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,7 +22,11 @@ def _locked_head() -> AuditHead:
     the other's head row instead of failing on the same id.
     """
     dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    inserts: dict[str, Callable[..., postgresql.Insert | sqlite.Insert]] = {
+        "postgresql": postgresql.insert,
+        "sqlite": sqlite.insert,
+    }
+    insert = inserts[dialect]
     db.session.execute(
         insert(AuditHead).values(id=1, last_id=0, last_hash=GENESIS).on_conflict_do_nothing(index_elements=["id"])
     )
@@ -48,8 +53,15 @@ def record(
     digest = entry_hash(head.last_hash, link)
     db.session.add(
         AuditEntry(
-            id=link.id, at=at, actor_id=actor_id, action=action, case_id=case_id,
-            target_user_id=target_user_id, detail=detail, prev_hash=head.last_hash, hash=digest,
+            id=link.id,
+            at=at,
+            actor_id=actor_id,
+            action=action,
+            case_id=case_id,
+            target_user_id=target_user_id,
+            detail=detail,
+            prev_hash=head.last_hash,
+            hash=digest,
         )
     )
     head.last_id, head.last_hash = link.id, digest

@@ -30,7 +30,7 @@ def _utc_midnight(day: dt.date) -> dt.datetime | None:
     """The start of a day in China as the stored naive UTC; None past the calendar's ends."""
     zone = ZoneInfo(setting("BABEL_DEFAULT_TIMEZONE"))
     try:
-        return dt.datetime.combine(day, dt.time(), zone).astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return dt.datetime.combine(day, dt.time(), zone).astimezone(dt.UTC).replace(tzinfo=None)
     except OverflowError:
         return None
 

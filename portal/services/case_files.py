@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from sqlalchemy import Row
+
 from portal.domain import aad
 from portal.domain.attachments import CleanFile
 from portal.domain.clock import this_hour
@@ -55,9 +57,7 @@ def add_message(
     case: Case, dk: bytes, author: str, body: str, files: list[CleanFile], user_id: int | None = None
 ) -> Message:
     """Encrypt a message and its files into the session (caller commits)."""
-    last = db.session.scalar(
-        db.select(db.func.max(Message.position)).where(Message.case_id == case.id)
-    )
+    last = db.session.scalar(db.select(db.func.max(Message.position)).where(Message.case_id == case.id))
     message_id = new_id()
     message = Message(
         id=message_id,
@@ -79,7 +79,7 @@ def read_submission(case: Case, dk: bytes) -> dict:
     return json.loads(decrypt(dk, case.submission, aad.submission(case.id)))
 
 
-def _file_info(case_id: str, dk: bytes, row: Attachment) -> FileInfo:
+def _file_info(case_id: str, dk: bytes, row: Attachment | Row) -> FileInfo:
     meta = json.loads(decrypt(dk, row.meta, aad.attachment_meta(case_id, row.id)))
     return FileInfo(id=row.id, name=meta["name"], mime=meta["mime"], size=meta["size"])
 
@@ -87,9 +87,7 @@ def _file_info(case_id: str, dk: bytes, row: Attachment) -> FileInfo:
 def list_files(case: Case, dk: bytes) -> tuple[list[FileInfo], dict[str, list[FileInfo]]]:
     """Files of the submission, and files per message id."""
     rows = db.session.execute(
-        db.select(Attachment.id, Attachment.message_id, Attachment.meta).where(
-            Attachment.case_id == case.id
-        )
+        db.select(Attachment.id, Attachment.message_id, Attachment.meta).where(Attachment.case_id == case.id)
     ).all()
     original: list[FileInfo] = []
     by_message: dict[str, list[FileInfo]] = {}
@@ -101,9 +99,7 @@ def list_files(case: Case, dk: bytes) -> tuple[list[FileInfo], dict[str, list[Fi
 
 def read_thread(case: Case, dk: bytes, by_message: dict[str, list[FileInfo]]) -> list[ThreadMessage]:
     """The decrypted thread, oldest first."""
-    rows = db.session.scalars(
-        db.select(Message).where(Message.case_id == case.id).order_by(Message.position)
-    )
+    rows = db.session.scalars(db.select(Message).where(Message.case_id == case.id).order_by(Message.position))
     return [
         ThreadMessage(
             author=m.author,
@@ -117,9 +113,7 @@ def read_thread(case: Case, dk: bytes, by_message: dict[str, list[FileInfo]]) ->
 
 def read_file(case: Case, dk: bytes, file_id: str) -> tuple[FileInfo, bytes] | None:
     """One decrypted attachment of this case, or None."""
-    row = db.session.scalar(
-        db.select(Attachment).where(Attachment.case_id == case.id, Attachment.id == file_id)
-    )
+    row = db.session.scalar(db.select(Attachment).where(Attachment.case_id == case.id, Attachment.id == file_id))
     if row is None:
         return None
     data = decrypt(dk, row.content, aad.attachment_content(case.id, row.id))

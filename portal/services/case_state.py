@@ -24,12 +24,12 @@ def deadlines() -> Deadlines:
 def local_day(moment: dt.datetime) -> dt.date:
     """The calendar day in China of a stored (naive UTC) time: deadlines count in local days."""
     zone = ZoneInfo(setting("BABEL_DEFAULT_TIMEZONE"))
-    return moment.replace(tzinfo=dt.timezone.utc).astimezone(zone).date()
+    return moment.replace(tzinfo=dt.UTC).astimezone(zone).date()
 
 
 def today() -> dt.date:
     """Today in China."""
-    return local_day(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None))
+    return local_day(dt.datetime.now(dt.UTC).replace(tzinfo=None))
 
 
 def facts_of(case: Case) -> Facts:

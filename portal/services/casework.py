@@ -11,18 +11,18 @@ from dataclasses import dataclass
 from portal.domain import aad, workflow
 from portal.domain.cases import AccusationFlag, Author, Finding, Kind, RefusalReason, State
 from portal.domain.clock import this_hour
-from portal.domain.waiting import Waiting, waiting_for
 from portal.domain.crypto import decrypt, encrypt
+from portal.domain.plan import Plan
+from portal.domain.waiting import Waiting, waiting_for
 from portal.domain.workflow import Action, Actor, Record, Role
 from portal.extensions import db
-from portal.domain.plan import Plan
 from portal.models import Case, CaseEvent, CaseKey, Note, Notice, User
 from portal.models.types import new_id
 from portal.services import audit, case_files, case_state, clarification, form_tokens, timeline
 from portal.services.case_files import FileInfo, ThreadMessage
+from portal.services.case_keys import NoAccess, case_key
 from portal.services.errors import ServiceError
 from portal.services.intake import Upload, clean_uploads
-from portal.services.case_keys import NoAccess, case_key
 from portal.services.transaction import use_case
 
 
@@ -191,10 +191,25 @@ def _approval(facts: workflow.Facts, steps: list[Step], names: dict[int, str]) -
 
 #: Actions staff fire; DRAFT_PLAN has its own form (draft_plan), the rest go through act().
 STAFF_ACTIONS = (
-    Action.TAKE, Action.ASSIGN, Action.ACCEPT, Action.REFUSE, Action.START, Action.VERIFY,
-    Action.ASK, Action.RESUME, Action.ANSWER, Action.CLOSE, Action.PROPOSE_FINDING, Action.APPROVE_FINDING,
-    Action.RETURN_FINDING, Action.DRAFT_PLAN, Action.APPROVE_PLAN, Action.RETURN_PLAN,
-    Action.CARRY_OUT, Action.FLAG, Action.REFER,
+    Action.TAKE,
+    Action.ASSIGN,
+    Action.ACCEPT,
+    Action.REFUSE,
+    Action.START,
+    Action.VERIFY,
+    Action.ASK,
+    Action.RESUME,
+    Action.ANSWER,
+    Action.CLOSE,
+    Action.PROPOSE_FINDING,
+    Action.APPROVE_FINDING,
+    Action.RETURN_FINDING,
+    Action.DRAFT_PLAN,
+    Action.APPROVE_PLAN,
+    Action.RETURN_PLAN,
+    Action.CARRY_OUT,
+    Action.FLAG,
+    Action.REFER,
 )
 
 
@@ -224,9 +239,18 @@ def act(
     outcome = _outcome(case, dk, actor, action, reason, finding, assignee_id, flag, refusal_reason)
     if action is Action.REFUSE and case.kind == Kind.CLARIFICATION:
         case.refusal_reason = refusal_reason
-    detail = outcome.facts.proposed_finding.value if action is Action.PROPOSE_FINDING else None
-    _record(case, dk, user, action, outcome, reason, target_user_id=assignee_id if action is Action.ASSIGN else None,
-            detail=detail)
+    proposed = outcome.facts.proposed_finding
+    detail = proposed.value if action is Action.PROPOSE_FINDING and proposed is not None else None
+    _record(
+        case,
+        dk,
+        user,
+        action,
+        outcome,
+        reason,
+        target_user_id=assignee_id if action is Action.ASSIGN else None,
+        detail=detail,
+    )
     if action is Action.APPROVE_PLAN:
         clarification.on_approved(case, dk)
     db.session.commit()
@@ -255,8 +279,17 @@ def check(
     return case
 
 
-def _outcome(case: Case, dk: bytes, actor: Actor, action: Action, reason: str | None, finding: str | None,
-             assignee_id: int | None, flag: str | None, refusal_reason: str | None) -> workflow.Outcome:
+def _outcome(
+    case: Case,
+    dk: bytes,
+    actor: Actor,
+    action: Action,
+    reason: str | None,
+    finding: str | None,
+    assignee_id: int | None,
+    flag: str | None,
+    refusal_reason: str | None,
+) -> workflow.Outcome:
     """Every guard of a staff step, ending in the engine's pure verdict; nothing is written."""
     if action is Action.ASSIGN and assignee_id not in {u.id for u in workers_holding(case.id)}:
         raise NotACaseWorker(str(assignee_id))
@@ -266,15 +299,28 @@ def _outcome(case: Case, dk: bytes, actor: Actor, action: Action, reason: str | 
     if action is Action.CARRY_OUT:
         clarification.require_all_done(case, dk)
     return workflow.apply(
-        case_state.facts_of(case), actor, action, case_state.today(), case_state.deadlines(),
-        reason=reason, finding=Finding(finding) if finding in {f.value for f in Finding} else None,
+        case_state.facts_of(case),
+        actor,
+        action,
+        case_state.today(),
+        case_state.deadlines(),
+        reason=reason,
+        finding=Finding(finding) if finding in {f.value for f in Finding} else None,
         assignee_id=assignee_id,
         flag=AccusationFlag(flag) if flag in {f.value for f in AccusationFlag} else None,
     )
 
 
-def _record(case: Case, dk: bytes, user: User, action: Action, outcome: workflow.Outcome,
-            reason: str | None, target_user_id: int | None = None, detail: str | None = None) -> None:
+def _record(
+    case: Case,
+    dk: bytes,
+    user: User,
+    action: Action,
+    outcome: workflow.Outcome,
+    reason: str | None,
+    target_user_id: int | None = None,
+    detail: str | None = None,
+) -> None:
     """Store the new facts, the timeline step and the audit entry of one transition."""
     case_state.store(case, outcome.facts)
     case.updated_at = this_hour()
@@ -283,8 +329,15 @@ def _record(case: Case, dk: bytes, user: User, action: Action, outcome: workflow
 
 
 @use_case
-def draft_plan(user: User, private_key: bytes | None, case_id: str, forms: list[str], scope: str,
-               notice: dict | None, form_token: str | None) -> None:
+def draft_plan(
+    user: User,
+    private_key: bytes | None,
+    case_id: str,
+    forms: list[str],
+    scope: str,
+    notice: dict | None,
+    form_token: str | None,
+) -> None:
     """Write the clarification plan and put it before the cadre for consent."""
     case = _case(case_id)
     actor = actor_of(user)
@@ -296,8 +349,9 @@ def draft_plan(user: User, private_key: bytes | None, case_id: str, forms: list[
 
 
 @use_case
-def record_form(user: User, private_key: bytes | None, case_id: str, form: str, record: str,
-                form_token: str | None) -> None:
+def record_form(
+    user: User, private_key: bytes | None, case_id: str, form: str, record: str, form_token: str | None
+) -> None:
     """Record one form of the approved plan as carried out."""
     case = _case(case_id)
     actor_of(user)
@@ -311,8 +365,9 @@ def record_form(user: User, private_key: bytes | None, case_id: str, form: str, 
 
 
 @use_case
-def message(user: User, private_key: bytes | None, case_id: str, body: str, uploads: list[Upload],
-            form_token: str | None) -> None:
+def message(
+    user: User, private_key: bytes | None, case_id: str, body: str, uploads: list[Upload], form_token: str | None
+) -> None:
     """Write to the submitter (shown on their status page); the reviewer's name is not."""
     files = clean_uploads(uploads)
     case = _case(case_id)
@@ -333,8 +388,16 @@ def note(user: User, private_key: bytes | None, case_id: str, body: str, form_to
     form_tokens.spend(form_token)
     last = db.session.scalar(db.select(db.func.max(Note.position)).where(Note.case_id == case.id))
     note_id = new_id()
-    db.session.add(Note(id=note_id, case_id=case.id, position=(last or 0) + 1, author_id=user.id,
-                        created_at=this_hour(), body=encrypt(dk, body.encode(), aad.note_body(case.id, note_id))))
+    db.session.add(
+        Note(
+            id=note_id,
+            case_id=case.id,
+            position=(last or 0) + 1,
+            author_id=user.id,
+            created_at=this_hour(),
+            body=encrypt(dk, body.encode(), aad.note_body(case.id, note_id)),
+        )
+    )
     audit.record("note", actor_id=user.id, case_id=case.id)
     db.session.commit()
 

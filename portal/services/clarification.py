@@ -38,14 +38,17 @@ def _write(case: Case, dk: bytes, plan: Plan, drafted_by: int | None = None) -> 
     content = encrypt(dk, json.dumps(plan.to_json(), ensure_ascii=False).encode(), aad.plan_content(case.id))
     row = db.session.get(ClarificationPlan, case.id)
     if row is None:
-        db.session.add(ClarificationPlan(case_id=case.id, drafted_by=drafted_by, updated_at=this_hour(), content=content))
+        db.session.add(
+            ClarificationPlan(case_id=case.id, drafted_by=drafted_by, updated_at=this_hour(), content=content)
+        )
     else:
         row.drafted_by = drafted_by or row.drafted_by
         row.updated_at, row.content = this_hour(), content
 
 
-def draft(case: Case, dk: bytes, user: User, actor: workflow.Actor, forms: list[str], scope: str,
-          notice: dict | None) -> workflow.Outcome:
+def draft(
+    case: Case, dk: bytes, user: User, actor: workflow.Actor, forms: list[str], scope: str, notice: dict | None
+) -> workflow.Outcome:
     """Write the plan and send it to the cadre for consent (caller adds the event, audits, commits)."""
     if case.kind != Kind.CLARIFICATION:
         raise workflow.WrongState("only clarification requests have a plan")
@@ -53,8 +56,9 @@ def draft(case: Case, dk: bytes, user: User, actor: workflow.Actor, forms: list[
     plan = make_plan(forms, scope, real_name, notice)  # PlanError if incomplete
     if plan.notice is not None:
         notices.check_issued_on(plan.notice.issued_on)
-    outcome = workflow.apply(case_state.facts_of(case), actor, Action.DRAFT_PLAN, case_state.today(),
-                             case_state.deadlines())
+    outcome = workflow.apply(
+        case_state.facts_of(case), actor, Action.DRAFT_PLAN, case_state.today(), case_state.deadlines()
+    )
     _write(case, dk, plan, user.id)
     return outcome
 

@@ -49,11 +49,13 @@ def _read(case: Case, dk: bytes) -> tuple[PendingCorrection, dict] | None:
     return row, json.loads(decrypt(dk, row.content, aad.correction_content(case.id)))
 
 
-def _fire(case: Case, dk: bytes | None, actor: Actor, action: Action, actor_id: int | None,
-          reason: str | None = None) -> None:
+def _fire(
+    case: Case, dk: bytes | None, actor: Actor, action: Action, actor_id: int | None, reason: str | None = None
+) -> None:
     """One correction step through the engine, on the timeline and in the audit log (caller commits)."""
-    outcome = workflow.apply(case_state.facts_of(case), actor, action, case_state.today(), case_state.deadlines(),
-                             reason=reason)
+    outcome = workflow.apply(
+        case_state.facts_of(case), actor, action, case_state.today(), case_state.deadlines(), reason=reason
+    )
     case_state.store(case, outcome.facts)
     timeline.add_event(case, dk, case.state, action.value, actor_id, outcome.visible_to_submitter, reason)
     audit.record(f"transition:{action.value}", actor_id=actor_id, case_id=case.id)
@@ -67,8 +69,15 @@ def propose(user: User, private_key: bytes | None, notice: Notice, changes: dict
     actor = Actor(user_id=user.id, role=workflow.Role(user.role))
     dk = case_key(case, user, private_key)
     _fire(case, dk, actor, Action.PROPOSE_CORRECTION, user.id, reason)
-    db.session.add(PendingCorrection(case_id=case.id, notice_id=notice.id, proposed_by=user.id,
-                                     created_at=this_hour(), content=_content(case, dk, changes, reason)))
+    db.session.add(
+        PendingCorrection(
+            case_id=case.id,
+            notice_id=notice.id,
+            proposed_by=user.id,
+            created_at=this_hour(),
+            content=_content(case, dk, changes, reason),
+        )
+    )
 
 
 def pending(case: Case, dk: bytes) -> Proposed | None:

@@ -7,21 +7,28 @@ from dataclasses import dataclass
 
 from portal.domain import aad, receipts, workflow
 from portal.domain.cases import Author, Finding, State
-from portal.domain.workflow import Action, Actor, Role
-from portal.domain.waiting import Waiting, waiting_for
 from portal.domain.crypto import CryptoError, decrypt
+from portal.domain.plan import Plan
+from portal.domain.waiting import Waiting, waiting_for
+from portal.domain.workflow import Action, Actor, Role
 from portal.extensions import db
 from portal.models import Case, CaseEvent
-from portal.domain.plan import Plan
 from portal.services import (
-    audit, case_files, case_state, clarification, corrections, form_tokens, key_sessions, notices, timeline,
+    audit,
+    case_files,
+    case_state,
+    clarification,
+    corrections,
+    form_tokens,
+    key_sessions,
+    notices,
+    timeline,
 )
 from portal.services.case_files import FileInfo, ThreadMessage
 from portal.services.errors import ReceiptNotFound, SessionExpired
 from portal.services.intake import Upload, clean_uploads
 from portal.services.settings import argon2_profile, receipt_pepper
 from portal.services.transaction import use_case
-
 
 SUBMITTER = Actor(user_id=None, role=Role.SUBMITTER)
 
@@ -134,7 +141,8 @@ def status(access: Access) -> SubmitterView:
         correction=corrections.pending(case, dk) if Action.CONSENT_CORRECTION in submitter_actions else None,
         objection_until=(
             case.answered_on + dt.timedelta(days=case_state.deadlines().objection_days)
-            if case.answered_on and not case.objected else None
+            if case.answered_on and not case.objected
+            else None
         ),
         waiting=waiting_for(facts, today, deadlines),
         deadlines=deadlines,
@@ -152,8 +160,9 @@ def _approved_finding(steps: list[Step]) -> Finding | None:
 
 def _submitter_act(case: Case, dk: bytes, action: Action, reason: str | None = None) -> None:
     """Fire a submitter's workflow action and record the step (caller commits)."""
-    outcome = workflow.apply(case_state.facts_of(case), SUBMITTER, action, case_state.today(),
-                             case_state.deadlines(), reason=reason)
+    outcome = workflow.apply(
+        case_state.facts_of(case), SUBMITTER, action, case_state.today(), case_state.deadlines(), reason=reason
+    )
     case_state.store(case, outcome.facts)
     timeline.add_event(case, dk, case.state, action.value, None, outcome.visible_to_submitter, reason)
     audit.record(f"transition:{action.value}", case_id=case.id)
@@ -163,8 +172,9 @@ def check(access: Access, action: Action, reason: str | None = None) -> None:
     """Raise what the cadre's step would refuse, writing nothing: a confirmation is asked only for a step that may happen."""
     case, _dk = _open(access)
     try:
-        workflow.apply(case_state.facts_of(case), SUBMITTER, action, case_state.today(), case_state.deadlines(),
-                       reason=reason)
+        workflow.apply(
+            case_state.facts_of(case), SUBMITTER, action, case_state.today(), case_state.deadlines(), reason=reason
+        )
     finally:
         db.session.rollback()  # opening slid the session's expiry: a question changes nothing
 

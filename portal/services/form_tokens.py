@@ -41,7 +41,7 @@ def spend(token: str | None) -> SpentFormToken:
         _serializer().loads(token or "", max_age=max_age)
     except BadData as exc:
         raise FormReplayed("stale or forged form token") from exc
-    digest = digest_of(token)
+    digest = digest_of(token or "")
     now = utcnow()
     db.session.execute(db.delete(SpentFormToken).where(SpentFormToken.expires_at < now))
     if db.session.get(SpentFormToken, digest) is not None:

@@ -42,9 +42,7 @@ class Gap:
 def gaps() -> list[Gap]:
     """Active case workers with the count of cases not yet sealed to them."""
     total = db.session.scalar(db.select(db.func.count()).select_from(Case)) or 0
-    held = dict(
-        db.session.execute(db.select(CaseKey.user_id, db.func.count()).group_by(CaseKey.user_id)).all()
-    )
+    held = dict(db.session.execute(db.select(CaseKey.user_id, db.func.count()).group_by(CaseKey.user_id)).all())
     workers = db.session.scalars(accounts.may_receive_new_case_keys().order_by(User.username))
     return [Gap(user=u, missing=total - held.get(u.id, 0)) for u in workers]
 

@@ -31,10 +31,7 @@ class Upload:
 
 def clean_uploads(uploads: list[Upload]) -> list[CleanFile]:
     """Check and strip every file; raises the domain's AttachmentError on the first bad one."""
-    return [
-        clean(u.name, u.data, setting("MAX_ATTACHMENT_BYTES"), setting("MAX_IMAGE_PIXELS"))
-        for u in uploads
-    ]
+    return [clean(u.name, u.data, setting("MAX_ATTACHMENT_BYTES"), setting("MAX_IMAGE_PIXELS")) for u in uploads]
 
 
 def _unused_receipt() -> tuple[str, receipts.ReceiptKeys]:
@@ -48,7 +45,11 @@ def _unused_receipt() -> tuple[str, receipts.ReceiptKeys]:
 
 @use_case
 def file_case(
-    kind: Kind, category: str | None, fields: dict, uploads: list[Upload], form_token: str,
+    kind: Kind,
+    category: str | None,
+    fields: dict,
+    uploads: list[Upload],
+    form_token: str,
     holder: str | None = None,
 ) -> str:
     """Encrypt and store a new case; return its receipt, kept only sealed for the `holder` browser.
@@ -67,8 +68,9 @@ def file_case(
         raise
 
 
-def _store(kind: Kind, category: str | None, fields: dict, files: list[CleanFile], escrow, form_token: str,
-           holder: str | None) -> str:
+def _store(
+    kind: Kind, category: str | None, fields: dict, files: list[CleanFile], escrow, form_token: str, holder: str | None
+) -> str:
     spent = form_tokens.spend(form_token)
     receipt, keys = _unused_receipt()
     dk = random_key()
@@ -93,8 +95,9 @@ def _store(kind: Kind, category: str | None, fields: dict, files: list[CleanFile
         sealed = seal(user.public_key, dk, aad.user_key(case_id, user.id))
         db.session.add(CaseKey(case_id=case_id, user_id=user.id, sealed_key=sealed))
     db.session.add(
-        CaseEvent(id=new_id(), case_id=case_id, position=1, created_at=now, state=State.SUBMITTED.value,
-                  action="submit")
+        CaseEvent(
+            id=new_id(), case_id=case_id, position=1, created_at=now, state=State.SUBMITTED.value, action="submit"
+        )
     )
     db.session.flush()  # the case row first: attachments refer to it
     case_files.add_files(case_id, dk, files, message=None)

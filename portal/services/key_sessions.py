@@ -71,8 +71,9 @@ def start(held: bytes, aad: bytes) -> str:
     """Store the server half (caller commits); return the cookie half."""
     db.session.execute(db.delete(KeySession).where(KeySession.expires_at < utcnow()))
     token, key, deadline = secrets.token_urlsafe(24), random_key(), _deadline()
-    db.session.add(KeySession(id=_row_id(token), sealed=_seal(key, held, aad, deadline),
-                              expires_at=hour_ceiling(deadline)))
+    db.session.add(
+        KeySession(id=_row_id(token), sealed=_seal(key, held, aad, deadline), expires_at=hour_ceiling(deadline))
+    )
     return f"{token}.{base64.urlsafe_b64encode(key).decode()}"
 
 

@@ -50,8 +50,14 @@ def _index(notice: Notice) -> None:
         notice.search_text = search_text(notice.number)
         return
     notice.search_text = search_text(
-        notice.number, notice.title, notice.person, notice.unit, notice.post,
-        notice.allegation, plain_text(notice.body_html), notice.issuer,
+        notice.number,
+        notice.title,
+        notice.person,
+        notice.unit,
+        notice.post,
+        notice.allegation,
+        plain_text(notice.body_html),
+        notice.issuer,
     )
 
 
@@ -60,9 +66,19 @@ def publish(draft: NoticeDraft, case_id: str | None) -> Notice:
     check_issued_on(draft.issued_on)
     now = this_hour()
     notice = Notice(
-        case_id=case_id, number=draft.number, title=draft.title, person=draft.person, unit=draft.unit,
-        post=draft.post, allegation=draft.allegation, body_html=clean_html(draft.body_html),
-        issuer=draft.issuer, issued_on=draft.issued_on, status="published", published_at=now, updated_at=now,
+        case_id=case_id,
+        number=draft.number,
+        title=draft.title,
+        person=draft.person,
+        unit=draft.unit,
+        post=draft.post,
+        allegation=draft.allegation,
+        body_html=clean_html(draft.body_html),
+        issuer=draft.issuer,
+        issued_on=draft.issued_on,
+        status="published",
+        published_at=now,
+        updated_at=now,
     )
     _index(notice)
     db.session.add(notice)
@@ -99,13 +115,17 @@ def _diff(notice: Notice, changes: dict) -> dict[str, list[str]]:
     """What a correction would change: {field: [published, proposed]}."""
     if "body_html" in changes:
         changes = {**changes, "body_html": clean_html(changes["body_html"])}
-    return {name: [str(getattr(notice, name)), str(changes[name])] for name in CORRECTABLE
-            if name in changes and changes[name] != getattr(notice, name)}
+    return {
+        name: [str(getattr(notice, name)), str(changes[name])]
+        for name in CORRECTABLE
+        if name in changes and changes[name] != getattr(notice, name)
+    }
 
 
 @use_case
-def correct(user: User, private_key: bytes | None, notice_id: int, changes: dict, reason: str,
-            form_token: str | None) -> bool:
+def correct(
+    user: User, private_key: bytes | None, notice_id: int, changes: dict, reason: str, form_token: str | None
+) -> bool:
     """更正: True when published now; False when it changes what is said about the cadre and so
     waits for their consent (the published text stays until then)."""
     notice = _editable(user, notice_id)
@@ -116,8 +136,9 @@ def correct(user: User, private_key: bytes | None, notice_id: int, changes: dict
         raise NothingChanged()
     if corrections.needs_consent(notice, diff):
         corrections.propose(user, private_key, notice, {name: after for name, (_, after) in diff.items()}, reason)
-        audit.record("notice_correction_proposed", actor_id=user.id, case_id=notice.case_id,
-                     detail=f"notice:{notice.id}")
+        audit.record(
+            "notice_correction_proposed", actor_id=user.id, case_id=notice.case_id, detail=f"notice:{notice.id}"
+        )
         db.session.commit()
         return False
     publish_correction(notice, {name: after for name, (_, after) in diff.items()}, reason)
@@ -130,14 +151,23 @@ def publish_correction(notice: Notice, values: dict[str, str], reason: str) -> N
     """Replace the public text, keeping what changed and why in the history (caller audits, commits)."""
     if notice.status != "published":
         raise NotPublished(str(notice.id))
-    values = {**values, **({"issued_on": dt.date.fromisoformat(values["issued_on"])} if "issued_on" in values else {})}
-    diff = _diff(notice, values)
+    changes: dict[str, object] = dict(values)
+    if "issued_on" in values:
+        changes["issued_on"] = dt.date.fromisoformat(values["issued_on"])
+    diff = _diff(notice, changes)
     for name in diff:
-        setattr(notice, name, values[name] if name != "body_html" else clean_html(values[name]))
+        setattr(notice, name, changes[name] if name != "body_html" else clean_html(str(changes[name])))
     _index(notice)
     notice.updated_at = this_hour()
-    db.session.add(NoticeRevision(notice_id=notice.id, kind="corrected", at=notice.updated_at,
-                                  reason=reason, changes=json.dumps(diff, ensure_ascii=False)))
+    db.session.add(
+        NoticeRevision(
+            notice_id=notice.id,
+            kind="corrected",
+            at=notice.updated_at,
+            reason=reason,
+            changes=json.dumps(diff, ensure_ascii=False),
+        )
+    )
     _tell_submitter(notice, "notice_corrected")
 
 

@@ -84,8 +84,11 @@ class Filters:
         year = (year or "").strip()
         if year and not (year.isascii() and year.isdigit() and len(year) == 4 and "1000" <= year <= "9998"):
             raise BadListQuery("year")
-        return cls(q=" ".join(_CONTROL.sub(" ", q or "").split())[:MAX_QUERY], year=int(year) if year else None,
-                   issuer=_CONTROL.sub("", issuer or "").strip())
+        return cls(
+            q=" ".join(_CONTROL.sub(" ", q or "").split())[:MAX_QUERY],
+            year=int(year) if year else None,
+            issuer=_CONTROL.sub("", issuer or "").strip(),
+        )
 
     @property
     def terms(self) -> list[str]:
@@ -221,16 +224,25 @@ SEARCH_WINDOW = 2000
 
 
 def _columns(entity) -> tuple:
-    return (entity.id, entity.title, entity.person, entity.unit, entity.issuer, entity.issued_on, entity.status,
-            entity.published_at)
+    return (
+        entity.id,
+        entity.title,
+        entity.person,
+        entity.unit,
+        entity.issuer,
+        entity.issued_on,
+        entity.status,
+        entity.published_at,
+    )
 
 
 def _filtered(statement, filters: Filters, entity=Notice):
     for term in filters.terms:
         statement = statement.where(entity.search_text.contains(term, autoescape=True))
     if filters.year:
-        statement = statement.where(entity.issued_on >= dt.date(filters.year, 1, 1),
-                                    entity.issued_on < dt.date(filters.year + 1, 1, 1))
+        statement = statement.where(
+            entity.issued_on >= dt.date(filters.year, 1, 1), entity.issued_on < dt.date(filters.year + 1, 1, 1)
+        )
     if filters.issuer:
         statement = statement.where(entity.issuer == filters.issuer)
     return statement
@@ -245,11 +257,15 @@ def _order(entity, ascending: bool) -> tuple:
 def _keyset(older: Cursor | None, newer: Cursor | None) -> list:
     """Conditions for the rows past a cursor; the first bounds the index range, the second breaks ties."""
     if newer is not None:
-        return [Notice.published_at >= newer.published_at,
-                or_(Notice.published_at > newer.published_at, Notice.id > newer.id)]
+        return [
+            Notice.published_at >= newer.published_at,
+            or_(Notice.published_at > newer.published_at, Notice.id > newer.id),
+        ]
     if older is not None:
-        return [Notice.published_at <= older.published_at,
-                or_(Notice.published_at < older.published_at, Notice.id < older.id)]
+        return [
+            Notice.published_at <= older.published_at,
+            or_(Notice.published_at < older.published_at, Notice.id < older.id),
+        ]
     return []
 
 
@@ -266,8 +282,9 @@ def _search_nearby(filters: Filters, conditions: list, ascending: bool, wanted: 
     """The page from the next SEARCH_WINDOW notices alone, or None if they hold too few matches."""
     window = select(*_columns(Notice), Notice.search_text).where(*conditions)
     nearby = aliased(Notice, window.order_by(*_order(Notice, ascending)).limit(SEARCH_WINDOW).subquery())
-    rows = _rows(_filtered(select(*_columns(nearby)), filters, nearby).order_by(*_order(nearby, ascending))
-                 .limit(wanted))
+    rows = _rows(
+        _filtered(select(*_columns(nearby)), filters, nearby).order_by(*_order(nearby, ascending)).limit(wanted)
+    )
     return rows if len(rows) == wanted else None
 
 
@@ -282,28 +299,33 @@ def list_page(filters: Filters, size: int, older: Cursor | None = None, newer: C
         # (published_at, id) pairs, read from an index on (issued_on, published_at, id) alone, and
         # fetch only the page's rows. PostgreSQL must be told to keep the pairs apart (MATERIALIZED):
         # assuming years spread evenly, it would otherwise choose the walk.
-        year = (_filtered(select(Notice.id, Notice.published_at), filters).where(*conditions)
-                .cte("year_notices").prefix_with("MATERIALIZED", dialect="postgresql"))
+        year = (
+            _filtered(select(Notice.id, Notice.published_at), filters)
+            .where(*conditions)
+            .cte("year_notices")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
+        )
         ids = select(year.c.id).order_by(*_order(year.c, ascending)).limit(size + 1)
         rows = _rows(select(*_columns(Notice)).where(Notice.id.in_(ids.scalar_subquery())).order_by(*order))
     elif filters.terms and _on_postgresql():
         rows = _search_nearby(filters, conditions, ascending, size + 1)
     if rows is None:
-        rows = _rows(_filtered(select(*_columns(Notice)), filters).where(*conditions).order_by(*order)
-                     .limit(size + 1))
+        rows = _rows(_filtered(select(*_columns(Notice)), filters).where(*conditions).order_by(*order).limit(size + 1))
     more = len(rows) > size
     rows = rows[:size]
     if ascending:
         rows.reverse()
-        return ListPage(rows, newer=rows[0].cursor if more and rows else None,
-                        older=rows[-1].cursor if rows else None)
-    return ListPage(rows, newer=rows[0].cursor if older is not None and rows else None,
-                    older=rows[-1].cursor if more else None)
+        return ListPage(rows, newer=rows[0].cursor if more and rows else None, older=rows[-1].cursor if rows else None)
+    return ListPage(
+        rows, newer=rows[0].cursor if older is not None and rows else None, older=rows[-1].cursor if more else None
+    )
 
 
 _NOTICE_STATE = select(
     Notice.updated_at,
-    select(func.max(NoticeRevision.id)).where(NoticeRevision.notice_id == Notice.id).correlate(Notice)
+    select(func.max(NoticeRevision.id))
+    .where(NoticeRevision.notice_id == Notice.id)
+    .correlate(Notice)
     .scalar_subquery(),
 ).where(Notice.id == bindparam("notice_id"))
 
@@ -343,10 +365,19 @@ class PublicNotice:
     def of(cls, notice: Notice) -> PublicNotice:
         withdrawn = notice.status == "withdrawn"
         return cls(
-            notice.id, notice.number, notice.title, notice.issuer, notice.issued_on, notice.status,
-            notice.published_at, notice.withdrawn_reason,
-            *((None,) * 5 if withdrawn else
-              (notice.person, notice.unit, notice.post, notice.allegation, notice.body_html)),
+            notice.id,
+            notice.number,
+            notice.title,
+            notice.issuer,
+            notice.issued_on,
+            notice.status,
+            notice.published_at,
+            notice.withdrawn_reason,
+            *(
+                (None,) * 5
+                if withdrawn
+                else (notice.person, notice.unit, notice.post, notice.allegation, notice.body_html)
+            ),
         )
 
 
@@ -357,8 +388,7 @@ def notice(notice_id: int, public: bool = True) -> tuple[PublicNotice | Notice, 
     if found is None:
         return None
     revisions = db.session.execute(
-        select(NoticeRevision.id, NoticeRevision.kind, NoticeRevision.at, NoticeRevision.reason,
-               NoticeRevision.changes)
+        select(NoticeRevision.id, NoticeRevision.kind, NoticeRevision.at, NoticeRevision.reason, NoticeRevision.changes)
         .where(NoticeRevision.notice_id == notice_id)
         .order_by(NoticeRevision.at, NoticeRevision.id)
     )
@@ -382,16 +412,33 @@ def _summary(kind: str, reason: str | None, body_html: str, status: str) -> str:
 def feed(limit: int = FEED_SIZE) -> list[FeedEntry]:
     """The latest publications, corrections and withdrawals, newest first."""
     rows = db.session.execute(
-        select(NoticeRevision.id, NoticeRevision.kind, NoticeRevision.at, NoticeRevision.reason,
-               NoticeRevision.changes, Notice.id, Notice.title, Notice.issuer, Notice.body_html, Notice.status)
+        select(
+            NoticeRevision.id,
+            NoticeRevision.kind,
+            NoticeRevision.at,
+            NoticeRevision.reason,
+            NoticeRevision.changes,
+            Notice.id,
+            Notice.title,
+            Notice.issuer,
+            Notice.body_html,
+            Notice.status,
+        )
         .join(Notice, Notice.id == NoticeRevision.notice_id)
         .order_by(NoticeRevision.at.desc(), NoticeRevision.id.desc())
         .limit(limit)
     )
     return [
-        FeedEntry(rid, kind, at, reason,
-                  [c.field for c in _changes(changes) if status != "withdrawn" or c.field in STUB_FIELDS],
-                  nid, title, issuer, _summary(kind, reason, body, status))
+        FeedEntry(
+            rid,
+            kind,
+            at,
+            reason,
+            [c.field for c in _changes(changes) if status != "withdrawn" or c.field in STUB_FIELDS],
+            nid,
+            title,
+            issuer,
+            _summary(kind, reason, body, status),
+        )
         for rid, kind, at, reason, changes, nid, title, issuer, body, status in rows
     ]
-

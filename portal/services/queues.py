@@ -95,11 +95,11 @@ def page(name: str, user: User, filters: Filters, cursor: str | None, size: int)
     after = decode_cursor(cursor)
     if after is not None:
         created, case_id = after
-        query = query.where(
-            (Case.created_at < created) | ((Case.created_at == created) & (Case.id < case_id))
-        )
+        query = query.where((Case.created_at < created) | ((Case.created_at == created) & (Case.id < case_id)))
     rows = list(db.session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc()).limit(size + 1)))
     more = len(rows) > size
     rows = rows[:size]
     counts = {q: _capped_count(_filtered(_queue(q, user, today), filters)) for q in QUEUES}
-    return Page(cases=rows, next_cursor=encode_cursor(rows[-1]) if more else None, counts=counts, cap=COUNT_CAP, today=today)
+    return Page(
+        cases=rows, next_cursor=encode_cursor(rows[-1]) if more else None, counts=counts, cap=COUNT_CAP, today=today
+    )

@@ -20,7 +20,6 @@ from portal.services.settings import argon2_profile, setting
 from portal.services.transaction import use_case
 
 
-
 class SignInFailed(ServiceError):
     """Wrong username, password or code, or a disabled account: one answer for all."""
 
@@ -121,6 +120,8 @@ def sign_in(username: str, password: str, code: str) -> StaffAccess | Enrolment:
 def enrolment_uri(enrolment: Enrolment) -> str:
     """The otpauth URI to show as a QR code during enrolment."""
     user = db.session.get(User, enrolment.user_id)
+    if user is None:
+        raise SessionExpired("account gone")
     wrap_key = key_sessions.resume(enrolment.credential, aad.staff_enrolment(enrolment.user_id))
     secret = decrypt(wrap_key, user.totp_secret, aad.user_totp(user.id)).decode()
     db.session.commit()

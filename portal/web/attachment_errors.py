@@ -19,10 +19,14 @@ def attachment_message(exc: AttachmentError) -> str:
     if isinstance(exc, UnsupportedType):
         return _("Only JPEG, PNG and PDF files are accepted (checked by content, not by name). Nothing was saved.")
     if isinstance(exc, TooLargeWhenOpened):
-        return _("A file is small on disk but too large once opened: an image may have at most %(pixels)s "
-                 "pixels, and a PDF must not unpack into more than the portal can check. Nothing was saved.",
-                 pixels=format_number(current_app.config["MAX_IMAGE_PIXELS"]))
+        return _(
+            "A file is small on disk but too large once opened: an image may have at most %(pixels)s "
+            "pixels, and a PDF must not unpack into more than the portal can check. Nothing was saved.",
+            pixels=format_number(current_app.config["MAX_IMAGE_PIXELS"]),
+        )
     if isinstance(exc, TooLarge):
-        return _("A file is too large: at most %(size)s MB each. Nothing was saved.",
-                 size=megabytes(current_app.config["MAX_ATTACHMENT_BYTES"]))
+        return _(
+            "A file is too large: at most %(size)s MB each. Nothing was saved.",
+            size=megabytes(current_app.config["MAX_ATTACHMENT_BYTES"]),
+        )
     return _("A file could not be read; it may be damaged. Nothing was saved.")

@@ -22,13 +22,13 @@ def daily_key(secret_key: str, day: dt.date) -> bytes:
 
 def limiter_key() -> str:
     """Flask-Limiter key function."""
-    day = dt.datetime.now(dt.timezone.utc).date()
+    day = dt.datetime.now(dt.UTC).date()
     key = daily_key(current_app.config["SECRET_KEY"], day)
     return keyed_hash(key, (request.remote_addr or "-").encode()).hex()[:32]
 
 
 def _keyed(value: str) -> str:
-    day = dt.datetime.now(dt.timezone.utc).date()
+    day = dt.datetime.now(dt.UTC).date()
     return keyed_hash(daily_key(current_app.config["SECRET_KEY"], day), value.encode()).hex()[:32]
 
 

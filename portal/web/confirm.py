@@ -41,73 +41,94 @@ OTHER_STEPS = frozenset({"withdraw_notice", "disable_account", "reset_account"})
 WORDINGS: dict[str, Wording] = {
     Action.REFUSE.value: Wording(
         _l("Do not accept this concern?"),
-        _l("The concern is closed as not accepted. The submitter sees this decision and the reason below on "
-           "their status page. This cannot be undone."),
+        _l(
+            "The concern is closed as not accepted. The submitter sees this decision and the reason below on "
+            "their status page. This cannot be undone."
+        ),
         _l("Confirm: do not accept"),
     ),
     "refuse_clarification": Wording(
         _l("Decline to clarify?"),
-        _l("The request is closed without clarification. The applicant sees this decision and the reasons "
-           "below on their status page. This cannot be undone."),
+        _l(
+            "The request is closed without clarification. The applicant sees this decision and the reasons "
+            "below on their status page. This cannot be undone."
+        ),
         _l("Confirm: decline to clarify"),
     ),
     Action.ANSWER.value: Wording(
         _l("Give this answer?"),
-        _l("The submitter sees the answer below on their status page and may object once within 15 days. "
-           "An answer given cannot be taken back."),
+        _l(
+            "The submitter sees the answer below on their status page and may object once within 15 days. "
+            "An answer given cannot be taken back."
+        ),
         _l("Confirm: give the answer"),
     ),
     Action.APPROVE_PLAN.value: Wording(
         _l("Approve the plan and publish?"),
-        _l("The clarification plan is approved; a public notice in it is published at once on the public "
-           "site, in its search and its feed, for anyone to read. A published notice cannot be unpublished, "
-           "only corrected or withdrawn with a public reason."),
+        _l(
+            "The clarification plan is approved; a public notice in it is published at once on the public "
+            "site, in its search and its feed, for anyone to read. A published notice cannot be unpublished, "
+            "only corrected or withdrawn with a public reason."
+        ),
         _l("Confirm: approve and publish"),
     ),
     Action.FLAG.value: Wording(
         _l("Record this judgement of the accusation?"),
-        _l("The judgement below is recorded in the case's timeline and in the audit log, where it stays; "
-           "staff who hold the case see it, the applicant does not. A suspected malicious accusation can "
-           "then be referred."),
+        _l(
+            "The judgement below is recorded in the case's timeline and in the audit log, where it stays; "
+            "staff who hold the case see it, the applicant does not. A suspected malicious accusation can "
+            "then be referred."
+        ),
         _l("Confirm the judgement"),
     ),
     Action.OBJECT.value: Wording(
         _l("Object to the answer?"),
-        _l("You can object only once. The reviewers read your reasons below and handle the case again; an "
-           "objection cannot be taken back, and you cannot object a second time."),
+        _l(
+            "You can object only once. The reviewers read your reasons below and handle the case again; an "
+            "objection cannot be taken back, and you cannot object a second time."
+        ),
         _l("Confirm: object (only once)"),
     ),
     Action.CONSENT.value: Wording(
         _l("Consent to the plan?"),
-        _l("After a supervisor approves the plan, the notice is published exactly as shown on your status "
-           "page, for anyone to read, and the other forms of clarification are carried out. Your consent "
-           "cannot be taken back."),
+        _l(
+            "After a supervisor approves the plan, the notice is published exactly as shown on your status "
+            "page, for anyone to read, and the other forms of clarification are carried out. Your consent "
+            "cannot be taken back."
+        ),
         _l("Confirm: I consent"),
     ),
     Action.CONSENT_CORRECTION.value: Wording(
         _l("Consent to the correction?"),
-        _l("The new text replaces the published notice at once, for anyone to read. Your consent cannot be "
-           "taken back."),
+        _l(
+            "The new text replaces the published notice at once, for anyone to read. Your consent cannot be taken back."
+        ),
         _l("Confirm: I consent to the correction"),
     ),
     "withdraw_notice": Wording(
         _l("Withdraw this notice?"),
-        _l("The name, unit, post, allegation and text come down from the public site, its search and its feed "
-           "at once; a public stub stays with the withdrawal and the reason below. A withdrawal cannot be "
-           "undone."),
+        _l(
+            "The name, unit, post, allegation and text come down from the public site, its search and its feed "
+            "at once; a public stub stays with the withdrawal and the reason below. A withdrawal cannot be "
+            "undone."
+        ),
         _l("Confirm: withdraw the notice"),
     ),
     "disable_account": Wording(
         _l("Disable this account?"),
-        _l("The person can no longer sign in, and their open sessions end at once; enabling the account "
-           "later does not bring those sessions back."),
+        _l(
+            "The person can no longer sign in, and their open sessions end at once; enabling the account "
+            "later does not bring those sessions back."
+        ),
         _l("Confirm: disable the account"),
     ),
     "reset_account": Wording(
         _l("Reset this account?"),
-        _l("The account gets a new temporary password, a new authenticator and a new key pair: the old ones "
-           "stop working at once and it loses access to its cases until a supervisor confirms it again. "
-           "This cannot be undone."),
+        _l(
+            "The account gets a new temporary password, a new authenticator and a new key pair: the old ones "
+            "stop working at once and it loses access to its cases until a supervisor confirms it again. "
+            "This cannot be undone."
+        ),
         _l("Confirm: reset the account"),
     ),
 }
@@ -137,8 +158,13 @@ def revising() -> bool:
 
 def page(wording: str, review: Iterable[tuple[object, object]] = (), *, staff: bool):
     """The confirmation page: nothing was written; both buttons re-post the same fields here."""
-    fields = [(name, value) for name, values in request.form.lists() if name not in _NOT_REPOSTED
-              for value in values]
+    fields = [(name, value) for name, values in request.form.lists() if name not in _NOT_REPOSTED for value in values]
     layout = "staff_base.html" if staff else "base.html"
-    return render_template("confirm.html", layout=layout, wording=WORDINGS[wording], action=request.path,
-                           fields=fields, review=[(label, value) for label, value in review if value]), 200
+    return render_template(
+        "confirm.html",
+        layout=layout,
+        wording=WORDINGS[wording],
+        action=request.path,
+        fields=fields,
+        review=[(label, value) for label, value in review if value],
+    ), 200

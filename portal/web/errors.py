@@ -16,11 +16,17 @@ from portal.web.sessions import is_staff_path
 ACCOUNT_LOCKED = "account-locked"
 
 _PAGES = {
-    400: (_l("Request not accepted"), _l("The request could not be processed. Go back, reload the page and try again.")),
+    400: (
+        _l("Request not accepted"),
+        _l("The request could not be processed. Go back, reload the page and try again."),
+    ),
     403: (_l("Not allowed"), _l("You are not allowed to do this.")),
     404: (_l("Page not found"), _l("There is no page at this address.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
-    429: (_l("Too many attempts"), _l("Too many attempts from this connection. Please wait a while and try again. Nothing was saved.")),
+    429: (
+        _l("Too many attempts"),
+        _l("Too many attempts from this connection. Please wait a while and try again. Nothing was saved."),
+    ),
     500: (_l("Something went wrong"), _l("An internal error occurred. Nothing was saved. Please try again later.")),
     503: (_l("Not available"), _l("The portal is not ready yet. Please try again later.")),
 }
@@ -30,7 +36,9 @@ def _too_much_data():
     config = current_app.config
     return _l("Too much data"), _l(
         "What you sent is too large. Each attachment may be at most %(size)s MB, %(count)d at most. Nothing was saved.",
-        size=megabytes(config["MAX_ATTACHMENT_BYTES"]), count=config["MAX_ATTACHMENTS"])
+        size=megabytes(config["MAX_ATTACHMENT_BYTES"]),
+        count=config["MAX_ATTACHMENTS"],
+    )
 
 
 def error_page(status: int, title=None, message=None):
@@ -39,8 +47,9 @@ def error_page(status: int, title=None, message=None):
     # Staff stay in the staff layout (their navigation, their home), whatever went wrong.
     staff = has_request_context() and is_staff_path(request.path)
     return (
-        render_template("errors/error.html", title=title or default_title, message=message or default_message,
-                        staff=staff),
+        render_template(
+            "errors/error.html", title=title or default_title, message=message or default_message, staff=staff
+        ),
         status,
     )
 
@@ -49,8 +58,11 @@ def _http_error(exc: HTTPException):
     # Unhandled exceptions arrive here as 500; Flask logs only the path and method.
     if exc.code == 429 and exc.description == ACCOUNT_LOCKED:
         # Said the same way for names that exist and names that do not.
-        return error_page(429, _l("Account temporarily locked"), _l(
-            "Too many failed sign-ins for this account name. Wait 15 minutes and try again."))
+        return error_page(
+            429,
+            _l("Account temporarily locked"),
+            _l("Too many failed sign-ins for this account name. Wait 15 minutes and try again."),
+        )
     return error_page(exc.code or 500)
 
 
@@ -58,7 +70,9 @@ def _csrf_error(exc: CSRFError):
     return error_page(
         400,
         _l("Form expired"),
-        _l("This form has expired or was not sent from this site. Nothing was saved. Please go back, reload the page and fill it in again."),
+        _l(
+            "This form has expired or was not sent from this site. Nothing was saved. Please go back, reload the page and fill it in again."
+        ),
     )
 
 
@@ -66,7 +80,9 @@ def _malformed(exc: MalformedRequest):
     return error_page(
         400,
         _l("Request not accepted"),
-        _l("The request was malformed or held characters that are not allowed (such as a NUL byte). Nothing was saved. Go back, reload the page and try again."),
+        _l(
+            "The request was malformed or held characters that are not allowed (such as a NUL byte). Nothing was saved. Go back, reload the page and try again."
+        ),
     )
 
 
@@ -83,12 +99,16 @@ def _session_expired(exc: SessionExpired):
         return error_page(
             401,
             _l("Please sign in again"),
-            _l("Your session has ended (you signed out, it was idle for too long, or the account changed). Sign in again to continue."),
+            _l(
+                "Your session has ended (you signed out, it was idle for too long, or the account changed). Sign in again to continue."
+            ),
         )
     return error_page(
         401,
         _l("Please enter your receipt again"),
-        _l("Your follow-up session has ended (you left, or it was idle for too long). Enter your receipt again to continue."),
+        _l(
+            "Your follow-up session has ended (you left, or it was idle for too long). Enter your receipt again to continue."
+        ),
     )
 
 

@@ -46,9 +46,7 @@ class CheckboxesField(SelectMultipleField):
 def _attachments_rule(form, field) -> None:
     files = [f for f in (field.data or []) if f and f.filename]
     if len(files) > current_app.config["MAX_ATTACHMENTS"]:
-        raise ValidationError(
-            _l("At most %(n)d attachments.", n=current_app.config["MAX_ATTACHMENTS"])
-        )
+        raise ValidationError(_l("At most %(n)d attachments.", n=current_app.config["MAX_ATTACHMENTS"]))
 
 
 def attachments_field():

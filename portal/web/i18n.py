@@ -13,7 +13,7 @@ COOKIE = "zm_lang"
 def select_locale() -> str:
     """Flask-Babel locale selector: the cookie if valid, else the default."""
     wanted = request.cookies.get(COOKIE)
-    if wanted in current_app.config["LANGUAGES"]:
+    if wanted is not None and wanted in current_app.config["LANGUAGES"]:
         return wanted
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

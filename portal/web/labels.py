@@ -102,8 +102,10 @@ STAFF_FIELDS = {
 
 def choice_label(field: str, value: str):
     """Label for a stored choice value on the status page."""
-    table = {"category": CATEGORIES, "harms": HARMS, "wanted": FORMS}.get(field, {})
+    tables: dict[str, dict] = {"category": CATEGORIES, "harms": HARMS, "wanted": FORMS}
+    table = tables.get(field, {})
     return table.get(value, value)
+
 
 from portal.domain.cases import AccusationFlag, Finding, RefusalReason  # noqa: E402
 from portal.domain.workflow import Action  # noqa: E402
@@ -244,7 +246,7 @@ def audit_action(code: str):
 
 
 #: What staff read after a step; a step not listed reads as its label.
-DONE = {
+DONE: dict[str, object] = {
     Action.TAKE: _l("You took this case."),
     Action.ASSIGN: _l("Assigned."),
     Action.ACCEPT: _l("Accepted."),

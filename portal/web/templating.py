@@ -133,15 +133,29 @@ def _translations_are_text(app: Flask) -> None:
     """Jinja's newstyle gettext marks translations safe, and Flask-Babel's LazyString claims to be
     HTML; both would let a translated "<p>" become markup. Replace both so every translated string
     is escaped like any other text (variables are escaped too, by Markup's % formatting)."""
-    app.jinja_env.install_gettext_callables(
-        gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext, newstyle=True)
-    LazyString.__html__ = _lazy_as_text  # type: ignore[method-assign]
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the jinja2.ext.i18n extension
+        gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext, newstyle=True
+    )
+    LazyString.__html__ = _lazy_as_text
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(hour=hour, minute=minute, day=day, listing=listing, filesize=filesize, megabytes=megabytes,
-                                 choice_label=choice_label)
+    app.jinja_env.filters.update(
+        hour=hour,
+        minute=minute,
+        day=day,
+        listing=listing,
+        filesize=filesize,
+        megabytes=megabytes,
+        choice_label=choice_label,
+    )
     # one_time_token(): a fresh token for each state-changing form a page renders (form_tokens).
-    app.jinja_env.globals.update(labels=labels, html_lang=html_lang, rules=RULES, form_errors=form_errors,
-                                 zh_text=zh_text, one_time_token=form_tokens.issue)
+    app.jinja_env.globals.update(
+        labels=labels,
+        html_lang=html_lang,
+        rules=RULES,
+        form_errors=form_errors,
+        zh_text=zh_text,
+        one_time_token=form_tokens.issue,
+    )
     _translations_are_text(app)

@@ -30,7 +30,7 @@ def _draft(i: int) -> NoticeDraft:
         post="副镇长",
         allegation="反映其在村道硬化工程验收中收受施工方礼品礼金，并为其结算工程款提供便利。",
         body_html="<p>经核查组调取工程合同、验收记录、财务凭证和银行流水，<strong>反映问题失实</strong>。</p>"
-                  "<ul><li>合同：HT-2023-0001-" + "0" * 60 + "</li><li>现予以澄清正名。</li></ul>",
+        "<ul><li>合同：HT-2023-0001-" + "0" * 60 + "</li><li>现予以澄清正名。</li></ul>",
         issuer=LONG_ISSUER if i % 2 else "平安县纪委监委",
         issued_on=dt.date(2024, 3, 1 + i),
     )
@@ -42,9 +42,17 @@ def site(app) -> dict[str, str]:
     with app.app_context():
         ids = [notices.publish(_draft(i), case_id=None).id for i in range(1, 24)]
         db.session.commit()
-        supervisor = db.session.get(User, accounts.create_user("zhou", "supervisor", "supervisor password 1", confirmed=True).user_id)
-        notices.correct(supervisor, None, ids[0], {"title": "更正后的标题：" + "很长" * 30}, "标题有误，予以更正。",
-                        form_tokens.issue())
+        supervisor = db.session.get(
+            User, accounts.create_user("zhou", "supervisor", "supervisor password 1", confirmed=True).user_id
+        )
+        notices.correct(
+            supervisor,
+            None,
+            ids[0],
+            {"title": "更正后的标题：" + "很长" * 30},
+            "标题有误，予以更正。",
+            form_tokens.issue(),
+        )
         notices.withdraw(supervisor, ids[1], "经复核，当事人撤回公开澄清的同意，本公告予以撤回。", form_tokens.issue())
     return {
         "list": "/notices",
@@ -100,9 +108,12 @@ def test_print_shows_the_notice_alone_in_black_on_white(name, site, phone, tmp_p
     body = ".notice-body" if name == "detail" else "main .withdrawn"
     assert page.locator("main h1").is_visible() and page.locator(body).is_visible()
     assert page.locator(".notice-body").count() == (1 if name == "detail" else 0)
-    colours = page.evaluate("""(body) => [getComputedStyle(document.querySelector(body)).color,
+    colours = page.evaluate(
+        """(body) => [getComputedStyle(document.querySelector(body)).color,
                                       getComputedStyle(document.body).backgroundColor,
-                                      getComputedStyle(document.querySelector('main h1')).color]""", body)
+                                      getComputedStyle(document.querySelector('main h1')).color]""",
+        body,
+    )
     assert colours[0] == "rgb(0, 0, 0)" and colours[2] == "rgb(0, 0, 0)"
     assert colours[1] in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
     if name == "withdrawn":

@@ -98,6 +98,7 @@ class Scene:
 
     def file_both_kinds(self, files: bool = False) -> tuple[str, str]:
         """A concern and a clarification request: their receipts."""
+
         def attach():
             return [upload(gen_png(), CAMERA_NAME)] if files else None
 
@@ -146,9 +147,11 @@ def _case_page(s: Scene, kind: str) -> None:
         assert helper.act(case_id, "accept").status_code == 303
         assert helper.act(case_id, "verify").status_code == 303
     page_path = f"/review/cases/{case_id}"
-    sent = helper.post(f"{page_path}/messages", {"body": "Which three teams come every week?",
-                                                  "attachments": [upload(gen_png(), "reply.png")]},
-                       form_page=page_path)
+    sent = helper.post(
+        f"{page_path}/messages",
+        {"body": "Which three teams come every week?", "attachments": [upload(gen_png(), "reply.png")]},
+        form_page=page_path,
+    )
     assert sent.status_code == 303
     s.cadre.follow_up(concern if kind == "concern" else clarification)
     assert s.cadre.reply("County office, township and the education bureau.").status_code == 303

@@ -12,9 +12,9 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
 from portal.domain.attachments import (
+    JPEG,
     PDF,
     PNG,
-    JPEG,
     AttachmentError,
     TooLarge,
     TooLargeWhenOpened,
@@ -364,8 +364,7 @@ def test_pdf_named_jpg_is_a_pdf():
         ("x.jpg", b"\xff\xd8"),  # two bytes of a JPEG signature
         ("x.png", b"\x89PNG"),
     ],
-    ids=["text", "html", "html-with-pdf-marker", "svg", "svg-xml", "gif", "zip",
-         "short-jpeg-magic", "short-png-magic"],
+    ids=["text", "html", "html-with-pdf-marker", "svg", "svg-xml", "gif", "zip", "short-jpeg-magic", "short-png-magic"],
 )
 def test_other_content_is_unsupported(name, data):
     with pytest.raises(UnsupportedType):

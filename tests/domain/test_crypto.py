@@ -179,9 +179,7 @@ def test_seal_to_public_key_of_wrong_length_raises_crypto_error(length):
         seal(b"\x09" * length, PLAINTEXT, AAD)
 
 
-@pytest.mark.parametrize(
-    "public", [bytes(32), (1).to_bytes(32, "little")], ids=["zero", "one"]
-)
+@pytest.mark.parametrize("public", [bytes(32), (1).to_bytes(32, "little")], ids=["zero", "one"])
 def test_seal_to_low_order_public_key_raises_crypto_error(public):
     with pytest.raises(CryptoError):
         seal(public, PLAINTEXT, AAD)
@@ -212,9 +210,7 @@ def test_argon2id_with_pepper_differs_from_without():
 
 def test_argon2id_different_peppers_differ():
     salt = b"s" * 16
-    assert argon2id(b"secret", salt, FAST, pepper=b"one") != argon2id(
-        b"secret", salt, FAST, pepper=b"two"
-    )
+    assert argon2id(b"secret", salt, FAST, pepper=b"one") != argon2id(b"secret", salt, FAST, pepper=b"two")
 
 
 def test_argon2id_depends_on_salt_secret_and_profile():
@@ -291,7 +287,8 @@ def test_profile_tampered_to_another_valid_cost_does_not_open():
 
 
 @pytest.mark.parametrize(
-    ("index", "mask"), [(10, 0x01), (11, 0x01), (11, 0xFF)],
+    ("index", "mask"),
+    [(10, 0x01), (11, 0x01), (11, 0xFF)],
     ids=["iterations-0", "lanes-0", "lanes-254"],
 )
 def test_record_with_impossible_profile_raises_crypto_error(index, mask):

@@ -153,6 +153,4 @@ def test_derived_values_do_not_reveal_receipt():
 
 
 def test_normalized_forms_derive_the_same_keys():
-    assert derive(normalize("０１２３-4567 8901—2345"), PEPPER, FAST) == derive(
-        RECEIPT, PEPPER, FAST
-    )
+    assert derive(normalize("０１２３-4567 8901—2345"), PEPPER, FAST) == derive(RECEIPT, PEPPER, FAST)

@@ -43,12 +43,22 @@ EVERY_STATE = [(kind, state) for kind in Kind for state in sorted(KIND_STATES[ki
 
 def facts_in(kind: Kind, state: State, **changes: object) -> Facts:
     """A case in ``state`` as the engine leaves it there (assigned to REVIEWER, proposed by 2)."""
-    base = Facts(kind=kind, state=state, submitted_on=DAY, assignee_id=REVIEWER.user_id, proposer_id=2,
-                 accept_due=DAY + timedelta(days=9), answer_due=DAY + timedelta(days=90),
-                 carry_out_due=DAY + timedelta(days=7))
+    base = Facts(
+        kind=kind,
+        state=state,
+        submitted_on=DAY,
+        assignee_id=REVIEWER.user_id,
+        proposer_id=2,
+        accept_due=DAY + timedelta(days=9),
+        answer_due=DAY + timedelta(days=90),
+        carry_out_due=DAY + timedelta(days=7),
+    )
     if state is State.AWAITING_INFO:
-        base = replace(base, paused_from=State.IN_PROGRESS if kind is Kind.CONCERN else State.VERIFYING,
-                       paused_on=DAY - timedelta(days=2))
+        base = replace(
+            base,
+            paused_from=State.IN_PROGRESS if kind is Kind.CONCERN else State.VERIFYING,
+            paused_on=DAY - timedelta(days=2),
+        )
     if state is State.FINDING_PROPOSED:
         base = replace(base, proposed_finding=Finding.FOUND_FALSE)
     if state is State.ANSWERED:
@@ -89,7 +99,11 @@ def test_a_question_to_the_cadre_waits_for_them_since_it_was_sent():
     for kind in Kind:
         main = waiting_for(facts_in(kind, State.AWAITING_INFO), DAY, D)[0]
         assert (main.who, main.what, main.until, main.since) == (
-            Role.SUBMITTER, Awaited.REPLY, None, DAY - timedelta(days=2))
+            Role.SUBMITTER,
+            Awaited.REPLY,
+            None,
+            DAY - timedelta(days=2),
+        )
 
 
 def test_after_an_answer_closing_waits_for_the_end_of_the_objection_period():

@@ -235,9 +235,7 @@ def test_admin_is_not_a_role():
         Actor(1, "admin")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    ("user_id", "role"), [(None, Role.REVIEWER), (None, Role.SUPERVISOR), (7, Role.SUBMITTER)]
-)
+@pytest.mark.parametrize(("user_id", "role"), [(None, Role.REVIEWER), (None, Role.SUPERVISOR), (7, Role.SUBMITTER)])
 def test_only_the_submitter_is_anonymous(user_id, role):
     with pytest.raises(ValueError):
         Actor(user_id, role)
@@ -413,9 +411,7 @@ def test_allowed_lists_exactly_the_offered_actions(facts, actor, expected):
 
 
 def test_error_codes_are_stable_and_distinct():
-    errors = [
-        NotPermitted, WrongState, ReasonRequired, FourEyes, WindowClosed, AlreadyUsed, MissingChoice
-    ]
+    errors = [NotPermitted, WrongState, ReasonRequired, FourEyes, WindowClosed, AlreadyUsed, MissingChoice]
     assert all(issubclass(e, WorkflowError) for e in errors)
     assert [e.code for e in errors] == [
         "not_permitted",

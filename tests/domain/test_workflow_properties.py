@@ -136,7 +136,9 @@ class Walk:
         event(f"did {action}")
         assert action in offered
         assert (before.state, action, facts.state) in TRANSITIONS[self.kind]
-        assert outcome.clock == {Action.ASK: "paused", Action.PROVIDE_INFO: "resumed", Action.RESUME: "resumed"}.get(action)
+        assert outcome.clock == {Action.ASK: "paused", Action.PROVIDE_INFO: "resumed", Action.RESUME: "resumed"}.get(
+            action
+        )
         check_facts(facts)
         if before.state in TERMINAL:
             assert facts.state is before.state
@@ -156,9 +158,7 @@ class Walk:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    start=st.sampled_from(list(Kind)).flatmap(
-        lambda kind: st.tuples(st.just(kind), st.integers(0, len(HEADS[kind])))
-    ),
+    start=st.sampled_from(list(Kind)).flatmap(lambda kind: st.tuples(st.just(kind), st.integers(0, len(HEADS[kind])))),
     steps=st.lists(STEP, min_size=10, max_size=60),
 )
 def test_random_walks_keep_the_invariants(start: tuple[Kind, int], steps: list[tuple]) -> None:
@@ -175,6 +175,4 @@ def test_random_walks_keep_the_invariants(start: tuple[Kind, int], steps: list[t
         offered = allowed(facts, actor, today, D)
         action = offered[what % len(offered)] if offered and prefer_offered else list(Action)[what]
         full = full_arguments(finding or Finding.FOUND_FALSE, flag or AccusationFlag.MISTAKEN)
-        walk.step(
-            actor, action, full, reason=reason, finding=finding, assignee_id=assignee_id, flag=flag
-        )
+        walk.step(actor, action, full, reason=reason, finding=finding, assignee_id=assignee_id, flag=flag)

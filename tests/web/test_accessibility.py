@@ -38,8 +38,9 @@ class Page(HTMLParser):
         return found[0]
 
     def where(self, tag: str, **attrs: str) -> list[dict[str, str]]:
-        return [a for t, a in self.elements if t == tag and all(a.get(k.replace("_", "-")) == v
-                                                                  for k, v in attrs.items())]
+        return [
+            a for t, a in self.elements if t == tag and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())
+        ]
 
 
 def page_of(response) -> Page:
@@ -74,7 +75,7 @@ def assert_failed_form(response, fields: list[str], groups: tuple[str, ...] = ()
     for name in groups:
         tag, group = page.by_id(name)
         assert tag == "fieldset" and f"{name}-error" in group.get("aria-describedby", "").split(), name
-        assert any(t == "legend" for t, _ in page.elements[page.elements.index((tag, group)):][:2])
+        assert any(t == "legend" for t, _ in page.elements[page.elements.index((tag, group)) :][:2])
         options = [a for t, a in page.elements if t == "input" and a.get("name") == name]
         assert options and all(o.get("aria-invalid") == "true" for o in options), name
         assert f"#{options[0]['id']}" in links, name
@@ -131,8 +132,10 @@ def test_the_english_title_says_error_too(cadre, client):
 
 def test_a_failed_staff_sign_in_is_marked(app, staff):
     member = staff("li.rev", "reviewer", login=False)
-    response = member.client.post("/review/login", data={**member.tokens("/review/login"), "username": "li.rev",
-                                                          "password": "wrong password", "code": "123456"})
+    response = member.client.post(
+        "/review/login",
+        data={**member.tokens("/review/login"), "username": "li.rev", "password": "wrong password", "code": "123456"},
+    )
     assert response.status_code == 401
     assert_failed_form(response, ["code"])
 

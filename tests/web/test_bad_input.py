@@ -12,8 +12,14 @@ from tests.factories import gen_png, upload
 SCRIPT = '<script>alert("zm")</script>'
 CONCERN_TEXT = ("subject", "description", "unit")
 CLARIFICATION_TEXT = (
-    "real_name", "unit_name", "post", "contact", "allegation",
-    "allegation_source", "harm_detail", "wanted_detail",
+    "real_name",
+    "unit_name",
+    "post",
+    "contact",
+    "allegation",
+    "allegation_source",
+    "harm_detail",
+    "wanted_detail",
 )
 
 
@@ -231,13 +237,22 @@ def test_multipart_part_without_a_name_is_a_clear_400(app, client, path):
 def test_nul_in_sign_in_name_is_a_clear_400(client, staff):
     member = staff("nul_check", "reviewer", login=False)
     tokens = member.tokens("/review/login")
-    response = member.client.post("/review/login", data={**tokens, "username": "nul\x00check",
-                                                          "password": "x", "code": "000000"})
+    response = member.client.post(
+        "/review/login", data={**tokens, "username": "nul\x00check", "password": "x", "code": "000000"}
+    )
     assert _malformed_page(response)
 
 
-@pytest.mark.parametrize("path", ["/followup/files/a%00b", "/review/cases/ab%00cd", "/review?after=a%00b",
-                                  "/admin/audit?action=a%00b", "/notices?q=a%00b"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/followup/files/a%00b",
+        "/review/cases/ab%00cd",
+        "/review?after=a%00b",
+        "/admin/audit?action=a%00b",
+        "/notices?q=a%00b",
+    ],
+)
 def test_nul_in_a_path_or_query_is_a_clear_400(client, path):
     assert _malformed_page(client.get(path))
 

@@ -54,8 +54,10 @@ def test_every_extracted_message_has_a_chinese_translation(extracted):
     missing = []
     for msgid in extracted:
         message = catalogue.get(msgid)
-        strings = [] if message is None else (
-            list(message.string) if isinstance(message.string, (list, tuple)) else [message.string]
+        strings = (
+            []
+            if message is None
+            else (list(message.string) if isinstance(message.string, (list, tuple)) else [message.string])
         )
         if message is None or message.fuzzy or not all(s and s.strip() for s in strings):
             missing.append(_key(msgid))

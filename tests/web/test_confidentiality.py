@@ -67,8 +67,17 @@ def test_database_holds_no_plaintext_of_what_was_sent(app, cadre, client):
     assert SECRET_FILE.encode() in client.get(f"/followup/files/{link}").data
 
     digits = receipt.replace(" ", "")
-    needles = [SECRET_TEXT, SECRET_NAME, SECRET_FILE, SECRET_REPLY, SECRET_FILENAME,
-               CLIENT_ADDRESS, CLIENT_AGENT, digits, receipt]
+    needles = [
+        SECRET_TEXT,
+        SECRET_NAME,
+        SECRET_FILE,
+        SECRET_REPLY,
+        SECRET_FILENAME,
+        CLIENT_ADDRESS,
+        CLIENT_AGENT,
+        digits,
+        receipt,
+    ]
     stored = every_stored_value(app) + database_files(app)
     assert stored
     for needle in needles:
@@ -89,7 +98,11 @@ def _finer_than_the_hour(app) -> list[str]:
                     if table.name == "audit_entries" and fields["actor_id"] is not None:
                         continue  # staff actions may keep minutes
                     for name, value in fields.items():
-                        if isinstance(value, dt.datetime) and (value.minute, value.second, value.microsecond) != (0, 0, 0):
+                        if isinstance(value, dt.datetime) and (value.minute, value.second, value.microsecond) != (
+                            0,
+                            0,
+                            0,
+                        ):
                             found.append(f"{table.name}.{name}={value.isoformat()}")
     return found
 

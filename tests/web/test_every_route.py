@@ -18,8 +18,25 @@ from tests.conftest import hidden, only_case_id
 from tests.factories import gen_png, upload
 
 #: Query names the views read from request.args (forms are found below).
-QUERY_NAMES = ("next", "queue", "kind", "state", "category", "after", "before", "q", "year",
-               "issuer", "older", "newer", "actor", "action", "case", "since", "until")
+QUERY_NAMES = (
+    "next",
+    "queue",
+    "kind",
+    "state",
+    "category",
+    "after",
+    "before",
+    "q",
+    "year",
+    "issuer",
+    "older",
+    "newer",
+    "actor",
+    "action",
+    "case",
+    "since",
+    "until",
+)
 BAD_VALUES = (
     "\x00",
     "a\x00b",
@@ -40,7 +57,9 @@ _VARIABLE = re.compile(r"<(?:[a-z]+:)?(\w+)>")
 
 
 def _form_classes() -> list[type]:
-    import portal.web.admin.forms, portal.web.review.auth_forms, portal.web.review.case_forms  # noqa: F401, E401
+    import portal.web.admin.forms  # noqa: F401, E401
+    import portal.web.review.auth_forms
+    import portal.web.review.case_forms
     import portal.web.submit.forms  # noqa: F401
 
     found, todo = [], [FlaskForm]
@@ -100,8 +119,9 @@ class Prober:
             else:
                 name = next(iter(fields.values()), "f")[:100] + ".png"
                 data = {**fields, "csrf_token": self.csrf(path), "attachments": [upload(gen_png(), name)]}
-                status = self.client.post(path, query_string=fields, data=data,
-                                          content_type="multipart/form-data").status_code
+                status = self.client.post(
+                    path, query_string=fields, data=data, content_type="multipart/form-data"
+                ).status_code
         except Exception as exc:  # noqa: BLE001 - the test client re-raises what would be a 500
             status = f"{type(exc).__name__}: {str(exc)[:100]}"
         if not isinstance(status, int) or status >= 500:
@@ -110,8 +130,10 @@ class Prober:
 
     def nameless_part(self, path: str) -> None:
         """A multipart part without a name, beside a valid token."""
-        body = (f'--B\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{self.csrf(path)}\r\n'
-                "--B\r\nContent-Disposition: form-data\r\n\r\nx\r\n--B--\r\n")
+        body = (
+            f'--B\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{self.csrf(path)}\r\n'
+            "--B\r\nContent-Disposition: form-data\r\n\r\nx\r\n--B--\r\n"
+        )
         try:
             status = self.client.post(path, data=body, content_type="multipart/form-data; boundary=B").status_code
         except Exception as exc:  # noqa: BLE001

@@ -59,7 +59,10 @@ def test_reviewer_reply_reaches_the_submitter_and_back(app, cadre, client, staff
     receipt = filed(cadre)
     case_id = only_case_id(app)
     page = f"/review/cases/{case_id}"
-    assert reviewer.post(f"{page}/messages", {"body": "Which inspections? Please list them."}, form_page=page).status_code == 303
+    assert (
+        reviewer.post(f"{page}/messages", {"body": "Which inspections? Please list them."}, form_page=page).status_code
+        == 303
+    )
     cadre.follow_up(receipt)
     html = client.get("/followup/status").get_data(as_text=True)
     assert "Which inspections? Please list them." in html
@@ -96,8 +99,12 @@ def test_submitter_cannot_reach_another_cases_file_or_case(app, cadre, client):
     assert client.get(f"/followup/files/{other_link}").status_code == 404
     # Pointing the cookie at the other case does not open it: the key session is bound to its case.
     with app.app_context():
-        other_id = db.session.scalar(db.select(Case.id).where(Case.id != db.session.scalar(
-            db.select(Case.id).join(Message, isouter=True).order_by(Case.created_at).limit(1))))
+        other_id = db.session.scalar(
+            db.select(Case.id).where(
+                Case.id
+                != db.session.scalar(db.select(Case.id).join(Message, isouter=True).order_by(Case.created_at).limit(1))
+            )
+        )
         ids = list(db.session.scalars(db.select(Case.id)))
     with client.session_transaction() as session:
         mine_id = session["followup"]["case"]
@@ -162,5 +169,5 @@ def test_idle_deadline_is_kept_sealed_and_still_ends_the_session(cadre_factory):
     with app.app_context():
         row = db.session.scalar(db.select(KeySession))
         assert (row.expires_at.minute, row.expires_at.second, row.expires_at.microsecond) == (0, 0, 0)
-        assert row.expires_at >= dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        assert row.expires_at >= dt.datetime.now(dt.UTC).replace(tzinfo=None)
     assert client.get("/followup/status").status_code == 401

@@ -46,9 +46,7 @@ def threaded_server(cadre_factory) -> Iterator[tuple[str, str]]:
 
 def _check_receipt(base: str, receipt: str) -> int:
     """One browser: open the form, send the receipt; the status code of the answer."""
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
-    )
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect())
     html = opener.open(f"{base}/followup", timeout=DEADLINE_SECONDS).read().decode()
     body = urllib.parse.urlencode({"csrf_token": hidden(html, "csrf_token"), "receipt": receipt}).encode()
     try:

@@ -55,8 +55,9 @@ def test_decompression_bomb_is_refused_for_what_it_is(app, cadre, client):
 
 
 def test_size_messages_read_the_configured_limit(cadre_factory):
-    app, cadre, client = cadre_factory(MAX_ATTACHMENT_BYTES=2 * 1024 * 1024, MAX_IMAGE_PIXELS=1_000_000,
-                                       MAX_ATTACHMENTS=3)
+    app, cadre, client = cadre_factory(
+        MAX_ATTACHMENT_BYTES=2 * 1024 * 1024, MAX_IMAGE_PIXELS=1_000_000, MAX_ATTACHMENTS=3
+    )
     assert "最多3个文件" in client.get("/submit/concern").get_data(as_text=True)
     client.get("/lang/en")
     assert "Up to 3 files: JPEG, PNG or PDF, at most 2 MB each." in client.get("/submit/concern").get_data(as_text=True)

@@ -16,8 +16,7 @@ from portal.models import Case
 from tests.conftest import STAFF_PASSWORD, Staff, hidden, only_case_id
 
 SITE = "https://portal.example"
-PRODUCTION_LIKE = {"PROXY_COUNT": 1, "SESSION_COOKIE_SECURE": True, "HSTS": True,
-                   "PREFERRED_URL_SCHEME": "https"}
+PRODUCTION_LIKE = {"PROXY_COUNT": 1, "SESSION_COOKIE_SECURE": True, "HSTS": True, "PREFERRED_URL_SCHEME": "https"}
 _META = re.compile(r'<meta name="referrer" content="([^"]+)">')
 
 
@@ -53,8 +52,13 @@ class Browser:
         if 'name="form_token"' in self.html:
             fields["form_token"] = hidden(self.html, "form_token")
         sent = headers if headers is not None else sent_by_browser(self.policy, self.page)
-        return self.client.post(path, base_url=self.base, headers={**self.proxy, **sent},
-                                data={**fields, **data}, content_type="multipart/form-data")
+        return self.client.post(
+            path,
+            base_url=self.base,
+            headers={**self.proxy, **sent},
+            data={**fields, **data},
+            content_type="multipart/form-data",
+        )
 
 
 CONCERN = {"category": "workload", "subject": "Inspections", "description": "Three teams a week.", "unit": ""}
@@ -104,15 +108,19 @@ def test_staff_sign_in_over_https(site):
     assert browser.get("/review").status_code == 200
 
 
-@pytest.mark.parametrize("forged", [
-    {"Origin": "https://evil.example", "Referer": "https://evil.example/form"},
-    {"Origin": "https://evil.example"},
-    {"Referer": "https://evil.example/form"},
-    {"Origin": "http://portal.example", "Referer": "http://portal.example/submit/concern"},
-    {"Origin": SITE, "Referer": "https://evil.example/form"},
-    {"Origin": "null"},
-    {},
-], ids=["both", "origin", "referer", "plain-http-origin", "mixed", "null", "none"])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"Origin": "https://evil.example", "Referer": "https://evil.example/form"},
+        {"Origin": "https://evil.example"},
+        {"Referer": "https://evil.example/form"},
+        {"Origin": "http://portal.example", "Referer": "http://portal.example/submit/concern"},
+        {"Origin": SITE, "Referer": "https://evil.example/form"},
+        {"Origin": "null"},
+        {},
+    ],
+    ids=["both", "origin", "referer", "plain-http-origin", "mixed", "null", "none"],
+)
 def test_cross_site_post_is_refused(site, forged):
     app, proxied = site
     browser = Browser(app.test_client(), proxied)

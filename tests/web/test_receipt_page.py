@@ -87,7 +87,9 @@ def test_double_submit_ends_on_one_receipt_and_other_browsers_see_nothing(app, c
 
     # Another browser replays the very same form with a session of its own.
     other = Cadre(_client(app))
-    replay = other.post("/submit/concern", CONCERN, {**tokens, "csrf_token": other.form("/submit/concern")["csrf_token"]})
+    replay = other.post(
+        "/submit/concern", CONCERN, {**tokens, "csrf_token": other.form("/submit/concern")["csrf_token"]}
+    )
     assert replay.status_code == 400 and receipt_on(replay) is None and shown not in replay.get_data(as_text=True)
     assert receipt_on(other.client.get("/submit/receipt")) is None
     assert not says_nothing_saved(replay)
@@ -136,8 +138,12 @@ def test_two_taps_at_once_on_a_live_server_both_end_on_the_receipt(cadre_factory
         html = opener.open(f"{base}/submit/concern", timeout=60).read().decode()
         fields = {"csrf_token": hidden(html, "csrf_token"), "form_token": hidden(html, "form_token"), **CONCERN}
         answers: dict[int, tuple[int, str]] = {}
-        taps = [threading.Thread(target=lambda i=i: answers.__setitem__(i, _post(opener, f"{base}/submit/concern", fields)),
-                                 daemon=True) for i in range(2)]
+        taps = [
+            threading.Thread(
+                target=lambda i=i: answers.__setitem__(i, _post(opener, f"{base}/submit/concern", fields)), daemon=True
+            )
+            for i in range(2)
+        ]
         for tap in taps:
             tap.start()
         for tap in taps:

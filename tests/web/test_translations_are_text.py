@@ -10,7 +10,10 @@ from wtforms import StringField
 
 from tests.web.review.test_clarification_plan import found_false
 
-HINT_ESCAPED = {"zh_CN": "可用格式：&lt;p&gt; &lt;br&gt; &lt;strong&gt;", "en": "Allowed formatting: &lt;p&gt; &lt;br&gt; &lt;strong&gt;"}
+HINT_ESCAPED = {
+    "zh_CN": "可用格式：&lt;p&gt; &lt;br&gt; &lt;strong&gt;",
+    "en": "Allowed formatting: &lt;p&gt; &lt;br&gt; &lt;strong&gt;",
+}
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
@@ -42,7 +45,9 @@ def test_a_translation_with_markup_is_escaped_in_templates_and_lazy_strings(app,
     with app.test_request_context():
         html = render_template_string(
             "{{ _('Probe zm', who='<script>x</script>') }}|{{ lazy }}|{{ form.name.label }}",
-            lazy=lazy_gettext("Probe label zm"), form=_Form(meta={"csrf": False}))
+            lazy=lazy_gettext("Probe label zm"),
+            form=_Form(meta={"csrf": False}),
+        )
     assert "<b>" not in html and "<i>" not in html and "<script>" not in html
     assert "&lt;b&gt;bold&lt;/b&gt; &lt;script&gt;x&lt;/script&gt;" in html
     assert html.count("&lt;i&gt;label&lt;/i&gt;") == 2

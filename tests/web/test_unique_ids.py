@@ -53,9 +53,12 @@ def test_no_page_has_duplicate_ids(app, cadre, staff, client):
 
         case_id = db.session.scalar(db.select(Case.id).where(Case.kind == "clarification"))
     page = f"/review/cases/{case_id}"
-    for member, action, fields in ((reviewer, "accept", {}), (reviewer, "verify", {}),
-                                   (reviewer, "propose_finding", {"finding": "found_false", "reason": "Records."}),
-                                   (chief, "approve_finding", {"reason": "Found false."})):
+    for member, action, fields in (
+        (reviewer, "accept", {}),
+        (reviewer, "verify", {}),
+        (reviewer, "propose_finding", {"finding": "found_false", "reason": "Records."}),
+        (chief, "approve_finding", {"reason": "Found false."}),
+    ):
         seen(reviewer, page)
         seen(chief, page)
         assert member.act(case_id, action, **fields).status_code == 303
@@ -77,7 +80,10 @@ def test_no_page_has_duplicate_ids(app, cadre, staff, client):
     assert propose(deputy, notice_id, post="党委书记").status_code == 303
     seen(deputy, edit)
     seen(cadre.client, "/followup/status")  # correction consent and decline forms
-    assert deputy.post(f"/review/notices/{notice_id}/withdraw", {"reason": "Withdrawn."}, form_page=edit).status_code == 303
+    assert (
+        deputy.post(f"/review/notices/{notice_id}/withdraw", {"reason": "Withdrawn."}, form_page=edit).status_code
+        == 303
+    )
     seen(deputy, edit)
     seen(client, f"/notices/{notice_id}")
     seen(client, "/notices")

@@ -10,7 +10,6 @@ from wtforms import DateField, HiddenField, SelectField, StringField, Validation
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-
 #: The audit log's dates: anything outside is a typing error, not a search.
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
 
@@ -32,8 +31,9 @@ class NewAccountForm(FlaskForm):
 
 def _in_range(form, field) -> None:
     if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
-        raise ValidationError(_l("Enter a date between %(first)s and %(last)s.",
-                                 first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
+        raise ValidationError(
+            _l("Enter a date between %(first)s and %(last)s.", first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
+        )
 
 
 class AccountActionForm(FlaskForm):

@@ -27,7 +27,9 @@ from portal.web.staff import roles_required
 @roles_required("admin")
 def accounts():
     users = db.session.scalars(db.select(User).order_by(User.username))
-    return render_template("admin/accounts.html", users=users, roles=ROLE_LABELS, form=NewAccountForm(), button=EmptyForm())
+    return render_template(
+        "admin/accounts.html", users=users, roles=ROLE_LABELS, form=NewAccountForm(), button=EmptyForm()
+    )
 
 
 @bp.post("/accounts")
@@ -63,8 +65,9 @@ def _confirmation(user_id: int, step: str):
     user = _account_action(user_id, staff_admin.target)
     if user is None:
         return None
-    return confirm.page(step, [(_("Account"), user.username), (_("Role"), ROLE_LABELS.get(user.role, user.role))],
-                        staff=True)
+    return confirm.page(
+        step, [(_("Account"), user.username), (_("Role"), ROLE_LABELS.get(user.role, user.role))], staff=True
+    )
 
 
 @bp.post("/accounts/<int:user_id>/disable")
@@ -99,6 +102,8 @@ def reset(user_id: int):
     if password is None:
         return redirect(url_for("admin.accounts"), code=303)
     user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
     return render_template("admin/password_once.html", username=user.username, password=password, reset=True)
 
 
@@ -128,5 +133,12 @@ def audit():
     entries, next_before = audit_log.page(filters, before)
     names = dict(db.session.execute(db.select(User.id, User.username)).all())
     args = {k: v for k, v in request.args.items() if k != "before" and v}
-    return render_template("admin/audit.html", form=form, entries=entries, names=names, detail=audit_detail,
-                           next_before=next_before, args=args), 200 if valid else 400
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        entries=entries,
+        names=names,
+        detail=audit_detail,
+        next_before=next_before,
+        args=args,
+    ), 200 if valid else 400

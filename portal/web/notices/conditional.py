@@ -112,7 +112,7 @@ def public_response(
         response = Response(status=304)
     response.set_etag(etag)
     if last_modified is not None:
-        response.last_modified = last_modified.replace(tzinfo=dt.timezone.utc)
+        response.last_modified = last_modified.replace(tzinfo=dt.UTC)
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE
     # The language comes from the zm_lang cookie.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import format_date
@@ -39,7 +40,8 @@ def _list_query() -> tuple[Filters, Cursor | None, Cursor | None]:
 
 def _page_link(filters: Filters, **cursor: str) -> str:
     query = {"q": filters.q, "year": filters.year or "", "issuer": filters.issuer}
-    return url_for("notices.index", **{k: v for k, v in query.items() if v}, **cursor)
+    values: dict[str, Any] = {**{k: v for k, v in query.items() if v}, **cursor}
+    return url_for("notices.index", **values)
 
 
 @bp.get("")
@@ -74,9 +76,15 @@ def detail(notice_id: int):
         if found is None:  # deleted between the two queries
             abort(404)
         notice, history = found
-        return render_template("notices/detail.html", notice=notice, history=history,
-                               field_label=labels.field_label, kinds=labels.KINDS, plain_text=plain_text,
-                               long_date=lambda day: format_date(day, "long"))
+        return render_template(
+            "notices/detail.html",
+            notice=notice,
+            history=history,
+            field_label=labels.field_label,
+            kinds=labels.KINDS,
+            plain_text=plain_text,
+            long_date=lambda day: format_date(day, "long"),
+        )
 
     return public_response(("notice", notice_id, state.revision, state.updated_at), state.updated_at, render)
 
@@ -121,4 +129,3 @@ def feed():
         )
 
     return public_response(("feed", version.revision, version.updated_at), version.updated_at, render, ATOM)
-

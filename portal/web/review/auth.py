@@ -41,10 +41,20 @@ def _unlocked(access: staff_auth.StaffAccess):
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LIMIT_LOGIN_CLIENT"], methods=["POST"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LIMIT_LOGIN_ACCOUNT"], key_func=account_client_key, methods=["POST"],
-               deduct_when=_failed, error_message=ACCOUNT_LOCKED)
-@limiter.limit(lambda: current_app.config["LIMIT_LOGIN_ACCOUNT_ALL_CLIENTS"], key_func=account_key,
-               methods=["POST"], deduct_when=_failed, error_message=ACCOUNT_LOCKED)
+@limiter.limit(
+    lambda: current_app.config["LIMIT_LOGIN_ACCOUNT"],
+    key_func=account_client_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message=ACCOUNT_LOCKED,
+)
+@limiter.limit(
+    lambda: current_app.config["LIMIT_LOGIN_ACCOUNT_ALL_CLIENTS"],
+    key_func=account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message=ACCOUNT_LOCKED,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(_home())
@@ -103,8 +113,12 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-@limiter.limit(lambda: current_app.config["LIMIT_CURRENT_PASSWORD"], key_func=staff_account_key,
-               methods=["POST"], deduct_when=staff.was_secret_refused)
+@limiter.limit(
+    lambda: current_app.config["LIMIT_CURRENT_PASSWORD"],
+    key_func=staff_account_key,
+    methods=["POST"],
+    deduct_when=staff.was_secret_refused,
+)
 def password():
     form = PasswordForm()
     if form.validate_on_submit():
@@ -119,4 +133,3 @@ def password():
             flash(_("Your password was changed."))
             return redirect(_home(), code=303)
     return render_template("review/password.html", form=form), 400 if form.is_submitted() else 200
-

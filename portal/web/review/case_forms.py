@@ -30,5 +30,6 @@ class MessageForm(FlaskForm):
 
 class NoteForm(FlaskForm):
     form_token = HiddenField()
-    body = text_field(_l("Internal note (never shown to the submitter)"), 20000, area=True, id="note-body",
-                      render_kw={"rows": 3})
+    body = text_field(
+        _l("Internal note (never shown to the submitter)"), 20000, area=True, id="note-body", render_kw={"rows": 3}
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-
 from wtforms.fields.choices import SelectChoice
 
 from portal.domain.attachments import AttachmentError
@@ -40,7 +39,8 @@ def _render(case_id: str, status: int = 200, action_form=None, message_form=None
     form.assignee.choices = [SelectChoice(str(u.id), u.username) for u in view.workers]
     # No judgement is preselected: the reviewer makes the choice explicitly.
     form.flag.choices = [SelectChoice("", _("Please choose"))] + [
-        SelectChoice(f.value, labels.FLAGS[f]) for f in AccusationFlag if f is not AccusationFlag.NONE]
+        SelectChoice(f.value, labels.FLAGS[f]) for f in AccusationFlag if f is not AccusationFlag.NONE
+    ]
     form.refusal_reason.choices = [SelectChoice(r.value, labels.REFUSAL_REASONS[r]) for r in RefusalReason]
     message, note = message_form or MessageForm(), note_form or NoteForm()
     clarification = view.case.kind == Kind.CLARIFICATION
@@ -48,7 +48,12 @@ def _render(case_id: str, status: int = 200, action_form=None, message_form=None
         message.body.label.text = _("Message to the applicant")
         note.body.label.text = _("Internal note (never shown to the applicant)")
     return render_template(
-        "review/case.html", view=view, form=form, message=message, note=note, clarification=clarification,
+        "review/case.html",
+        view=view,
+        form=form,
+        message=message,
+        note=note,
+        clarification=clarification,
     ), status
 
 
@@ -93,16 +98,25 @@ def act(case_id: str):
         form.flag.errors = [_("Choose a judgement.")]
         return _render(case_id, 400, action_form=form)
     assignee = optional_id(form.assignee.data)
-    step = dict(reason=form.reason.data or None, finding=form.finding.data, assignee_id=assignee,
-                flag=form.flag.data, refusal_reason=form.refusal_reason.data)
+    step = dict(
+        reason=form.reason.data or None,
+        finding=form.finding.data,
+        assignee_id=assignee,
+        flag=form.flag.data,
+        refusal_reason=form.refusal_reason.data,
+    )
     if confirm.pending(action):
-        case, error = _guard(lambda: casework.check(current_user.user, current_user.private_key, case_id, action,
-                                                    **step))
+        case, error = _guard(
+            lambda: casework.check(current_user.user, current_user.private_key, case_id, action, **step)
+        )
         if not error:
             return _confirmation(case.kind, action, form)
     else:
-        _done, error = _guard(lambda: casework.act(current_user.user, current_user.private_key, case_id, action,
-                                                   form_token=form.form_token.data, **step))
+        _done, error = _guard(
+            lambda: casework.act(
+                current_user.user, current_user.private_key, case_id, action, form_token=form.form_token.data, **step
+            )
+        )
     if error:
         form.action.errors = [error]
         return _render(case_id, 409, action_form=form)
@@ -126,8 +140,12 @@ def _confirmation(kind: str, action: Action, form: ActionForm):
     if action is Action.ANSWER:
         review.append((_("Answer (the submitter will see it)"), form.reason.data))
     elif action is Action.REFUSE:
-        review.append((_("Reason (the applicant will see it)") if clarification else
-                       _("Reason (the submitter will see it)"), form.reason.data))
+        review.append(
+            (
+                _("Reason (the applicant will see it)") if clarification else _("Reason (the submitter will see it)"),
+                form.reason.data,
+            )
+        )
     elif form.reason.data:
         review.append((_("Reason (internal)"), form.reason.data))
     return confirm.page(wording, review, staff=True)
@@ -138,9 +156,16 @@ def _confirmation(kind: str, action: Action, form: ActionForm):
 def message(case_id: str):
     form = MessageForm()
     if form.validate():
-        _done, error = _guard(lambda: casework.message(
-            current_user.user, current_user.private_key, case_id, form.body.data, uploads_of(form.attachments),
-            form.form_token.data))
+        _done, error = _guard(
+            lambda: casework.message(
+                current_user.user,
+                current_user.private_key,
+                case_id,
+                form.body.data,
+                uploads_of(form.attachments),
+                form.form_token.data,
+            )
+        )
         if not error:
             flash(_("Message sent."))
             return redirect(url_for("review.case", case_id=case_id), code=303)
@@ -153,8 +178,11 @@ def message(case_id: str):
 def note(case_id: str):
     form = NoteForm()
     if form.validate():
-        _done, error = _guard(lambda: casework.note(current_user.user, current_user.private_key, case_id,
-                                                    form.body.data, form.form_token.data))
+        _done, error = _guard(
+            lambda: casework.note(
+                current_user.user, current_user.private_key, case_id, form.body.data, form.form_token.data
+            )
+        )
         if not error:
             return redirect(url_for("review.case", case_id=case_id), code=303)
         form.body.errors = [error]

@@ -25,19 +25,29 @@ from portal.web.staff import roles_required
 
 class GrantForm(FlaskForm):
     user_id = HiddenField(validators=[DataRequired()])
-    passphrase = PasswordField(_l("Escrow passphrase"), validators=[DataRequired(), Length(max=256)],
-                               render_kw={"autocomplete": "off"})
+    passphrase = PasswordField(
+        _l("Escrow passphrase"), validators=[DataRequired(), Length(max=256)], render_kw={"autocomplete": "off"}
+    )
 
 
 def _page(form: GrantForm, status: int):
-    return render_template("review/grants.html", gaps=grant_service.gaps(), awaiting=grant_service.awaiting(),
-                           form=form, button=EmptyForm()), status
+    return render_template(
+        "review/grants.html",
+        gaps=grant_service.gaps(),
+        awaiting=grant_service.awaiting(),
+        form=form,
+        button=EmptyForm(),
+    ), status
 
 
 @bp.route("/grants", methods=["GET", "POST"])
 @roles_required("supervisor")
-@limiter.limit(lambda: current_app.config["LIMIT_ESCROW_PASSPHRASE"], key_func=staff_account_key,
-               methods=["POST"], deduct_when=staff.was_secret_refused)
+@limiter.limit(
+    lambda: current_app.config["LIMIT_ESCROW_PASSPHRASE"],
+    key_func=staff_account_key,
+    methods=["POST"],
+    deduct_when=staff.was_secret_refused,
+)
 def grants():
     form = GrantForm()
     if form.validate_on_submit():
@@ -63,7 +73,11 @@ def confirm(user_id: int):
     try:
         grant_service.confirm(current_user.user, user_id)
     except NotConfirmable:
-        flash(_("This account cannot be confirmed: it must be another active reviewer or supervisor who has signed in and set up the authenticator."))
+        flash(
+            _(
+                "This account cannot be confirmed: it must be another active reviewer or supervisor who has signed in and set up the authenticator."
+            )
+        )
     else:
         flash(_("Account confirmed: new cases are sealed to it from now on."))
     return redirect(url_for("review.grants"), code=303)

@@ -12,9 +12,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from portal.domain.cases import ClarificationMode
+from portal.domain.notice_text import plain_text
 from portal.domain.plan import Naming, PlanError
 from portal.domain.workflow import WorkflowError
-from portal.domain.notice_text import plain_text
 from portal.extensions import db
 from portal.models import Notice
 from portal.services import casework, notices, notices_public
@@ -38,18 +38,26 @@ NAMING_LABELS = {
 
 class PlanForm(FlaskForm):
     form_token = HiddenField()
-    forms = CheckboxesField(_l("Forms besides the written clarification"), choices=[
-        SelectChoice(m.value, labels.FORMS[m]) for m in ClarificationMode if m is not ClarificationMode.WRITTEN])
+    forms = CheckboxesField(
+        _l("Forms besides the written clarification"),
+        choices=[
+            SelectChoice(m.value, labels.FORMS[m]) for m in ClarificationMode if m is not ClarificationMode.WRITTEN
+        ],
+    )
     scope = text_field(_l("Scope (who is told, where, when)"), 2000, area=True, render_kw={"rows": 3})
     number = text_field(_l("Notice number (文号)"), 64, required=False)
     title = text_field(_l("Notice title"), 200, required=False)
-    naming = RadioField(_l("How the cadre is named"), validators=[Optional()],
-                        choices=[SelectChoice(n.value, NAMING_LABELS[n]) for n in Naming])
+    naming = RadioField(
+        _l("How the cadre is named"),
+        validators=[Optional()],
+        choices=[SelectChoice(n.value, NAMING_LABELS[n]) for n in Naming],
+    )
     unit = text_field(_l("Unit"), 200, required=False)
     post = text_field(_l("Post"), 100, required=False)
     allegation = text_field(_l("The allegation in brief"), 2000, required=False, area=True, render_kw={"rows": 3})
-    body = text_field(_l("How it was verified and the finding"), 20000, required=False, area=True,
-                      render_kw={"rows": 8})
+    body = text_field(
+        _l("How it was verified and the finding"), 20000, required=False, area=True, render_kw={"rows": 8}
+    )
     issuer = text_field(_l("Issuing body"), 200, required=False)
     issued_on = DateField(_l("Date of the notice"), validators=[Optional()])
 
@@ -70,22 +78,34 @@ class CorrectionForm(FlaskForm):
     body_html = text_field(_l("How it was verified and the finding"), 20000, area=True, render_kw={"rows": 8})
     issuer = text_field(_l("Issuing body"), 200)
     issued_on = DateField(_l("Date of the notice"), validators=[DataRequired()])
-    reason = text_field(_l("Reason for the correction (shown publicly)"), 2000, area=True, id="correction-reason",
-                        render_kw={"rows": 2})
+    reason = text_field(
+        _l("Reason for the correction (shown publicly)"), 2000, area=True, id="correction-reason", render_kw={"rows": 2}
+    )
 
 
 class WithdrawForm(FlaskForm):
     form_token = HiddenField()
-    reason = text_field(_l("Reason for the withdrawal (shown publicly)"), 2000, area=True, id="withdraw-reason",
-                        render_kw={"rows": 2})
+    reason = text_field(
+        _l("Reason for the withdrawal (shown publicly)"), 2000, area=True, id="withdraw-reason", render_kw={"rows": 2}
+    )
 
 
 #: Why a notice date after today is refused (a notice is public from its approval or correction).
-FUTURE_DATE = _l("The date of the notice cannot be later than today: a notice is public from the moment it is published.")
+FUTURE_DATE = _l(
+    "The date of the notice cannot be later than today: a notice is public from the moment it is published."
+)
 
 PLAN_FIELD_ERRORS = {
-    "scope": "scope", "number": "number", "title": "title", "unit": "unit", "post": "post",
-    "allegation": "allegation", "body": "body", "issuer": "issuer", "issued_on": "issued_on", "naming": "naming",
+    "scope": "scope",
+    "number": "number",
+    "title": "title",
+    "unit": "unit",
+    "post": "post",
+    "allegation": "allegation",
+    "body": "body",
+    "issuer": "issuer",
+    "issued_on": "issued_on",
+    "naming": "naming",
 }
 
 
@@ -102,11 +122,20 @@ def plan(case_id: str):
     if not form.is_submitted():
         _prefill(form, view)
     elif form.validate():
-        notice = {name: getattr(form, name).data for name in
-                  ("number", "title", "naming", "unit", "post", "allegation", "body", "issuer", "issued_on")}
+        notice = {
+            name: getattr(form, name).data
+            for name in ("number", "title", "naming", "unit", "post", "allegation", "body", "issuer", "issued_on")
+        }
         try:
-            casework.draft_plan(current_user.user, current_user.private_key, case_id, form.forms.data or [],
-                                form.scope.data, notice, form.form_token.data)
+            casework.draft_plan(
+                current_user.user,
+                current_user.private_key,
+                case_id,
+                form.forms.data or [],
+                form.scope.data,
+                notice,
+                form.form_token.data,
+            )
         except PlanError as exc:
             getattr(form, PLAN_FIELD_ERRORS.get(exc.field, "scope")).errors = [_("Please fill this in.")]
         except notices.FutureNoticeDate:
@@ -144,8 +173,14 @@ def form_done(case_id: str):
     form = FormDoneForm()
     if form.validate():
         try:
-            casework.record_form(current_user.user, current_user.private_key, case_id, form.form.data, form.record.data,
-                                 form.form_token.data)
+            casework.record_form(
+                current_user.user,
+                current_user.private_key,
+                case_id,
+                form.form.data,
+                form.record.data,
+                form.form_token.data,
+            )
         except NoSuchCase:
             abort(404)
         except NoAccess:
@@ -175,8 +210,9 @@ def correct_notice(notice_id: int):
     if form.validate_on_submit():
         changes = {name: getattr(form, name).data for name in notices.CORRECTABLE}
         try:
-            published = notices.correct(current_user.user, current_user.private_key, notice_id, changes,
-                                        form.reason.data, form.form_token.data)
+            published = notices.correct(
+                current_user.user, current_user.private_key, notice_id, changes, form.reason.data, form.form_token.data
+            )
         except notices.NothingChanged:
             form.reason.errors = [_("Nothing was changed.")]
         except notices.FutureNoticeDate:
@@ -188,9 +224,14 @@ def correct_notice(notice_id: int):
         except WorkflowError as exc:
             form.reason.errors = [workflow_message(exc)]
         else:
-            flash(_("The notice was corrected; the correction is shown on its page.") if published else
-                  _("The correction changes what the notice says about the cadre: it was sent to them for "
-                    "consent. The published notice stays as it is until they consent."))
+            flash(
+                _("The notice was corrected; the correction is shown on its page.")
+                if published
+                else _(
+                    "The correction changes what the notice says about the cadre: it was sent to them for "
+                    "consent. The published notice stays as it is until they consent."
+                )
+            )
             return redirect(url_for("review.correct_notice", notice_id=notice_id), code=303)
     status = 400 if form.is_submitted() else 200
     return _edit_page(notice, form, withdraw, status)
@@ -198,10 +239,21 @@ def correct_notice(notice_id: int):
 
 def _edit_page(notice: Notice, form: CorrectionForm, withdraw: WithdrawForm, status: int):
     """The staff page of a notice: its full text and full history, whatever the public sees."""
-    _found, history = notices_public.notice(notice.id, public=False)
-    return render_template("review/notice_edit.html", notice=notice, form=form, withdraw=withdraw, history=history,
-                           pending=notices.correction_pending(notice), field_label=notice_labels.field_label, kinds=notice_labels.KINDS,
-                           plain_text=plain_text), status
+    found = notices_public.notice(notice.id, public=False)
+    if found is None:
+        abort(404)
+    _notice, history = found
+    return render_template(
+        "review/notice_edit.html",
+        notice=notice,
+        form=form,
+        withdraw=withdraw,
+        history=history,
+        pending=notices.correction_pending(notice),
+        field_label=notice_labels.field_label,
+        kinds=notice_labels.KINDS,
+        plain_text=plain_text,
+    ), status
 
 
 @bp.post("/notices/<int:notice_id>/withdraw")
@@ -215,8 +267,11 @@ def withdraw_notice(notice_id: int):
         try:
             if confirm.pending("withdraw_notice"):
                 notices.withdrawable(current_user.user, notice_id)
-                return confirm.page("withdraw_notice", [(_("Notice"), notice.title),
-                                                        (form.reason.label.text, form.reason.data)], staff=True)
+                return confirm.page(
+                    "withdraw_notice",
+                    [(_("Notice"), notice.title), (form.reason.label.text, form.reason.data)],
+                    staff=True,
+                )
             notices.withdraw(current_user.user, notice_id, form.reason.data, form.form_token.data)
         except notices.NotPublished:
             form.reason.errors = [_("This notice is already withdrawn.")]

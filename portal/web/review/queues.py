@@ -22,7 +22,8 @@ def queue():
         state=request.args.get("state") if request.args.get("state") in set(State) else None,
         category=request.args.get("category") if request.args.get("category") in set(Category) else None,
     )
-    result = queue_service.page(name, current_user.user, filters, request.args.get("after"),
-                                current_app.config["QUEUE_PAGE_SIZE"])
+    result = queue_service.page(
+        name, current_user.user, filters, request.args.get("after"), current_app.config["QUEUE_PAGE_SIZE"]
+    )
     args = {k: v for k, v in (("kind", filters.kind), ("state", filters.state), ("category", filters.category)) if v}
     return render_template("review/queue.html", name=name, page=result, filters=filters, args=args)

@@ -44,16 +44,20 @@ class ClarificationRequestForm(FlaskForm):
     harm_detail = text_field(FIELDS["harm_detail"], 5000, required=False, area=True, render_kw={"rows": 4})
     wanted = CheckboxesField(
         FIELDS["wanted"],
-        choices=[
-            SelectChoice(f.value, FORMS[f]) for f in ClarificationMode if f is not ClarificationMode.WRITTEN
-        ],
+        choices=[SelectChoice(f.value, FORMS[f]) for f in ClarificationMode if f is not ClarificationMode.WRITTEN],
     )
     wanted_detail = text_field(FIELDS["wanted_detail"], 2000, required=False, area=True, render_kw={"rows": 3})
     attachments = attachments_field()
 
     text_fields = (
-        "real_name", "unit_name", "post", "contact", "allegation",
-        "allegation_source", "harm_detail", "wanted_detail",
+        "real_name",
+        "unit_name",
+        "post",
+        "contact",
+        "allegation",
+        "allegation_source",
+        "harm_detail",
+        "wanted_detail",
     )
 
 
@@ -113,5 +117,6 @@ class CorrectionDeclineForm(FlaskForm):
     """Declining a correction, with a comment for the supervisor."""
 
     form_token = HiddenField()
-    comment = text_field(_l("Why you do not agree with the correction"), 5000, area=True, id="correction-comment",
-                         render_kw={"rows": 3})
+    comment = text_field(
+        _l("Why you do not agree with the correction"), 5000, area=True, id="correction-comment", render_kw={"rows": 3}
+    )

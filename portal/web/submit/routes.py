@@ -8,16 +8,15 @@ from flask_babel import gettext as _
 from portal.domain import receipts
 from portal.domain.attachments import AttachmentError
 from portal.domain.cases import Kind
+from portal.domain.workflow import Action, WorkflowError
 from portal.extensions import limiter
 from portal.services import followup, form_tokens, held_receipts, intake
 from portal.services.errors import FormReplayed, ReceiptNotFound, SessionExpired
 from portal.web import confirm, download
-from portal.web.errors import error_page
 from portal.web.attachment_errors import attachment_message
-from portal.web.notices import labels as notice_labels
-from portal.domain.workflow import Action, WorkflowError
+from portal.web.errors import error_page
 from portal.web.fields import uploads_of
-from portal.web.workflow_errors import workflow_message
+from portal.web.notices import labels as notice_labels
 from portal.web.submit.forms import (
     ClarificationRequestForm,
     ConcernForm,
@@ -31,6 +30,7 @@ from portal.web.submit.forms import (
     ReceiptForm,
     ReplyForm,
 )
+from portal.web.workflow_errors import workflow_message
 
 bp = Blueprint("submit", __name__)
 _ACCESS = "followup"
@@ -99,9 +99,14 @@ def _file(form, kind: Kind, template: str):
 def receipt():
     found = _waiting_receipt()
     if found is None:
-        return error_page(404, _("No receipt to show"), _(
-            "A receipt is shown only in the browser that sent the form, until you confirm you have "
-            "written it down. It cannot be shown again."))
+        return error_page(
+            404,
+            _("No receipt to show"),
+            _(
+                "A receipt is shown only in the browser that sent the form, until you confirm you have "
+                "written it down. It cannot be shown again."
+            ),
+        )
     return render_template("submit/receipt.html", receipt=receipts.grouped(found), done=ReceiptDoneForm())
 
 
@@ -159,13 +164,20 @@ def followup_start():
 
 def _status_page(access: followup.Access, status: int = 200, **forms):
     view = followup.status(access)
-    forms = {"form": ReplyForm(), "objection": ObjectionForm(), "consent": ConsentForm(),
-             "decline": DeclineForm(), "correction_consent": CorrectionConsentForm(),
-             "correction_decline": CorrectionDeclineForm(), **forms}
+    forms = {
+        "form": ReplyForm(),
+        "objection": ObjectionForm(),
+        "consent": ConsentForm(),
+        "decline": DeclineForm(),
+        "correction_consent": CorrectionConsentForm(),
+        "correction_decline": CorrectionDeclineForm(),
+        **forms,
+    }
     for form in forms.values():
         form.form_token.data = form.form_token.data or form_tokens.issue()
-    return render_template("submit/status.html", view=view, leave=LeaveForm(), field_label=notice_labels.field_label,
-                           **forms), status
+    return render_template(
+        "submit/status.html", view=view, leave=LeaveForm(), field_label=notice_labels.field_label, **forms
+    ), status
 
 
 @bp.get("/followup/status")

@@ -42,7 +42,9 @@ class NoticeDesk:
 
     def supervisor(self) -> User:
         if self._supervisor_id is None:
-            self._supervisor_id = accounts.create_user("zhou", "supervisor", "supervisor password 123", confirmed=True).user_id
+            self._supervisor_id = accounts.create_user(
+                "zhou", "supervisor", "supervisor password 123", confirmed=True
+            ).user_id
         return db.session.get(User, self._supervisor_id)
 
     def correct(self, notice_id: int, reason: str = "文号有误", **changes) -> None:

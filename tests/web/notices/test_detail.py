@@ -21,13 +21,20 @@ def history(page: str) -> list[str]:
 def test_the_notice_as_published(client, desk):
     notice_id = desk.publish()
     page = page_of(client, notice_id)
-    for text in ("平纪澄〔2024〕7号", "<h1>关于对城关镇副镇长王建国有关问题核查情况的澄清公告</h1>", "王建国",
-                 "平安县城关镇人民政府", "副镇长", "反映其在村道硬化工程验收中收受施工方礼品礼金。",
-                 "<p>经核查，<strong>反映问题失实</strong>。</p><p>现予以澄清正名。</p>", "平安县纪委监委",
-                 "2024年3月1日"):
+    for text in (
+        "平纪澄〔2024〕7号",
+        "<h1>关于对城关镇副镇长王建国有关问题核查情况的澄清公告</h1>",
+        "王建国",
+        "平安县城关镇人民政府",
+        "副镇长",
+        "反映其在村道硬化工程验收中收受施工方礼品礼金。",
+        "<p>经核查，<strong>反映问题失实</strong>。</p><p>现予以澄清正名。</p>",
+        "平安县纪委监委",
+        "2024年3月1日",
+    ):
         assert text in page, text
     assert len(history(page)) == 1
-    assert "withdrawn" not in page.split("<main id=\"main\"")[1].split("<h1>")[0]
+    assert "withdrawn" not in page.split('<main id="main"')[1].split("<h1>")[0]
 
 
 def test_an_unnamed_cadre_is_not_named(client, desk):
@@ -44,8 +51,13 @@ def test_unknown_notices_are_404(client, desk):
 
 def test_a_correction_shows_each_change_before_and_after_with_the_reason(client, desk):
     notice_id = desk.publish()
-    desk.correct(notice_id, reason="文号和日期填写有误", number="平纪澄〔2024〕8号", issued_on=dt.date(2024, 3, 2),
-                 body_html="<p>经核查，反映问题<em>不属实</em>。</p>")
+    desk.correct(
+        notice_id,
+        reason="文号和日期填写有误",
+        number="平纪澄〔2024〕8号",
+        issued_on=dt.date(2024, 3, 2),
+        body_html="<p>经核查，反映问题<em>不属实</em>。</p>",
+    )
     page = page_of(client, notice_id)
     assert "平纪澄〔2024〕8号" in page.split("<h1>")[0]
     assert "<p>经核查，反映问题<em>不属实</em>。</p>" in page
@@ -63,7 +75,7 @@ def test_a_withdrawn_notice_keeps_its_page_marked_withdrawn_with_the_reason_firs
     notice_id = desk.publish()
     desk.withdraw(notice_id, reason="经复核，当事人撤回公开澄清的同意")
     page = page_of(client, notice_id)
-    top = page.split("<main id=\"main\"")[1].split("<h1>")[0]
+    top = page.split('<main id="main"')[1].split("<h1>")[0]
     assert 'class="box warn withdrawn"' in top
     assert "经复核，当事人撤回公开澄清的同意" in top
     assert "关于对城关镇副镇长王建国有关问题核查情况的澄清公告" in page  # the page stays
@@ -97,11 +109,12 @@ def test_chinese_notice_text_is_marked_chinese_on_english_pages(client, desk):
 
 def test_script_in_every_field_is_shown_as_text(client, desk):
     evil = "<script>alert(1)</script>"
-    notice_id = desk.publish(**{name: f"{name}{evil}" for name in ("number", "title", "person", "unit", "post",
-                                                                    "allegation", "issuer")},
-                             body_html=f"<p>保留<strong>加粗</strong>和<em>强调</em></p>{evil}"
-                                       '<img src=x onerror="alert(2)"><a href="javascript:alert(3)">链接</a>'
-                                       '<p onclick="alert(4)">段落</p>')
+    notice_id = desk.publish(
+        **{name: f"{name}{evil}" for name in ("number", "title", "person", "unit", "post", "allegation", "issuer")},
+        body_html=f"<p>保留<strong>加粗</strong>和<em>强调</em></p>{evil}"
+        '<img src=x onerror="alert(2)"><a href="javascript:alert(3)">链接</a>'
+        '<p onclick="alert(4)">段落</p>',
+    )
     desk.correct(notice_id, reason=f"reason{evil}", title=f"new{evil}")
     other = desk.publish(title="另一则")
     desk.withdraw(other, reason=f"withdrawn{evil}")

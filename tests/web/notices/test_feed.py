@@ -67,8 +67,11 @@ def test_an_empty_feed_is_still_valid(client):
 
 
 def test_markup_and_control_characters_in_a_notice_cannot_break_the_feed(client, desk):
-    notice_id = desk.publish(title="</title><script>alert(1)</script>&amp;\x0b", issuer="甲&乙<纪委>",
-                             body_html="<p>a <b>b</b> & <script>c</script></p>")
+    notice_id = desk.publish(
+        title="</title><script>alert(1)</script>&amp;\x0b",
+        issuer="甲&乙<纪委>",
+        body_html="<p>a <b>b</b> & <script>c</script></p>",
+    )
     raw = client.get("/notices/feed.atom").get_data(as_text=True)
     assert "<script" not in raw
     got = entries(ET.fromstring(raw))

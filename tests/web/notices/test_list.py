@@ -69,8 +69,13 @@ def test_withdrawn_notices_stay_listed_with_a_badge(client, desk):
 def test_each_item_shows_title_person_unit_issuer_and_date(client, desk):
     desk.publish()
     page = client.get("/notices").get_data(as_text=True)
-    for text in ("关于对城关镇副镇长王建国有关问题核查情况的澄清公告", "王建国", "平安县城关镇人民政府",
-                 "平安县纪委监委", "2024-03-01"):
+    for text in (
+        "关于对城关镇副镇长王建国有关问题核查情况的澄清公告",
+        "王建国",
+        "平安县城关镇人民政府",
+        "平安县纪委监委",
+        "2024-03-01",
+    ):
         assert text in page
     assert "收受施工方礼品礼金" not in page  # the list stays small: no allegation, no body
 
@@ -78,8 +83,14 @@ def test_each_item_shows_title_person_unit_issuer_and_date(client, desk):
 @pytest.mark.parametrize("query", ["王建国", "城关镇", "礼品", "失实", "平纪澄", "Road"])
 def test_search_by_name_unit_and_words(client, desk, query):
     hit = desk.publish(body_html="<p>经核查反映问题失实。Road works were accepted lawfully.</p>")
-    desk.publish(person="李某", unit="长宁县河口镇人民政府", number="长纪澄〔2023〕2号", title="关于李某的澄清公告",
-                 allegation="反映其违规报销差旅费。", body_html="<p>经查属实部分已另行处理。</p>")
+    desk.publish(
+        person="李某",
+        unit="长宁县河口镇人民政府",
+        number="长纪澄〔2023〕2号",
+        title="关于李某的澄清公告",
+        allegation="反映其违规报销差旅费。",
+        body_html="<p>经查属实部分已另行处理。</p>",
+    )
     assert listed(client, f"/notices?q={query}") == [hit]
 
 
@@ -161,9 +172,20 @@ def test_filters_combine_and_stay_in_the_page_links(app, client, desk):
     assert [int(i) for i in LINK.findall(first)] + listed(client, older) == wanted
 
 
-@pytest.mark.parametrize("query", ["older=nonsense", "older=20241301000000-1", "newer=1-2", "year=twenty",
-                                   "year=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%94", "year=9999", "year=0000",
-                                   "older=20991231230000-2147483648", "newer=20000101000000-99999999999"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "older=nonsense",
+        "older=20241301000000-1",
+        "newer=1-2",
+        "year=twenty",
+        "year=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%94",
+        "year=9999",
+        "year=0000",
+        "older=20991231230000-2147483648",
+        "newer=20000101000000-99999999999",
+    ],
+)
 def test_malformed_addresses_get_a_clear_error(client, desk, query):
     desk.publish()
     response = client.get(f"/notices?{query}")
@@ -178,8 +200,9 @@ def test_empty_states(client, desk):
     assert listed(client, "/notices?q=不存在的词") == []
 
 
-@pytest.mark.parametrize("query", ["q=王建国%0b", "older=20991231230000-2147483647",
-                                   "newer=20000101000000-2147483647", "q=" + "王" * 500])
+@pytest.mark.parametrize(
+    "query", ["q=王建国%0b", "older=20991231230000-2147483647", "newer=20000101000000-2147483647", "q=" + "王" * 500]
+)
 def test_odd_but_harmless_input_is_answered(client, desk, query):
     notice_id = desk.publish()
     response = client.get(f"/notices?{query}")
@@ -208,8 +231,7 @@ def test_search_pages_are_the_same_whether_matches_are_near_or_far(app, client, 
     matching = []
     for i in range(14):
         sparse = i % 4 == 0 or i > 10  # far apart at first, then close together
-        notice_id = desk.publish(published_at=hours_ago(20 - i), person="赵某" if sparse else "钱某",
-                                 title=f"公告{i}")
+        notice_id = desk.publish(published_at=hours_ago(20 - i), person="赵某" if sparse else "钱某", title=f"公告{i}")
         if sparse:
             matching.append(notice_id)
     seen, path = [], "/notices?q=赵某"

@@ -20,8 +20,11 @@ def _full_site(app, desk) -> list[str]:
     """A full first page of long titles, a long notice corrected twice, a withdrawn one."""
     app.config["NOTICES_PAGE_SIZE"] = 20
     for i in range(25):
-        desk.publish(published_at=hours_ago(i), title=f"关于对平安县城关镇人民政府副镇长王建国同志有关问题核查情况的澄清公告（第{i}号）",
-                     issuer=f"平安县纪律检查委员会、平安县监察委员会第{i % 8}派驻纪检监察组")
+        desk.publish(
+            published_at=hours_ago(i),
+            title=f"关于对平安县城关镇人民政府副镇长王建国同志有关问题核查情况的澄清公告（第{i}号）",
+            issuer=f"平安县纪律检查委员会、平安县监察委员会第{i % 8}派驻纪检监察组",
+        )
     long_one = desk.publish(body_html=LONG_BODY)
     desk.correct(long_one, reason="日期填写有误，予以更正。", issued_on=dt.date(2024, 3, 2))
     desk.correct(long_one, reason="正文有误，予以更正。", body_html=LONG_BODY.replace("失实", "不属实"))

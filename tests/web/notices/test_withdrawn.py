@@ -24,8 +24,15 @@ def assert_gone(body: str, where: str) -> None:
 
 def test_withdrawal_leaves_a_stub_on_list_search_detail_print_and_feed(client, desk):
     notice_id = desk.publish(title=TITLE, unit="平安县城关镇人民政府")
-    other = desk.publish(title="另一则公告", number="平纪澄〔2024〕8号", person="李四", unit="长宁县", post="科员",
-                         allegation="另案反映。", body_html="<p>另案。</p>")
+    desk.publish(  # another notice, which the search must still find
+        title="另一则公告",
+        number="平纪澄〔2024〕8号",
+        person="李四",
+        unit="长宁县",
+        post="科员",
+        allegation="另案反映。",
+        body_html="<p>另案。</p>",
+    )
     detail, feed = f"/notices/{notice_id}", "/notices/feed.atom"
     # Warm every public view and its caches (the page memo, ETags) while the notice is published.
     before = {path: client.get(path) for path in ("/notices", "/notices?q=王建国", detail, feed)}
@@ -46,8 +53,8 @@ def test_withdrawal_leaves_a_stub_on_list_search_detail_print_and_feed(client, d
     assert_gone(listing, "the list")
     for words in ("王建国", "城关镇", "副镇长", "村道硬化", "失实"):
         found = text(client.get("/notices", query_string={"q": words}))
-        assert f"/notices/{notice_id}\"" not in found, f"search for {words} still finds it"
-    assert f"/notices/{notice_id}\"" in text(client.get("/notices", query_string={"q": "平纪澄〔2024〕7号"}))
+        assert f'/notices/{notice_id}"' not in found, f"search for {words} still finds it"
+    assert f'/notices/{notice_id}"' in text(client.get("/notices", query_string={"q": "平纪澄〔2024〕7号"}))
 
     feed_xml = text(client.get(feed))
     assert_gone(feed_xml, "the feed")  # earlier entries of the notice too

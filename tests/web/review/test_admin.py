@@ -74,8 +74,11 @@ def account_action(admin: Staff, user_id: int, action: str):
 def audited(app: Flask, action: str) -> list[tuple[int | None, int | None]]:
     """(actor, target) of each audit entry with this action, oldest first."""
     with app.app_context():
-        rows = db.session.execute(db.select(AuditEntry.actor_id, AuditEntry.target_user_id)
-                                  .where(AuditEntry.action == action).order_by(AuditEntry.id))
+        rows = db.session.execute(
+            db.select(AuditEntry.actor_id, AuditEntry.target_user_id)
+            .where(AuditEntry.action == action)
+            .order_by(AuditEntry.id)
+        )
         return [tuple(r) for r in rows]
 
 
@@ -83,8 +86,15 @@ def user(app: Flask, user_id: int) -> dict:
     with app.app_context():
         u = db.session.get(User, user_id)
         keys = db.session.scalar(db.select(db.func.count()).select_from(CaseKey).where(CaseKey.user_id == user_id))
-        return {"role": u.role, "disabled": u.disabled, "enrolled": u.totp_enrolled, "public_key": u.public_key,
-                "credential": u.credential, "totp_secret": u.totp_secret, "case_keys": keys}
+        return {
+            "role": u.role,
+            "disabled": u.disabled,
+            "enrolled": u.totp_enrolled,
+            "public_key": u.public_key,
+            "credential": u.credential,
+            "totp_secret": u.totp_secret,
+            "case_keys": keys,
+        }
 
 
 def user_id_of(app: Flask, username: str) -> int | None:
@@ -100,15 +110,19 @@ def row_of(page: str, username: str) -> str:
 def audit_rows(admin: Staff, query: str = "") -> list[dict]:
     response = admin.get("/admin/audit" + query)
     assert response.status_code == 200, response.status_code
-    return [dict(id=int(r[0]), when=r[1], who=r[2], action=html.unescape(r[3]), account=r[5], detail=r[6])
-            for r in AUDIT_ROW.findall(response.get_data(as_text=True))]
+    return [
+        dict(id=int(r[0]), when=r[1], who=r[2], action=html.unescape(r[3]), account=r[5], detail=r[6])
+        for r in AUDIT_ROW.findall(response.get_data(as_text=True))
+    ]
 
 
 def option_value(page: str, select: str, words: str) -> str:
     """The value behind the option a person picks by its words in one of the filter's lists."""
     body = page.split(f'<select id="{select}" name="{select}">')[1].split("</select>")[0]
-    options = {html.unescape(text): html.unescape(value)
-               for value, text in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', body)}
+    options = {
+        html.unescape(text): html.unescape(value)
+        for value, text in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', body)
+    }
     assert words in options, (words, sorted(options))
     return options[words]
 
@@ -330,13 +344,15 @@ def test_audit_log_lists_and_filters_by_name_and_action_chosen_from_lists(app, a
     mine = audit_rows(admin, pick(admin, actor="root.admin"))
     assert mine and all(row["who"] == "root.admin" for row in mine)
     assert {"Signed in", "Disabled an account", "Enabled an account", "Created an account"} <= {
-        row["action"] for row in mine}
+        row["action"] for row in mine
+    }
     theirs = audit_rows(admin, pick(admin, actor="li.rev"))
     assert theirs and all(row["who"] == "li.rev" for row in theirs)
 
     both = audit_rows(admin, pick(admin, actor="root.admin", action="Created an account"))
     assert [(row["action"], row["account"], row["detail"]) for row in both] == [
-        ("Created an account", "new.rev", "Reviewer")]
+        ("Created an account", "new.rev", "Reviewer")
+    ]
     assert admin.get("/admin/audit?actor=nobody.here").status_code == 400
     assert admin.get("/admin/audit?action=no_such_code").status_code == 400
 
@@ -348,9 +364,15 @@ def test_audit_log_speaks_words_in_chinese_and_beijing_time(app, admin, monkeypa
 
     monkeypatch.setattr(audit_service, "utcnow", lambda: dt.datetime(2026, 3, 1, 17, 5, 42))
     outsider = _client(app)
-    outsider.post("/review/login", data={"csrf_token": hidden(outsider.get("/review/login").get_data(as_text=True),
-                                                                "csrf_token"),
-                                        "username": "root.admin", "password": "wrong", "code": "000000"})
+    outsider.post(
+        "/review/login",
+        data={
+            "csrf_token": hidden(outsider.get("/review/login").get_data(as_text=True), "csrf_token"),
+            "username": "root.admin",
+            "password": "wrong",
+            "code": "000000",
+        },
+    )
     monkeypatch.undo()
 
     admin.client.set_cookie("zm_lang", "zh_CN")

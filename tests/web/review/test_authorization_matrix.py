@@ -7,7 +7,6 @@ The table below is checked against ``app.url_map``: a new staff route fails
 from __future__ import annotations
 
 import datetime as dt
-
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -15,12 +14,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from portal.domain.plan import Naming, NoticeDraft
 from portal.extensions import db
 from portal.models import Attachment, AuditEntry, Case, Message, Note, User
-from portal.services import form_tokens, staff_admin
+from portal.services import form_tokens, notices, staff_admin
 from tests.conftest import ESCROW_PASSPHRASE, Staff, _client, hidden, only_case_id
-from portal.domain.plan import Naming, NoticeDraft
-from portal.services import notices
 from tests.factories import gen_png, upload
 
 #: Distinctive plaintext of the case; only case workers may ever see it.
@@ -95,15 +93,27 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         "/review/login": {"username": "nobody.here", "password": "not the password", "code": "123456"},
         "/review/enrol": {"code": "123456"},
         "/review/logout": {},
-        "/review/account/password": {"current": "wrong password!", "new": "a new password 1", "repeat": "a new password 1"},
+        "/review/account/password": {
+            "current": "wrong password!",
+            "new": "a new password 1",
+            "repeat": "a new password 1",
+        },
         CASE + "/act": {"action": "accept"},
         CASE + "/messages": {"body": "Which three teams come every week?"},
         CASE + "/notes": {"body": "An internal note."},
         CASE + "/plan": {"scope": "County meeting.", "forms": "meeting"},  # a concern has no plan: 400
         CASE + "/plan/done": {"form": "written", "record": "Letter sent."},
-        NOTICE + "/correct": {"number": "No. 2", "title": "Title", "unit": "Unit", "post": "Post",
-                              "allegation": "Allegation", "body_html": "<p>Body</p>", "issuer": "Issuer",
-                              "issued_on": "2026-11-30", "reason": "Typo."},
+        NOTICE + "/correct": {
+            "number": "No. 2",
+            "title": "Title",
+            "unit": "Unit",
+            "post": "Post",
+            "allegation": "Allegation",
+            "body_html": "<p>Body</p>",
+            "issuer": "Issuer",
+            "issued_on": "2026-11-30",
+            "reason": "Typo.",
+        },
         NOTICE + "/withdraw": {"reason": "Published in error.", "confirmed": "1"},
         "/review/grants": {"user_id": str(world.ids[REVIEWER]), "passphrase": ESCROW_PASSPHRASE},
         "/review/grants/<int:user_id>/confirm": {},
@@ -134,15 +144,23 @@ class World:
     notice_id: int
 
     def url(self, rule: str) -> str:
-        return (rule.replace("<case_id>", self.case_id).replace("<file_id>", self.file_id)
-                .replace("<int:user_id>", str(self.target_id)).replace("<int:notice_id>", str(self.notice_id)))
+        return (
+            rule.replace("<case_id>", self.case_id)
+            .replace("<file_id>", self.file_id)
+            .replace("<int:user_id>", str(self.target_id))
+            .replace("<int:notice_id>", str(self.notice_id))
+        )
 
 
 @pytest.fixture
 def world(app: Flask, cadre) -> World:
     """Case workers exist before the case is filed (so they hold its key); one file is attached."""
-    accounts = {REVIEWER: Staff(app, "li.rev", "reviewer"), SUPERVISOR: Staff(app, "qian.sup", "supervisor"),
-                ADMIN: Staff(app, "root.admin", "admin"), DISABLED: Staff(app, "gone.rev", "reviewer")}
+    accounts = {
+        REVIEWER: Staff(app, "li.rev", "reviewer"),
+        SUPERVISOR: Staff(app, "qian.sup", "supervisor"),
+        ADMIN: Staff(app, "root.admin", "admin"),
+        DISABLED: Staff(app, "gone.rev", "reviewer"),
+    }
     target = Staff(app, "target.rev", "reviewer")
     response = cadre.file_concern(subject=SUBJECT, description=DESCRIPTION, files=[upload(gen_png(), "evidence.png")])
     assert response.status_code == 200, response.status_code
@@ -151,14 +169,26 @@ def world(app: Flask, cadre) -> World:
         file_id = db.session.scalar(db.select(Attachment.id).where(Attachment.case_id == case_id))
     assert file_id
     with app.app_context():
-        notice = notices.publish(NoticeDraft(
-            number="No. 1", title="A notice", naming=Naming.NONE, person="", unit="Unit", post="Post",
-            allegation="Allegation", body_html="<p>Body</p>", issuer="Issuer", issued_on=dt.date(2026, 11, 30),
-        ), case_id=None)
+        notice = notices.publish(
+            NoticeDraft(
+                number="No. 1",
+                title="A notice",
+                naming=Naming.NONE,
+                person="",
+                unit="Unit",
+                post="Post",
+                allegation="Allegation",
+                body_html="<p>Body</p>",
+                issuer="Issuer",
+                issued_on=dt.date(2026, 11, 30),
+            ),
+            case_id=None,
+        )
         db.session.commit()
         notice_id = notice.id
-    return World(app, case_id, file_id, {k: v.user_id for k, v in accounts.items()}, target.user_id, accounts,
-                 notice_id)
+    return World(
+        app, case_id, file_id, {k: v.user_id for k, v in accounts.items()}, target.user_id, accounts, notice_id
+    )
 
 
 class Principal:
@@ -200,8 +230,17 @@ def snapshot(app: Flask, case_id: str) -> tuple:
     """What a refused request must not change."""
     with app.app_context():
         count = lambda model: db.session.scalar(db.select(db.func.count()).select_from(model))  # noqa: E731
-        users = db.session.execute(db.select(User.id, User.username, User.disabled, User.totp_enrolled,
-                                             User.public_key, User.credential, User.keys_confirmed).order_by(User.id)).all()
+        users = db.session.execute(
+            db.select(
+                User.id,
+                User.username,
+                User.disabled,
+                User.totp_enrolled,
+                User.public_key,
+                User.credential,
+                User.keys_confirmed,
+            ).order_by(User.id)
+        ).all()
         return (count(AuditEntry), count(Note), count(Message), db.session.get(Case, case_id).state, tuple(users))
 
 

@@ -41,8 +41,11 @@ def test_concern_from_submission_to_close_with_a_question_and_an_objection(app, 
     page = status_html(cadre, receipt)
     assert answer in page and "/followup/object" in page
     tokens = cadre.form("/followup/status")
-    objection = {"csrf_token": tokens["csrf_token"], "form_token": _token_of(page, "/followup/object"),
-                 "reason": "Nothing changed in practice."}
+    objection = {
+        "csrf_token": tokens["csrf_token"],
+        "form_token": _token_of(page, "/followup/object"),
+        "reason": "Nothing changed in practice.",
+    }
     assert confirming(cadre.client, cadre.client.post("/followup/object", data=objection)).status_code == 303
     assert state(app, case_id) == "in_progress"
     assert "/followup/object" not in cadre.client.get("/followup/status").get_data(as_text=True)
@@ -102,7 +105,9 @@ def test_refused_clarification_tells_the_submitter_why(app, cadre, staff):
     receipt = cadre.receipt_of(cadre.file_clarification())
     case_id = only_case_id(app)
     assert reviewer.act(case_id, "refuse", reason="The investigation is still open.").status_code == 409
-    response = reviewer.act(case_id, "refuse", reason="The investigation is still open.", refusal_reason="no_conclusion")
+    response = reviewer.act(
+        case_id, "refuse", reason="The investigation is still open.", refusal_reason="no_conclusion"
+    )
     assert response.status_code == 303
     assert state(app, case_id) == "not_accepted"
     assert "The investigation is still open." in status_html(cadre, receipt)
@@ -134,7 +139,7 @@ def test_a_reviewer_cannot_act_on_someone_elses_case(app, cadre, staff):
     page = f"/review/cases/{case_id}"
     stale = [second.tokens(page) for _ in range(2)]  # pages opened while the case was still unassigned
     first.act(case_id, "accept")
-    for tokens, action in zip(stale, ("start", "take")):
+    for tokens, action in zip(stale, ("start", "take"), strict=True):
         response = second.client.post(f"{page}/act", data={**tokens, "action": action})
         assert response.status_code == 409
     assert state(app, case_id) == "accepted"
@@ -174,7 +179,10 @@ def test_notes_stay_internal(app, cadre, staff):
     receipt = cadre.receipt_of(cadre.file_concern())
     case_id = only_case_id(app)
     page = f"/review/cases/{case_id}"
-    assert reviewer.post(f"{page}/notes", {"body": "Caller sounded like the deputy head."}, form_page=page).status_code == 303
+    assert (
+        reviewer.post(f"{page}/notes", {"body": "Caller sounded like the deputy head."}, form_page=page).status_code
+        == 303
+    )
     assert "Caller sounded like the deputy head." in reviewer.get(page).get_data(as_text=True)
     assert "Caller sounded like the deputy head." not in status_html(cadre, receipt)
 

@@ -28,8 +28,9 @@ NOTICE = {
 
 
 #: NOTICE["body"] as publication stores it (the script escaped, not run).
-CLEANED_BODY = ("<p>Verified with the project accounts and <strong>six witnesses</strong>.</p>"
-                "&lt;script&gt;alert(1)&lt;/script&gt;")
+CLEANED_BODY = (
+    "<p>Verified with the project accounts and <strong>six witnesses</strong>.</p>&lt;script&gt;alert(1)&lt;/script&gt;"
+)
 
 
 def state(app, case_id):
@@ -105,7 +106,9 @@ def test_from_request_to_published_notice_then_corrected_and_withdrawn(app, cadr
     assert reviewer.act(case_id, "carry_out").status_code == 409
     case_page = f"/review/cases/{case_id}"
     reviewer.post(f"{case_page}/plan/done", {"form": "written", "record": "Letter sent 2 Dec."}, form_page=case_page)
-    reviewer.post(f"{case_page}/plan/done", {"form": "meeting", "record": "Township meeting 3 Dec."}, form_page=case_page)
+    reviewer.post(
+        f"{case_page}/plan/done", {"form": "meeting", "record": "Township meeting 3 Dec."}, form_page=case_page
+    )
     assert reviewer.act(case_id, "carry_out").status_code == 303
     assert state(app, case_id) == "carried_out"
 
@@ -113,9 +116,17 @@ def test_from_request_to_published_notice_then_corrected_and_withdrawn(app, cadr
     # the public page shows what changed, and why; the cadre is told.
     edit = f"/review/notices/{notice_id}/correct"
     assert reviewer.get(edit).status_code == 403
-    form = {"number": "X县纪委〔2026〕13号", "title": NOTICE["title"], "unit": NOTICE["unit"], "post": NOTICE["post"],
-            "allegation": NOTICE["allegation"], "body_html": CLEANED_BODY, "issuer": NOTICE["issuer"],
-            "issued_on": "2026-11-30", "reason": "Wrong number."}
+    form = {
+        "number": "X县纪委〔2026〕13号",
+        "title": NOTICE["title"],
+        "unit": NOTICE["unit"],
+        "post": NOTICE["post"],
+        "allegation": NOTICE["allegation"],
+        "body_html": CLEANED_BODY,
+        "issuer": NOTICE["issuer"],
+        "issued_on": "2026-11-30",
+        "reason": "Wrong number.",
+    }
     assert deputy.post(edit, form).status_code == 303
     public = client.get(f"/notices/{notice_id}").get_data(as_text=True)
     assert "X县纪委〔2026〕13号" in public and "Wrong number." in public and "〔2026〕12号" in public
@@ -174,7 +185,11 @@ def test_script_in_every_notice_field_is_escaped(app, cadre, staff, client, fiel
     chief.act(case_id, "approve_plan")
     with app.app_context():
         notice_id = db.session.scalar(db.select(Notice.id))
-    for page in (client.get(f"/notices/{notice_id}"), client.get("/notices"), client.get("/notices/feed.atom"),
-                 cadre.client.get("/followup/status")):
+    for page in (
+        client.get(f"/notices/{notice_id}"),
+        client.get("/notices"),
+        client.get("/notices/feed.atom"),
+        cadre.client.get("/followup/status"),
+    ):
         body = page.get_data(as_text=True)
         assert "<script>alert(1)</script>" not in body

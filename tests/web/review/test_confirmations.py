@@ -28,16 +28,22 @@ def snapshot(app) -> tuple:
     with app.app_context():
         count = lambda model: db.session.scalar(db.select(db.func.count()).select_from(model))  # noqa: E731
         return (
-            count(AuditEntry), count(CaseEvent), count(Message), count(SpentFormToken), count(NoticeRevision),
+            count(AuditEntry),
+            count(CaseEvent),
+            count(Message),
+            count(SpentFormToken),
+            count(NoticeRevision),
             tuple(db.session.execute(db.select(Case.id, Case.state, Case.flag, Case.objected).order_by(Case.id))),
             tuple(db.session.execute(db.select(Notice.id, Notice.status, Notice.post).order_by(Notice.id))),
-            tuple(db.session.execute(db.select(User.id, User.disabled, User.credential, User.session_epoch)
-                                     .order_by(User.id))),
+            tuple(
+                db.session.execute(
+                    db.select(User.id, User.disabled, User.credential, User.session_epoch).order_by(User.id)
+                )
+            ),
         )
 
 
-def confirmed_step(app, client, path: str, data: dict, *, shows: tuple[str, ...] = (), says: str = "",
-                   done: int = 303):
+def confirmed_step(app, client, path: str, data: dict, *, shows: tuple[str, ...] = (), says: str = "", done: int = 303):
     """Post a step: it must stop at a confirmation page, then happen once on confirm, never on a replay."""
     before = snapshot(app)
     first = client.post(path, data=data, content_type=MULTIPART)
@@ -92,8 +98,14 @@ def test_not_accepting_a_concern_is_confirmed_and_going_back_keeps_the_reason(ap
     with app.app_context():
         assert db.session.get(Case, case_id).state == "submitted"
 
-    confirmed_step(app, reviewer.client, path, case_form(reviewer, case_id, "refuse", reason=TEXT),
-                   shows=(TEXT, "不予受理"), says="此操作不能撤销")
+    confirmed_step(
+        app,
+        reviewer.client,
+        path,
+        case_form(reviewer, case_id, "refuse", reason=TEXT),
+        shows=(TEXT, "不予受理"),
+        says="此操作不能撤销",
+    )
     with app.app_context():
         assert db.session.get(Case, case_id).state == "not_accepted"
 
@@ -102,9 +114,14 @@ def test_declining_to_clarify_is_confirmed_with_the_reason_chosen(app, cadre, st
     reviewer = staff("zhao.rev", "reviewer")
     cadre.file_clarification()
     case_id = only_case_id(app)
-    confirmed_step(app, reviewer.client, f"/review/cases/{case_id}/act",
-                   case_form(reviewer, case_id, "refuse", reason=TEXT, refusal_reason="no_conclusion"),
-                   shows=(TEXT, "尚未作出核查结论"), says="申请人可在查询页面看到")
+    confirmed_step(
+        app,
+        reviewer.client,
+        f"/review/cases/{case_id}/act",
+        case_form(reviewer, case_id, "refuse", reason=TEXT, refusal_reason="no_conclusion"),
+        shows=(TEXT, "尚未作出核查结论"),
+        says="申请人可在查询页面看到",
+    )
     with app.app_context():
         assert db.session.get(Case, case_id).state == "not_accepted"
 
@@ -119,8 +136,14 @@ def test_an_answer_is_confirmed_first_and_going_back_keeps_it(app, cadre, staff)
     back = going_back(reviewer.client, path, case_form(reviewer, case_id, "answer", reason=TEXT))
     assert str(escape(TEXT)) in back.get_data(as_text=True)
 
-    confirmed_step(app, reviewer.client, path, case_form(reviewer, case_id, "answer", reason=TEXT), shows=(TEXT,),
-                   says="答复作出后不能撤回")
+    confirmed_step(
+        app,
+        reviewer.client,
+        path,
+        case_form(reviewer, case_id, "answer", reason=TEXT),
+        shows=(TEXT,),
+        says="答复作出后不能撤回",
+    )
     cadre.follow_up(receipt)
     assert str(escape(TEXT)) in cadre.client.get("/followup/status").get_data(as_text=True)
 
@@ -136,8 +159,14 @@ def test_the_cadres_one_objection_is_confirmed_and_said_to_be_once_only(app, cad
     back = going_back(cadre.client, "/followup/object", {**cadre.form("/followup/status"), "reason": TEXT})
     assert back.status_code == 200 and str(escape(TEXT)) in back.get_data(as_text=True)
 
-    confirmed_step(app, cadre.client, "/followup/object", {**cadre.form("/followup/status"), "reason": TEXT},
-                   shows=(TEXT,), says="异议仅能提出一次")
+    confirmed_step(
+        app,
+        cadre.client,
+        "/followup/object",
+        {**cadre.form("/followup/status"), "reason": TEXT},
+        shows=(TEXT,),
+        says="异议仅能提出一次",
+    )
     with app.app_context():
         case = db.session.get(Case, case_id)
         assert (case.state, case.objected) == ("in_progress", True)
@@ -147,8 +176,7 @@ def test_consent_is_confirmed_and_says_the_notice_is_published_as_shown(app, cad
     receipt, case_id, reviewer, chief, deputy = found_false(app, cadre, staff)
     assert draft(reviewer, case_id).status_code == 303
     status(cadre, receipt)
-    confirmed_step(app, cadre.client, "/followup/consent", cadre.form("/followup/status"),
-                   says="原样发布")
+    confirmed_step(app, cadre.client, "/followup/consent", cadre.form("/followup/status"), says="原样发布")
     with app.app_context():
         assert db.session.get(Case, case_id).state == "plan_consented"
 
@@ -158,8 +186,14 @@ def test_approving_the_plan_and_publishing_is_confirmed_first(app, cadre, staff,
     assert draft(reviewer, case_id).status_code == 303
     status(cadre, receipt)
     assert submitter_post(cadre, "/followup/consent").status_code == 303
-    confirmed_step(app, chief.client, f"/review/cases/{case_id}/act", case_form(chief, case_id, "approve_plan"),
-                   shows=("批准方案并发布",), says="立即在公开网站")
+    confirmed_step(
+        app,
+        chief.client,
+        f"/review/cases/{case_id}/act",
+        case_form(chief, case_id, "approve_plan"),
+        shows=("批准方案并发布",),
+        says="立即在公开网站",
+    )
     with app.app_context():
         assert db.session.get(Case, case_id).state == "plan_approved"
         assert db.session.scalar(db.select(Notice.status).where(Notice.case_id == case_id)) == "published"
@@ -177,18 +211,25 @@ def test_the_judgement_of_the_accusation_has_no_default_and_is_confirmed(app, ca
     assert 'value=""' in options[0] and "请选择" in select
     assert not any("selected" in option for option in options)
 
-    refused = reviewer.client.post(f"/review/cases/{case_id}/act", data=case_form(reviewer, case_id, "flag"),
-                                   content_type=MULTIPART)
+    refused = reviewer.client.post(
+        f"/review/cases/{case_id}/act", data=case_form(reviewer, case_id, "flag"), content_type=MULTIPART
+    )
     html = refused.get_data(as_text=True)
     assert refused.status_code == 400 and confirmation_form(html) is None
-    assert re.search(r'<select[^>]*aria-invalid="true"[^>]*name="flag"|<select[^>]*name="flag"[^>]*aria-invalid="true"',
-                     html)
+    assert re.search(
+        r'<select[^>]*aria-invalid="true"[^>]*name="flag"|<select[^>]*name="flag"[^>]*aria-invalid="true"', html
+    )
     assert 'href="#flag"' in html and "请选择举报性质" in html  # the error summary points at the field
     with app.app_context():
         assert db.session.get(Case, case_id).flag == "none"
 
-    confirmed_step(app, reviewer.client, f"/review/cases/{case_id}/act",
-                   case_form(reviewer, case_id, "flag", flag="suspected_malicious"), shows=("涉嫌诬告陷害",))
+    confirmed_step(
+        app,
+        reviewer.client,
+        f"/review/cases/{case_id}/act",
+        case_form(reviewer, case_id, "flag", flag="suspected_malicious"),
+        shows=("涉嫌诬告陷害",),
+    )
     with app.app_context():
         assert db.session.get(Case, case_id).flag == "suspected_malicious"
 
@@ -199,8 +240,9 @@ def test_withdrawing_a_notice_is_confirmed_and_going_back_keeps_the_reason(app, 
     back = going_back(deputy.client, path, {**deputy.tokens(edit), "reason": TEXT})
     assert back.status_code == 200 and str(escape(TEXT)) in back.get_data(as_text=True)
 
-    confirmed_step(app, deputy.client, path, {**deputy.tokens(edit), "reason": TEXT}, shows=(TEXT,),
-                   says="撤回后不能恢复")
+    confirmed_step(
+        app, deputy.client, path, {**deputy.tokens(edit), "reason": TEXT}, shows=(TEXT,), says="撤回后不能恢复"
+    )
     with app.app_context():
         assert db.session.get(Notice, notice_id).status == "withdrawn"
 
@@ -209,8 +251,9 @@ def test_a_correction_the_cadre_consents_to_is_confirmed_first(app, cadre, staff
     receipt, case_id, reviewer, deputy, notice_id = published(app, cadre, staff)
     assert propose(deputy, notice_id, post="党委书记").status_code == 303
     status(cadre, receipt)
-    confirmed_step(app, cadre.client, "/followup/correction/consent", cadre.form("/followup/status"),
-                   says="立即替换已发布的公告")
+    confirmed_step(
+        app, cadre.client, "/followup/correction/consent", cadre.form("/followup/status"), says="立即替换已发布的公告"
+    )
     with app.app_context():
         assert db.session.get(Notice, notice_id).post == "党委书记"
 
@@ -230,5 +273,6 @@ def test_resetting_an_account_is_confirmed_first(app, staff):
     admin = staff("root.admin", "admin")
     target = staff("target.rev", "reviewer", login=False)
     path = f"/admin/accounts/{target.user_id}/reset"
-    confirmed_step(app, admin.client, path, admin.tokens("/admin"), shows=("target.rev",), says="此操作不能撤销",
-                   done=200)
+    confirmed_step(
+        app, admin.client, path, admin.tokens("/admin"), shows=("target.rev",), says="此操作不能撤销", done=200
+    )

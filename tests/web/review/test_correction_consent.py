@@ -23,9 +23,18 @@ def published(app, cadre, staff):
 
 
 def propose(deputy, notice_id, **changes):
-    form = {"number": NOTICE["number"], "title": NOTICE["title"], "unit": NOTICE["unit"], "post": NOTICE["post"],
-            "allegation": NOTICE["allegation"], "body_html": CLEANED_BODY, "issuer": NOTICE["issuer"],
-            "issued_on": NOTICE["issued_on"], "reason": REASON, **changes}
+    form = {
+        "number": NOTICE["number"],
+        "title": NOTICE["title"],
+        "unit": NOTICE["unit"],
+        "post": NOTICE["post"],
+        "allegation": NOTICE["allegation"],
+        "body_html": CLEANED_BODY,
+        "issuer": NOTICE["issuer"],
+        "issued_on": NOTICE["issued_on"],
+        "reason": REASON,
+        **changes,
+    }
     return deputy.post(f"/review/notices/{notice_id}/correct", form)
 
 
@@ -80,6 +89,9 @@ def test_withdrawal_drops_a_waiting_correction(app, cadre, staff, client):
     receipt, case_id, reviewer, deputy, notice_id = published(app, cadre, staff)
     assert propose(deputy, notice_id, post=NEW_POST).status_code == 303
     edit = f"/review/notices/{notice_id}/correct"
-    assert deputy.post(f"/review/notices/{notice_id}/withdraw", {"reason": "Withdrawn."}, form_page=edit).status_code == 303
+    assert (
+        deputy.post(f"/review/notices/{notice_id}/withdraw", {"reason": "Withdrawn."}, form_page=edit).status_code
+        == 303
+    )
     assert "/followup/correction/consent" not in status(cadre, receipt)
     assert NEW_POST not in public_page(client, notice_id)

@@ -8,7 +8,14 @@ from portal.extensions import db
 from portal.models import CaseKey, User
 from tests.conftest import ESCROW_PASSPHRASE, Staff, only_case_id
 from tests.web.review.test_admin import (
-    Newcomer, account_action, audited, create, english, password_once, row_of, user_id_of,
+    Newcomer,
+    account_action,
+    audited,
+    create,
+    english,
+    password_once,
+    row_of,
+    user_id_of,
 )
 
 AWAITING = "Your account awaits confirmation"
@@ -55,8 +62,7 @@ def confirm(member, user_id: int):
     return member.client.post(f"/review/grants/{user_id}/confirm", data=tokens)
 
 
-def test_an_account_the_admin_made_holds_no_key_to_new_cases_until_a_supervisor_confirms_it(
-        app, staff, cadre):
+def test_an_account_the_admin_made_holds_no_key_to_new_cases_until_a_supervisor_confirms_it(app, staff, cadre):
     admin = english(staff("root.admin", "admin"))
     supervisor = english(staff("qian.sup", "supervisor"))
     cadre.file_concern(subject="Filed before the account existed")

@@ -16,7 +16,9 @@ def entries(app, action: str) -> int:
 
 def login_form(member: Staff, username: str, password: str, code: str = ""):
     tokens = member.tokens("/review/login")
-    return member.client.post("/review/login", data={**tokens, "username": username, "password": password, "code": code})
+    return member.client.post(
+        "/review/login", data={**tokens, "username": username, "password": password, "code": code}
+    )
 
 
 def test_first_sign_in_enrols_totp_with_a_local_qr_code(app):
@@ -24,7 +26,9 @@ def test_first_sign_in_enrols_totp_with_a_local_qr_code(app):
     response = login_form(member, "li.ming", STAFF_PASSWORD)
     assert response.status_code == 303 and response.headers["Location"].endswith("/review/enrol")
     page = member.get("/review/enrol").get_data(as_text=True)
-    assert "<svg" in page and "https://" not in page.split("<svg")[1].split("</svg>")[0].replace("http://www.w3.org", "")
+    assert "<svg" in page and "https://" not in page.split("<svg")[1].split("</svg>")[0].replace(
+        "http://www.w3.org", ""
+    )
     tokens = member.tokens("/review/enrol")
     assert member.client.post("/review/enrol", data={**tokens, "code": "000000"}).status_code == 401
     response = member.client.post("/review/enrol", data={**tokens, "code": member.code()})
@@ -54,7 +58,10 @@ def test_wrong_password_and_unknown_user_look_the_same(app, staff):
     unknown = login_form(member, "nobody", "not the password", "123456")
     assert wrong.status_code == unknown.status_code == 401
     error = '<p class="error" id="code-error">'
-    assert wrong.get_data(as_text=True).split(error)[1].split("<")[0] == unknown.get_data(as_text=True).split(error)[1].split("<")[0]
+    assert (
+        wrong.get_data(as_text=True).split(error)[1].split("<")[0]
+        == unknown.get_data(as_text=True).split(error)[1].split("<")[0]
+    )
     assert entries(app, "sign_in_failed") == 2
 
 

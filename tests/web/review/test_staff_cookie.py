@@ -30,7 +30,7 @@ def signed_in_from(app: Flask, member: Staff, address: str, agent: str) -> dict:
 def test_the_staff_cookie_holds_nothing_derived_from_the_address_or_agent(app):
     member = Staff(app, "li.ming", "reviewer")
     sessions = [signed_in_from(app, member, address, agent) for address, agent in CLIENTS]
-    for contents, (address, agent) in zip(sessions, CLIENTS):
+    for contents, (address, agent) in zip(sessions, CLIENTS, strict=True):
         assert "_id" not in contents
         text = json.dumps(contents)
         identifier = hashlib.sha512(f"{address}|{agent}".encode()).hexdigest()  # Flask-Login's _create_identifier
@@ -38,4 +38,5 @@ def test_the_staff_cookie_holds_nothing_derived_from_the_address_or_agent(app):
     first, second = sessions
     assert first.keys() == second.keys()
     assert {k: v for k, v in first.items() if k not in RANDOM_FIELDS} == {
-        k: v for k, v in second.items() if k not in RANDOM_FIELDS}
+        k: v for k, v in second.items() if k not in RANDOM_FIELDS
+    }

@@ -12,8 +12,9 @@ def staff_layout(page: str) -> bool:
     return STAFF_NAV in page and STAFF_FOOTER in page and "返回工作台" in page
 
 
-@pytest.mark.parametrize("path", ["/review/no-such-page", "/review/cases/0123456789abcdef0123456789abcdef",
-                                  "/review/notices/999999/correct"])
+@pytest.mark.parametrize(
+    "path", ["/review/no-such-page", "/review/cases/0123456789abcdef0123456789abcdef", "/review/notices/999999/correct"]
+)
 def test_a_supervisor_gets_404_inside_the_workspace(staff, path):
     chief = staff("qian.sup", "supervisor")
     response = chief.get(path)

@@ -15,8 +15,11 @@ LOCKED = "Too many failed sign-ins for this account name."
 
 def entries(app: Flask, action: str) -> list[tuple[int | None, int | None]]:
     with app.app_context():
-        rows = db.session.execute(db.select(AuditEntry.actor_id, AuditEntry.target_user_id)
-                                  .where(AuditEntry.action == action).order_by(AuditEntry.id))
+        rows = db.session.execute(
+            db.select(AuditEntry.actor_id, AuditEntry.target_user_id)
+            .where(AuditEntry.action == action)
+            .order_by(AuditEntry.id)
+        )
         return [tuple(r) for r in rows]
 
 
@@ -30,8 +33,9 @@ def at(app: Flask, member: Staff, address: str, agent: str = "SomeAgent/1.0") ->
 
 def sign_in(member: Staff, username: str, password: str, code: str):
     tokens = member.tokens("/review/login")
-    return member.client.post("/review/login", data={**tokens, "username": username, "password": password,
-                                                      "code": code})
+    return member.client.post(
+        "/review/login", data={**tokens, "username": username, "password": password, "code": code}
+    )
 
 
 def change_password(member: Staff, current: str):

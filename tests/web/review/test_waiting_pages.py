@@ -52,10 +52,14 @@ def test_a_new_case_says_who_decides_acceptance_and_by_when(app, cadre, staff):
     receipt = cadre.receipt_of(cadre.file_concern())
     case_id = only_case_id(app)
     due = case_row(app, case_id).accept_due
-    assert f"等待决定是否受理，期限至{zh(app, due)}。" in box(reviewer.get(f"/review/cases/{case_id}").get_data(as_text=True))
+    assert f"等待决定是否受理，期限至{zh(app, due)}。" in box(
+        reviewer.get(f"/review/cases/{case_id}").get_data(as_text=True)
+    )
     assert f"将在7个工作日内（{zh(app, due)}前）决定是否受理。" in box(status(cadre, receipt))
     cadre.client.get("/lang/en")
-    assert f"within 7 working days, by {en(app, due)}" in box(cadre.client.get("/followup/status").get_data(as_text=True))
+    assert f"within 7 working days, by {en(app, due)}" in box(
+        cadre.client.get("/followup/status").get_data(as_text=True)
+    )
 
 
 def test_a_question_to_the_cadre_says_since_when_and_offers_a_reminder(app, cadre, staff):
@@ -140,7 +144,8 @@ def test_the_cadre_sees_the_finding_the_plan_deadline_and_each_form_carried_out(
     assert f"已会议澄清（{recorded}）" in steps(reviewer.get(case_page).get_data(as_text=True))
     cadre.client.get("/lang/en")
     assert f"Clarified at a meeting ({en(app, today(app))})" in steps(
-        cadre.client.get("/followup/status").get_data(as_text=True))
+        cadre.client.get("/followup/status").get_data(as_text=True)
+    )
 
 
 def test_no_reply_is_no_dead_end_the_assignee_continues_and_the_cadre_reads_why(app, cadre, staff):

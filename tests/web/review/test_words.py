@@ -30,8 +30,16 @@ def test_a_clarification_case_page_names_its_cadre_the_applicant_never_the_submi
 
     shown = text_of(reviewer.get(page))
     assert not SUBMITTER_WORD.search(shown), SUBMITTER_WORD.search(shown)
-    for words in ("申请人已回复", "与申请人往来留言", "给申请人的留言", "内部备注（不向申请人显示）", "发送给申请人",
-                  "对申请人造成的影响", "申请人要求的澄清方式", "提拔任用受阻、名誉受损"):
+    for words in (
+        "申请人已回复",
+        "与申请人往来留言",
+        "给申请人的留言",
+        "内部备注（不向申请人显示）",
+        "发送给申请人",
+        "对申请人造成的影响",
+        "申请人要求的澄清方式",
+        "提拔任用受阻、名誉受损",
+    ):
         assert words in shown, words
 
     reviewer.act(case_id, "propose_finding", finding="found_false", reason="经查，反映问题失实。")
