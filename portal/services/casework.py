@@ -213,6 +213,15 @@ STAFF_ACTIONS = (
 )
 
 
+def _opened_for_step(user: User, private_key: bytes | None, case_id: str, action: Action) -> tuple[Case, Actor, bytes]:
+    """The case, who acts and its data key, for a step fired through act() (or checked before it)."""
+    case = _case(case_id)
+    actor = actor_of(user)
+    if action not in STAFF_ACTIONS or action is Action.DRAFT_PLAN:
+        raise workflow.WrongState(f"{action} is not fired through act()")
+    return case, actor, _unlock(case, user, private_key)
+
+
 @use_case
 def act(
     user: User,
@@ -228,11 +237,7 @@ def act(
     form_token: str | None = None,
 ) -> State:
     """Fire one workflow action as this staff member; the engine decides if it may happen."""
-    case = _case(case_id)
-    actor = actor_of(user)
-    if action not in STAFF_ACTIONS or action is Action.DRAFT_PLAN:
-        raise workflow.WrongState(f"{action} is not fired through act()")
-    dk = _unlock(case, user, private_key)
+    case, actor, dk = _opened_for_step(user, private_key, case_id, action)
     # Spent first, so a replay is told so whatever the engine would say; it commits only with the
     # write (a refused step's page is re-rendered with fresh tokens).
     form_tokens.spend(form_token)
@@ -270,11 +275,7 @@ def check(
     refusal_reason: str | None = None,
 ) -> Case:
     """Raise what act() would refuse, writing nothing: a confirmation is asked only for a step that may happen."""
-    case = _case(case_id)
-    actor = actor_of(user)
-    if action not in STAFF_ACTIONS or action is Action.DRAFT_PLAN:
-        raise workflow.WrongState(f"{action} is not fired through act()")
-    dk = _unlock(case, user, private_key)
+    case, actor, dk = _opened_for_step(user, private_key, case_id, action)
     _outcome(case, dk, actor, action, reason, finding, assignee_id, flag, refusal_reason)
     return case
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
 from portal.domain import receipts
 from portal.domain.attachments import AttachmentError
@@ -222,78 +225,81 @@ def reply():
     return _status_page(access, status=400, form=form)
 
 
-@bp.post("/followup/consent")
-@_limit("LIMIT_REPLY")
-def consent():
+def _consent_step(form: FlaskForm, action: Action, record: Callable[[followup.Access, str], None], done: str):
+    """本人同意 to a plan or a correction: asked once more on a page of its own, then recorded."""
     access = _access()
-    form = ConsentForm()
     if confirm.revising():
         return redirect(url_for("submit.status"), code=303)
     if form.validate():
         try:
-            if confirm.pending(Action.CONSENT):
-                followup.check(access, Action.CONSENT)
-                return confirm.page(Action.CONSENT.value, staff=False)
-            followup.consent(access, form.form_token.data)
+            if confirm.pending(action):
+                followup.check(access, action)
+                return confirm.page(action.value, staff=False)
+            record(access, form.form_token.data)
         except WorkflowError as exc:
             flash(workflow_message(exc))
         else:
-            flash(_("Thank you. Your consent was recorded; a supervisor will now review the plan."))
+            flash(done)
         return redirect(url_for("submit.status"), code=303)
     return _status_page(access, status=400)
+
+
+def _decline_step(form: FlaskForm, page_form: str, record: Callable[[followup.Access, str, str], None], done: str):
+    """The cadre declines a plan or a correction with a comment for the reviewer."""
+    access = _access()
+    if form.validate():
+        try:
+            record(access, form.comment.data, form.form_token.data)
+        except WorkflowError as exc:
+            form.comment.errors = [workflow_message(exc)]
+        else:
+            flash(done)
+            return redirect(url_for("submit.status"), code=303)
+    return _status_page(access, status=400, **{page_form: form})
+
+
+@bp.post("/followup/consent")
+@_limit("LIMIT_REPLY")
+def consent():
+    return _consent_step(
+        ConsentForm(),
+        Action.CONSENT,
+        followup.consent,
+        _("Thank you. Your consent was recorded; a supervisor will now review the plan."),
+    )
 
 
 @bp.post("/followup/decline")
 @_limit("LIMIT_REPLY")
 def decline():
-    access = _access()
-    form = DeclineForm()
-    if form.validate():
-        try:
-            followup.decline(access, form.comment.data, form.form_token.data)
-        except WorkflowError as exc:
-            form.comment.errors = [workflow_message(exc)]
-        else:
-            flash(_("You declined the plan. The reviewer will read your comment and prepare a new one."))
-            return redirect(url_for("submit.status"), code=303)
-    return _status_page(access, status=400, decline=form)
+    return _decline_step(
+        DeclineForm(),
+        "decline",
+        followup.decline,
+        _("You declined the plan. The reviewer will read your comment and prepare a new one."),
+    )
 
 
 @bp.post("/followup/correction/consent")
 @_limit("LIMIT_REPLY")
 def consent_to_correction():
-    access = _access()
-    form = CorrectionConsentForm()
-    if confirm.revising():
-        return redirect(url_for("submit.status"), code=303)
-    if form.validate():
-        try:
-            if confirm.pending(Action.CONSENT_CORRECTION):
-                followup.check(access, Action.CONSENT_CORRECTION)
-                return confirm.page(Action.CONSENT_CORRECTION.value, staff=False)
-            followup.consent_to_correction(access, form.form_token.data)
-        except WorkflowError as exc:
-            flash(workflow_message(exc))
-        else:
-            flash(_("Thank you. The correction you consented to is now published."))
-        return redirect(url_for("submit.status"), code=303)
-    return _status_page(access, status=400)
+    return _consent_step(
+        CorrectionConsentForm(),
+        Action.CONSENT_CORRECTION,
+        followup.consent_to_correction,
+        _("Thank you. The correction you consented to is now published."),
+    )
 
 
 @bp.post("/followup/correction/decline")
 @_limit("LIMIT_REPLY")
 def decline_correction():
-    access = _access()
-    form = CorrectionDeclineForm()
-    if form.validate():
-        try:
-            followup.decline_correction(access, form.comment.data, form.form_token.data)
-        except WorkflowError as exc:
-            form.comment.errors = [workflow_message(exc)]
-        else:
-            flash(_("You declined the correction. The published notice stays as it is."))
-            return redirect(url_for("submit.status"), code=303)
-    return _status_page(access, status=400, correction_decline=form)
+    return _decline_step(
+        CorrectionDeclineForm(),
+        "correction_decline",
+        followup.decline_correction,
+        _("You declined the correction. The published notice stays as it is."),
+    )
 
 
 @bp.get("/followup/files/<file_id>")
