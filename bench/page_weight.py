@@ -35,7 +35,7 @@ def main() -> None:
             "subject": "基层负担",
             "description": "每周三次检查。",
         }
-        receipt_page = client.post("/submit/concern", data=data).data
+        receipt_page = client.post("/submit/concern", data=data, follow_redirects=True).data  # POST, redirect, GET
         pages["receipt"] = receipt_page
         receipt = re.search(rb'class="receipt">([\d ]+)<', receipt_page).group(1).decode()
         client.post("/followup", data={**tokens("/followup"), "receipt": receipt})
