@@ -222,18 +222,24 @@ def _opened_for_step(user: User, private_key: bytes | None, case_id: str, action
     return case, actor, _unlock(case, user, private_key)
 
 
+@dataclass(frozen=True)
+class StepInput:
+    """What a staff member typed or chose for a step; the engine decides what of it counts."""
+
+    reason: str | None = None
+    finding: str | None = None
+    assignee_id: int | None = None
+    flag: str | None = None
+    refusal_reason: str | None = None
+
+
 @use_case
 def act(
     user: User,
     private_key: bytes | None,
     case_id: str,
     action: Action,
-    *,
-    reason: str | None = None,
-    finding: str | None = None,
-    assignee_id: int | None = None,
-    flag: str | None = None,
-    refusal_reason: str | None = None,
+    step: StepInput = StepInput(),
     form_token: str | None = None,
 ) -> State:
     """Fire one workflow action as this staff member; the engine decides if it may happen."""
@@ -241,9 +247,9 @@ def act(
     # Spent first, so a replay is told so whatever the engine would say; it commits only with the
     # write (a refused step's page is re-rendered with fresh tokens).
     form_tokens.spend(form_token)
-    outcome = _outcome(case, dk, actor, action, reason, finding, assignee_id, flag, refusal_reason)
+    outcome = _outcome(case, dk, actor, action, step)
     if action is Action.REFUSE and case.kind == Kind.CLARIFICATION:
-        case.refusal_reason = refusal_reason
+        case.refusal_reason = step.refusal_reason
     proposed = outcome.facts.proposed_finding
     detail = proposed.value if action is Action.PROPOSE_FINDING and proposed is not None else None
     _record(
@@ -252,8 +258,8 @@ def act(
         user,
         action,
         outcome,
-        reason,
-        target_user_id=assignee_id if action is Action.ASSIGN else None,
+        step.reason,
+        target_user_id=step.assignee_id if action is Action.ASSIGN else None,
         detail=detail,
     )
     if action is Action.APPROVE_PLAN:
@@ -262,41 +268,20 @@ def act(
     return outcome.facts.state
 
 
-def check(
-    user: User,
-    private_key: bytes | None,
-    case_id: str,
-    action: Action,
-    *,
-    reason: str | None = None,
-    finding: str | None = None,
-    assignee_id: int | None = None,
-    flag: str | None = None,
-    refusal_reason: str | None = None,
-) -> Case:
+def check(user: User, private_key: bytes | None, case_id: str, action: Action, step: StepInput = StepInput()) -> Case:
     """Raise what act() would refuse, writing nothing: a confirmation is asked only for a step that may happen."""
     case, actor, dk = _opened_for_step(user, private_key, case_id, action)
-    _outcome(case, dk, actor, action, reason, finding, assignee_id, flag, refusal_reason)
+    _outcome(case, dk, actor, action, step)
     return case
 
 
-def _outcome(
-    case: Case,
-    dk: bytes,
-    actor: Actor,
-    action: Action,
-    reason: str | None,
-    finding: str | None,
-    assignee_id: int | None,
-    flag: str | None,
-    refusal_reason: str | None,
-) -> workflow.Outcome:
+def _outcome(case: Case, dk: bytes, actor: Actor, action: Action, step: StepInput) -> workflow.Outcome:
     """Every guard of a staff step, ending in the engine's pure verdict; nothing is written."""
-    if action is Action.ASSIGN and assignee_id not in {u.id for u in workers_holding(case.id)}:
-        raise NotACaseWorker(str(assignee_id))
+    if action is Action.ASSIGN and step.assignee_id not in {u.id for u in workers_holding(case.id)}:
+        raise NotACaseWorker(str(step.assignee_id))
     refusing = action is Action.REFUSE and case.kind == Kind.CLARIFICATION
-    if refusing and refusal_reason not in {r.value for r in RefusalReason}:
-        raise InvalidRefusal(str(refusal_reason))
+    if refusing and step.refusal_reason not in {r.value for r in RefusalReason}:
+        raise InvalidRefusal(str(step.refusal_reason))
     if action is Action.CARRY_OUT:
         clarification.require_all_done(case, dk)
     return workflow.apply(
@@ -305,10 +290,10 @@ def _outcome(
         action,
         case_state.today(),
         case_state.deadlines(),
-        reason=reason,
-        finding=Finding(finding) if finding in {f.value for f in Finding} else None,
-        assignee_id=assignee_id,
-        flag=AccusationFlag(flag) if flag in {f.value for f in AccusationFlag} else None,
+        reason=step.reason,
+        finding=Finding(step.finding) if step.finding in {f.value for f in Finding} else None,
+        assignee_id=step.assignee_id,
+        flag=AccusationFlag(step.flag) if step.flag in {f.value for f in AccusationFlag} else None,
     )
 
 

@@ -98,7 +98,7 @@ def act(case_id: str):
         form.flag.errors = [_("Choose a judgement.")]
         return _render(case_id, 400, action_form=form)
     assignee = optional_id(form.assignee.data)
-    step = dict(
+    step = casework.StepInput(
         reason=form.reason.data or None,
         finding=form.finding.data,
         assignee_id=assignee,
@@ -106,15 +106,13 @@ def act(case_id: str):
         refusal_reason=form.refusal_reason.data,
     )
     if confirm.pending(action):
-        case, error = _guard(
-            lambda: casework.check(current_user.user, current_user.private_key, case_id, action, **step)
-        )
+        case, error = _guard(lambda: casework.check(current_user.user, current_user.private_key, case_id, action, step))
         if not error:
             return _confirmation(case.kind, action, form)
     else:
         _done, error = _guard(
             lambda: casework.act(
-                current_user.user, current_user.private_key, case_id, action, form_token=form.form_token.data, **step
+                current_user.user, current_user.private_key, case_id, action, step, form.form_token.data
             )
         )
     if error:
