@@ -10,21 +10,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
-from portal.domain.cases import AccusationFlag, Finding, Kind, State
-from portal.domain.workflow_rules import FINDING_STATE, RECORDS, RULES, Action, Clock, Record, Role, Rule, targets
+from portal.domain.cases import AccusationFlag, ClarificationMode, Finding, Kind, RefusalReason, State
+from portal.domain.workflow_rules import (
+    FINDING_STATE,
+    RECORDS,
+    RULES,
+    Action,
+    Choice,
+    Clock,
+    Record,
+    Role,
+    Rule,
+    targets,
+)
 from portal.domain.working_days import add_days, add_working_days
 
 __all__ = [
     "Action",
     "Actor",
     "AlreadyUsed",
+    "Choice",
     "Deadlines",
     "Facts",
     "FourEyes",
     "MissingChoice",
+    "NotAHolder",
     "NotPermitted",
     "Outcome",
+    "PlanIncomplete",
     "ReasonRequired",
     "Record",
     "Role",
@@ -84,9 +99,25 @@ class AlreadyUsed(WorkflowError):
 
 
 class MissingChoice(WorkflowError):
-    """Raised so a finding, assignee or flag is never guessed."""
+    """Raised so a finding, assignee, flag, refusal reason or form is never guessed."""
 
     code = "missing_choice"
+
+    def __init__(self, choice: Choice) -> None:
+        super().__init__(f"choose a {choice}")
+        self.choice = choice
+
+
+class NotAHolder(WorkflowError):
+    """Raised so a case is assigned only to someone who can open it."""
+
+    code = "not_a_holder"
+
+
+class PlanIncomplete(WorkflowError):
+    """Raised so a clarification is carried out only once every form of its plan is recorded."""
+
+    code = "plan_incomplete"
 
 
 @dataclass(frozen=True)
@@ -133,6 +164,9 @@ class Facts:
     flag: AccusationFlag = AccusationFlag.NONE
     referred: bool = False
     correction_pending: bool = False  # a notice correction awaits the cadre's consent
+    refusal_reason: RefusalReason | None = None  # why a clarification request was not accepted
+    holders: frozenset[int] = frozenset()  # case workers who hold the case's key (possible assignees)
+    plan_complete: bool = False  # every form of the approved plan is recorded as carried out
 
     def __post_init__(self) -> None:
         """Turn codes read from the database into enums, so identity checks hold."""
@@ -143,6 +177,9 @@ class Facts:
             object.__setattr__(self, "paused_from", State(self.paused_from))
         if self.proposed_finding is not None:
             object.__setattr__(self, "proposed_finding", Finding(self.proposed_finding))
+        if self.refusal_reason is not None:
+            object.__setattr__(self, "refusal_reason", RefusalReason(self.refusal_reason))
+        object.__setattr__(self, "holders", frozenset(self.holders))
 
 
 @dataclass(frozen=True)
@@ -152,6 +189,8 @@ class Outcome:
     facts: Facts
     visible_to_submitter: bool
     clock: Clock | None
+    detail: str | None = None  # what was picked, where the timeline keeps it (``Rule.shows_choice``)
+    target_user_id: int | None = None  # the person a step names (the assignee), for the audit log
 
 
 def new_case(kind: Kind, submitted_on: date, deadlines: Deadlines) -> Facts:
@@ -172,25 +211,54 @@ def apply(
     deadlines: Deadlines,
     *,
     reason: str | None = None,
-    finding: Finding | None = None,
+    finding: Finding | str | None = None,
     assignee_id: int | None = None,
-    flag: AccusationFlag | None = None,
+    flag: AccusationFlag | str | None = None,
+    refusal_reason: RefusalReason | str | None = None,
+    form: ClarificationMode | str | None = None,
 ) -> Outcome:
-    """Take one step, or raise the :class:`WorkflowError` that says why it is refused."""
+    """Take one step, or raise the :class:`WorkflowError` that says why it is refused.
+
+    Of the picks given, only the one the rule asks for (``Rule.choice``) is read; it is checked
+    here, so no service decides who may be assigned or what counts as a finding.
+    """
     rule, target = _check(facts, actor, action, today, deadlines)
     if rule.needs_reason and (reason is None or not reason.strip()):
         raise ReasonRequired(f"{action} needs a reason")
-    if action is Action.ASSIGN:
-        assignee_id = _assignee(assignee_id)
-    elif action is Action.PROPOSE_FINDING:
-        finding = _finding(finding)
-    elif action is Action.FLAG:
-        flag = _flag(flag)
+    given = {
+        Choice.ASSIGNEE: assignee_id,
+        Choice.FINDING: finding,
+        Choice.FLAG: flag,
+        Choice.REFUSAL_REASON: refusal_reason,
+        Choice.FORM: form,
+    }
+    choice = rule.asks_choice(facts.kind)
+    picked = _picked(choice, given[choice], facts) if choice is not None else None
     new = replace(facts, state=target)
     if rule.claims and facts.assignee_id is None:
         new = replace(new, assignee_id=actor.user_id)
-    new = _effect(new, facts, actor, action, today, deadlines, finding, assignee_id, flag)
-    return Outcome(facts=new, visible_to_submitter=rule.visible, clock=rule.clock)
+    new = _effect(new, facts, actor, action, today, deadlines, choice, picked)
+    return Outcome(
+        facts=new,
+        visible_to_submitter=rule.visible,
+        clock=rule.clock,
+        detail=str(picked) if rule.shows_choice else None,
+        target_user_id=picked if choice is Choice.ASSIGNEE else None,
+    )
+
+
+def _picked(choice: Choice, value: object, facts: Facts) -> Any:
+    """The checked pick for a step: one of the listed codes, or a holder of the case's key."""
+    if choice is Choice.ASSIGNEE:
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise MissingChoice(choice)
+        if value not in facts.holders:
+            raise NotAHolder("the assignee cannot open this case")
+        return value
+    values = _CHOICES[choice]
+    if value is None or value not in values:
+        raise MissingChoice(choice)
+    return values[str(value)]
 
 
 def allowed(facts: Facts, actor: Actor, today: date, deadlines: Deadlines) -> list[Action]:
@@ -283,6 +351,8 @@ def _guard(facts: Facts, action: Action, today: date, deadlines: Deadlines) -> N
         raise WrongState("the accusation has already been referred")
     if action is Action.REFER and facts.flag is not AccusationFlag.SUSPECTED_MALICIOUS:
         raise WrongState("only a suspected malicious accusation is referred")
+    if action is Action.CARRY_OUT and not facts.plan_complete:
+        raise PlanIncomplete("record every form of the plan first")
     if action is Action.PROPOSE_CORRECTION and facts.correction_pending:
         raise WrongState("a correction already awaits the cadre's consent")
     if action in _SETTLES_CORRECTION and not facts.correction_pending:
@@ -317,18 +387,19 @@ def _effect(
     action: Action,
     today: date,
     deadlines: Deadlines,
-    finding: Finding | None,
-    assignee_id: int | None,
-    flag: AccusationFlag | None,
+    choice: Choice | None,
+    picked: Any,
 ) -> Facts:
-    """The facts an action changes besides the state (arguments already validated)."""
+    """The facts an action changes besides the state (the pick already checked)."""
     match action:
         case Action.TAKE:
             return replace(new, assignee_id=actor.user_id)
         case Action.ASSIGN:
-            return replace(new, assignee_id=assignee_id)
+            return replace(new, assignee_id=picked)
         case Action.ACCEPT:
             return replace(new, answer_due=add_days(today, deadlines.answer_days))
+        case Action.REFUSE:
+            return replace(new, refusal_reason=picked if choice is Choice.REFUSAL_REASON else None)
         case Action.ASK:
             return replace(new, paused_from=old.state, paused_on=today)
         case Action.PROVIDE_INFO | Action.RESUME:
@@ -339,7 +410,7 @@ def _effect(
             # The reopened case gets a fresh answer period, not an already-passed one.
             return replace(new, objected=True, answer_due=add_days(today, deadlines.answer_days))
         case Action.PROPOSE_FINDING:
-            return replace(new, proposer_id=actor.user_id, proposed_finding=finding)
+            return replace(new, proposer_id=actor.user_id, proposed_finding=picked)
         case Action.APPROVE_FINDING | Action.RETURN_FINDING:
             return replace(new, proposer_id=None, proposed_finding=None)
         case Action.DRAFT_PLAN:
@@ -350,7 +421,7 @@ def _effect(
             due = add_working_days(today, deadlines.carry_out_working_days)
             return replace(new, proposer_id=None, carry_out_due=due)
         case Action.FLAG:
-            return replace(new, flag=_flag(flag))
+            return replace(new, flag=picked)
         case Action.REFER:
             return replace(new, referred=True)
         case Action.PROPOSE_CORRECTION:
@@ -368,26 +439,10 @@ def _extended(old: Facts, today: date) -> date | None:
     return old.answer_due + timedelta(days=max(0, (today - old.paused_on).days))
 
 
-def _assignee(assignee_id: int | None) -> int:
-    """An assignee must be a user id; the service checks the user is a case worker."""
-    if isinstance(assignee_id, bool) or not isinstance(assignee_id, int) or assignee_id <= 0:
-        raise MissingChoice("choose whom to assign the case to")
-    return assignee_id
-
-
-def _finding(finding: Finding | str | None) -> Finding:
-    """A finding must be one of the three; free text never becomes one."""
-    if finding is None or finding not in _FINDING_VALUES:
-        raise MissingChoice("choose a finding")
-    return Finding(finding)
-
-
-def _flag(flag: AccusationFlag | str | None) -> AccusationFlag:
-    """Flagging means choosing mistaken or suspected malicious; 'none' is no choice."""
-    if flag is None or flag not in _FLAG_VALUES:
-        raise MissingChoice("choose a flag")
-    return AccusationFlag(flag)
-
-
-_FINDING_VALUES = frozenset(f.value for f in Finding)
-_FLAG_VALUES = frozenset(f.value for f in AccusationFlag) - {AccusationFlag.NONE.value}
+#: The codes each listed choice accepts ("none" is no judgement of an accusation).
+_CHOICES: dict[Choice, dict[str, object]] = {
+    Choice.FINDING: {f.value: f for f in Finding},
+    Choice.FLAG: {f.value: f for f in AccusationFlag if f is not AccusationFlag.NONE},
+    Choice.REFUSAL_REASON: {r.value: r for r in RefusalReason},
+    Choice.FORM: {m.value: m for m in ClarificationMode},
+}

@@ -12,7 +12,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Literal
 
-from portal.domain.cases import Finding, Kind, State
+from portal.domain.cases import ClarificationMode, Finding, Kind, State
 
 #: What an action does to the answer clock, for the submitter's status page.
 Clock = Literal["paused", "resumed"]
@@ -56,6 +56,24 @@ class Action(StrEnum):
     CONSENT_CORRECTION = "consent_correction"
     DECLINE_CORRECTION = "decline_correction"
     DROP_CORRECTION = "drop_correction"
+    RECORD_FORM = "record_form"
+
+
+class Choice(StrEnum):
+    """What a person picks from a list for a step; the engine checks it and never guesses it."""
+
+    ASSIGNEE = "assignee"  # one of the case workers who hold the case's key
+    FINDING = "finding"
+    FLAG = "flag"
+    REFUSAL_REASON = "refusal_reason"
+    FORM = "form"  # a form of the clarification (书面, 当面, 会议, 公告), never a web form
+
+
+class Page(StrEnum):
+    """Where staff fire an action that needs more than the case page's action box."""
+
+    PLAN = "plan"  # the clarification plan page
+    NOTICE = "notice"  # the public notice's correction page
 
 
 @dataclass(frozen=True)
@@ -69,6 +87,15 @@ class Rule:
     four_eyes: bool = False  # the proposer or drafter may not fire it
     clock: Clock | None = None  # what it does to the answer clock
     confirm: bool = False  # irreversible in one click: the page asks for a confirmation first
+    choice: Choice | None = None  # what must be picked for the step, checked by the engine
+    choice_kinds: frozenset[Kind] = frozenset(Kind)  # the kinds of case where the choice is asked
+    shows_choice: bool = False  # the timeline keeps what was picked (the proposed finding, the form)
+    page: Page | None = None  # fired from its own page, not the case page's action box
+    publishes: bool = False  # publishes the consented notice of the plan
+
+    def asks_choice(self, kind: Kind) -> Choice | None:
+        """The choice this step needs on a case of this kind, if any."""
+        return self.choice if kind in self.choice_kinds else None
 
 
 _WORKER = frozenset({Role.REVIEWER, Role.SUPERVISOR})
@@ -91,9 +118,17 @@ RECORDS: Mapping[Record, frozenset[Role]] = MappingProxyType({Record.MESSAGE: _W
 RULES: Mapping[Action, Rule] = MappingProxyType(
     {
         Action.TAKE: Rule(_WORKER, visible=False, claims=True),
-        Action.ASSIGN: Rule(_SUPERVISOR, visible=False),
+        Action.ASSIGN: Rule(_SUPERVISOR, visible=False, choice=Choice.ASSIGNEE),
         Action.ACCEPT: Rule(_WORKER, visible=True, claims=True),
-        Action.REFUSE: Rule(_WORKER, visible=True, needs_reason=True, claims=True, confirm=True),
+        Action.REFUSE: Rule(
+            _WORKER,
+            visible=True,
+            needs_reason=True,
+            claims=True,
+            confirm=True,
+            choice=Choice.REFUSAL_REASON,
+            choice_kinds=frozenset({Kind.CLARIFICATION}),
+        ),
         Action.START: Rule(_WORKER, visible=True),
         Action.ASK: Rule(_WORKER, visible=True, needs_reason=True, clock="paused"),
         Action.PROVIDE_INFO: Rule(_SUBMITTER, visible=True, clock="resumed"),
@@ -103,27 +138,45 @@ RULES: Mapping[Action, Rule] = MappingProxyType(
         Action.CLOSE: Rule(_WORKER, visible=True),
         Action.OBJECT: Rule(_SUBMITTER, visible=True, needs_reason=True, confirm=True),
         Action.VERIFY: Rule(_WORKER, visible=True),
-        Action.PROPOSE_FINDING: Rule(_WORKER, visible=False, needs_reason=True),
+        Action.PROPOSE_FINDING: Rule(
+            _WORKER, visible=False, needs_reason=True, choice=Choice.FINDING, shows_choice=True
+        ),
         Action.APPROVE_FINDING: Rule(
             _SUPERVISOR, visible=True, needs_reason=True, four_eyes=True
         ),  # the reasons the applicant reads
         Action.RETURN_FINDING: Rule(_SUPERVISOR, visible=False, needs_reason=True, four_eyes=True),
-        Action.DRAFT_PLAN: Rule(_WORKER, visible=True),
+        Action.DRAFT_PLAN: Rule(_WORKER, visible=True, page=Page.PLAN),
         Action.CONSENT: Rule(_SUBMITTER, visible=True, confirm=True),
         Action.DECLINE: Rule(_SUBMITTER, visible=True, needs_reason=True),
-        Action.APPROVE_PLAN: Rule(_SUPERVISOR, visible=True, four_eyes=True, confirm=True),
+        Action.APPROVE_PLAN: Rule(_SUPERVISOR, visible=True, four_eyes=True, confirm=True, publishes=True),
         Action.RETURN_PLAN: Rule(_SUPERVISOR, visible=False, needs_reason=True, four_eyes=True),
+        # Each form of the approved plan is recorded as carried out, then the whole is.
+        Action.RECORD_FORM: Rule(_WORKER, visible=True, choice=Choice.FORM, shows_choice=True, page=Page.PLAN),
         Action.CARRY_OUT: Rule(_WORKER, visible=True),
-        Action.FLAG: Rule(_WORKER, visible=False, confirm=True),
+        Action.FLAG: Rule(_WORKER, visible=False, confirm=True, choice=Choice.FLAG),
         Action.REFER: Rule(_SUPERVISOR, visible=False, needs_reason=True),
         # A correction that changes what a published notice says about the cadre waits for the
         # cadre's consent, as the original text did; withdrawing the notice drops it.
-        Action.PROPOSE_CORRECTION: Rule(_SUPERVISOR, visible=True, needs_reason=True),
+        Action.PROPOSE_CORRECTION: Rule(_SUPERVISOR, visible=True, needs_reason=True, page=Page.NOTICE),
         Action.CONSENT_CORRECTION: Rule(_SUBMITTER, visible=True, confirm=True),
         Action.DECLINE_CORRECTION: Rule(_SUBMITTER, visible=True, needs_reason=True),
-        Action.DROP_CORRECTION: Rule(_SUPERVISOR, visible=True),
+        Action.DROP_CORRECTION: Rule(_SUPERVISOR, visible=True, page=Page.NOTICE),
     }
 )
+
+#: Who edits a published notice (corrects or withdraws it).
+NOTICE_EDITORS: frozenset[Role] = _SUPERVISOR
+
+#: Who approves what others propose: the "waiting for my approval" queue is theirs.
+APPROVERS: frozenset[Role] = RULES[Action.APPROVE_FINDING].roles | RULES[Action.APPROVE_PLAN].roles
+
+#: Actions staff fire from the case page's action box (the rest have their own page or are the cadre's).
+ACTION_BOX: tuple[Action, ...] = tuple(
+    action for action, rule in RULES.items() if rule.page is None and rule.roles & _WORKER
+)
+
+#: The forms a clarification takes, as codes the engine accepts for RECORD_FORM.
+FORMS: frozenset[str] = frozenset(m.value for m in ClarificationMode)
 
 #: States each kind can be in; anything else is a bug.
 KIND_STATES: Mapping[Kind, frozenset[State]] = MappingProxyType(
@@ -228,6 +281,7 @@ _CLARIFICATION_MOVES: tuple[Edge, ...] = (
     (State.AWAITING_CONSENT, Action.DECLINE, State.FOUND_FALSE),
     (State.PLAN_CONSENTED, Action.APPROVE_PLAN, State.PLAN_APPROVED),
     (State.PLAN_CONSENTED, Action.RETURN_PLAN, State.FOUND_FALSE),
+    (State.PLAN_APPROVED, Action.RECORD_FORM, State.PLAN_APPROVED),
     (State.PLAN_APPROVED, Action.CARRY_OUT, State.CARRIED_OUT),
 )
 

@@ -13,7 +13,7 @@ from portal.domain.crypto import CryptoError, KeyPair, decrypt, encrypt, new_cre
 from portal.extensions import db
 from portal.models import EscrowKey, User
 from portal.services import audit
-from portal.services.errors import ServiceError, UsernameTaken, WrongSecret
+from portal.services.errors import ServiceError, UsernameTaken, WrongPassphrase
 from portal.services.settings import argon2_profile
 from portal.services.transaction import use_case
 
@@ -109,12 +109,12 @@ def create_escrow(passphrase: str) -> bool:
 
 
 def unlock_escrow(passphrase: str) -> bytes:
-    """The escrow private key; WrongSecret on a wrong passphrase."""
+    """The escrow private key; WrongPassphrase on a wrong passphrase."""
     row = escrow()
     if row is None:
         raise ServiceError("no escrow key")
     try:
         wrap_key = open_credential(passphrase.encode(), row.credential)
     except CryptoError as exc:
-        raise WrongSecret("passphrase") from exc
+        raise WrongPassphrase("passphrase") from exc
     return decrypt(wrap_key, row.private_key, aad.escrow_private_key(row.id))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from portal.domain.cases import AccusationFlag, Finding, Kind, State
+from portal.domain.cases import AccusationFlag, Finding, Kind, RefusalReason, State
 from portal.domain.workflow import Deadlines, Facts, current_due
 from portal.models import Case
 from portal.services.settings import setting
@@ -32,8 +33,9 @@ def today() -> dt.date:
     return local_day(dt.datetime.now(dt.UTC).replace(tzinfo=None))
 
 
-def facts_of(case: Case) -> Facts:
-    """The engine's view of a stored case."""
+def facts_of(case: Case, holders: Iterable[int] = (), plan_complete: bool = False) -> Facts:
+    """The engine's view of a stored case; who holds its key and whether its plan is fully
+    recorded are not columns of it (``opened_case`` gathers them)."""
     return Facts(
         kind=Kind(case.kind),
         state=State(case.state),
@@ -51,6 +53,9 @@ def facts_of(case: Case) -> Facts:
         flag=AccusationFlag(case.flag),
         referred=case.referred,
         correction_pending=case.correction_pending,
+        refusal_reason=RefusalReason(case.refusal_reason) if case.refusal_reason else None,
+        holders=frozenset(holders),
+        plan_complete=plan_complete,
     )
 
 
@@ -70,4 +75,5 @@ def store(case: Case, facts: Facts) -> None:
     case.flag = facts.flag.value
     case.referred = facts.referred
     case.correction_pending = facts.correction_pending
+    case.refusal_reason = facts.refusal_reason.value if facts.refusal_reason else None
     case.due_on = current_due(facts)

@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from portal.domain import aad, workflow
+from portal.domain import aad
 from portal.domain.clock import this_hour
 from portal.domain.crypto import decrypt, encrypt
-from portal.domain.workflow import Action, Actor
+from portal.domain.workflow import Action
 from portal.extensions import db
 from portal.models import Case, Notice, PendingCorrection, User
-from portal.services import audit, case_state, timeline
-from portal.services.case_keys import NoAccess, case_key
+from portal.services.opened_case import OpenedCase, StepInput, open_for_staff, open_without_key
 
 #: Fields that say something about the cadre: changing one needs their consent again.
 ABOUT_THE_CADRE = ("title", "unit", "post", "allegation", "body_html")
@@ -49,33 +48,17 @@ def _read(case: Case, dk: bytes) -> tuple[PendingCorrection, dict] | None:
     return row, json.loads(decrypt(dk, row.content, aad.correction_content(case.id)))
 
 
-def _fire(
-    case: Case, dk: bytes | None, actor: Actor, action: Action, actor_id: int | None, reason: str | None = None
-) -> None:
-    """One correction step through the engine, on the timeline and in the audit log (caller commits)."""
-    outcome = workflow.apply(
-        case_state.facts_of(case), actor, action, case_state.today(), case_state.deadlines(), reason=reason
-    )
-    case_state.store(case, outcome.facts)
-    timeline.add_event(case, dk, case.state, action.value, actor_id, outcome.visible_to_submitter, reason)
-    audit.record(f"transition:{action.value}", actor_id=actor_id, case_id=case.id)
-
-
 def propose(user: User, private_key: bytes | None, notice: Notice, changes: dict, reason: str) -> None:
     """Put a correction before the cadre; the published notice stays as it is (caller commits)."""
-    case = db.session.get(Case, notice.case_id)
-    if case is None or private_key is None:
-        raise NoAccess(str(notice.case_id))
-    actor = Actor(user_id=user.id, role=workflow.Role(user.role))
-    dk = case_key(case, user, private_key)
-    _fire(case, dk, actor, Action.PROPOSE_CORRECTION, user.id, reason)
+    opened = open_for_staff(user, private_key, notice.case_id)
+    opened.step(Action.PROPOSE_CORRECTION, StepInput(reason=reason))
     db.session.add(
         PendingCorrection(
-            case_id=case.id,
+            case_id=opened.case.id,
             notice_id=notice.id,
             proposed_by=user.id,
             created_at=this_hour(),
-            content=_content(case, dk, changes, reason),
+            content=_content(opened.case, opened.key, changes, reason),
         )
     )
 
@@ -91,11 +74,11 @@ def pending(case: Case, dk: bytes) -> Proposed | None:
     return Proposed(reason=content["reason"], changes=changes)
 
 
-def settle(case: Case, dk: bytes, actor: Actor, action: Action, comment: str | None = None) -> dict | None:
-    """The cadre consents or declines (or withdrawal drops it): the engine first, then the text
-    is handed back for publication on consent and discarded otherwise (caller commits)."""
-    found = _read(case, dk)
-    _fire(case, dk, actor, action, actor.user_id, comment)
+def settle(opened: OpenedCase, action: Action, comment: str | None = None) -> dict | None:
+    """The cadre consents or declines: the engine first, then the text is handed back for
+    publication on consent and discarded otherwise (caller commits)."""
+    found = _read(opened.case, opened.key)
+    opened.step(action, StepInput(reason=comment))
     if found is None:
         return None
     row, content = found
@@ -104,10 +87,14 @@ def settle(case: Case, dk: bytes, actor: Actor, action: Action, comment: str | N
 
 
 def drop(user: User, notice: Notice) -> None:
-    """Withdrawing the notice ends any correction of it that still waits for the cadre (caller commits)."""
-    case = db.session.get(Case, notice.case_id) if notice.case_id else None
-    if case is None or not case.correction_pending:
+    """Withdrawing the notice ends any correction of it that still waits for the cadre (caller commits).
+
+    The supervisor who withdraws may hold no key for the case: the step carries no text.
+    """
+    if notice.case_id is None:
         return
-    actor = Actor(user_id=user.id, role=workflow.Role(user.role))
-    _fire(case, None, actor, Action.DROP_CORRECTION, user.id)
-    db.session.execute(db.delete(PendingCorrection).where(PendingCorrection.case_id == case.id))
+    opened = open_without_key(user, notice.case_id)
+    if not opened.case.correction_pending:
+        return
+    opened.step(Action.DROP_CORRECTION)
+    db.session.execute(db.delete(PendingCorrection).where(PendingCorrection.case_id == opened.case.id))

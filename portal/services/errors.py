@@ -27,5 +27,5 @@ class UsernameTaken(ServiceError):
     """An account with that name exists."""
 
 
-class WrongSecret(ServiceError):
-    """A password or passphrase did not match."""
+class WrongPassphrase(ServiceError):
+    """The escrow passphrase did not match."""

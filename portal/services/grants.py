@@ -13,7 +13,7 @@ from portal.domain.crypto import seal, unseal
 from portal.extensions import db
 from portal.models import Case, CaseKey, User
 from portal.services import accounts, audit
-from portal.services.errors import ServiceError, WrongSecret
+from portal.services.errors import ServiceError, WrongPassphrase
 from portal.services.transaction import use_case
 
 _BATCH = 500
@@ -82,7 +82,7 @@ def grant_all(supervisor: User, passphrase: str, target_user_id: int) -> int:
         raise NotConfirmed(str(target_user_id))
     try:
         escrow_private = accounts.unlock_escrow(passphrase)
-    except WrongSecret:
+    except WrongPassphrase:
         audit.record("escrow_passphrase_failed", actor_id=supervisor.id, target_user_id=target.id)
         db.session.commit()
         raise

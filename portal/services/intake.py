@@ -13,9 +13,9 @@ from portal.domain.cases import Kind, State
 from portal.domain.clock import this_hour
 from portal.domain.crypto import encrypt, random_key, seal
 from portal.extensions import db
-from portal.models import Case, CaseEvent, CaseKey
+from portal.models import Case, CaseKey
 from portal.models.types import new_id
-from portal.services import accounts, case_files, case_state, form_tokens, held_receipts
+from portal.services import accounts, case_files, case_state, form_tokens, held_receipts, timeline
 from portal.services.errors import FormReplayed, NotInitialised
 from portal.services.settings import argon2_profile, receipt_pepper, setting
 from portal.services.transaction import use_case
@@ -34,13 +34,15 @@ def clean_uploads(uploads: list[Upload]) -> list[CleanFile]:
     return [clean(u.name, u.data, setting("MAX_ATTACHMENT_BYTES"), setting("MAX_IMAGE_PIXELS")) for u in uploads]
 
 
-def _unused_receipt() -> tuple[str, receipts.ReceiptKeys]:
-    """A new receipt whose lookup value is not taken (a clash is astronomically rare)."""
-    while True:
-        receipt = receipts.new_receipt()
-        keys = receipts.derive(receipt, receipt_pepper(), argon2_profile())
-        if db.session.scalar(db.select(Case.id).where(Case.receipt_lookup == keys.lookup)) is None:
-            return receipt, keys
+class _ReceiptTaken(Exception):
+    """The new receipt's lookup value exists already (astronomically rare): derive another."""
+
+
+def _new_receipt() -> tuple[str, receipts.ReceiptKeys]:
+    """A new receipt and its keys. The derivation is the slow part of filing: it runs before the
+    transaction opens, so no submission waits on another's locks while a receipt is derived."""
+    receipt = receipts.new_receipt()
+    return receipt, receipts.derive(receipt, receipt_pepper(), argon2_profile())
 
 
 @use_case
@@ -57,22 +59,37 @@ def file_case(
     FormReplayed if this form was sent already, also when a concurrent copy of it won.
     """
     files = clean_uploads(uploads)
-    escrow = accounts.escrow()
-    if escrow is None:
-        raise NotInitialised("run flask init first")
-    try:
-        return _store(kind, category, fields, files, escrow, form_token, holder)
-    except DBAPIError:
-        if form_tokens.spent_meanwhile(form_token):
-            raise FormReplayed("a concurrent copy of this form was filed") from None
-        raise
+    db.session.rollback()  # nothing read so far holds a transaction (or SQLite's write lock) open
+    while True:
+        receipt, keys = _new_receipt()
+        try:
+            return _store(kind, category, fields, files, receipt, keys, form_token, holder)
+        except _ReceiptTaken:
+            db.session.rollback()
+        except DBAPIError:
+            db.session.rollback()
+            if form_tokens.spent_meanwhile(form_token):
+                raise FormReplayed("a concurrent copy of this form was filed") from None
+            raise
 
 
 def _store(
-    kind: Kind, category: str | None, fields: dict, files: list[CleanFile], escrow, form_token: str, holder: str | None
+    kind: Kind,
+    category: str | None,
+    fields: dict,
+    files: list[CleanFile],
+    receipt: str,
+    keys: receipts.ReceiptKeys,
+    form_token: str,
+    holder: str | None,
 ) -> str:
+    """The one transaction of a filing; only fast work happens inside it."""
+    escrow = accounts.escrow()
+    if escrow is None:
+        raise NotInitialised("run flask init first")
     spent = form_tokens.spend(form_token)
-    receipt, keys = _unused_receipt()
+    if db.session.scalar(db.select(Case.id).where(Case.receipt_lookup == keys.lookup)) is not None:
+        raise _ReceiptTaken()
     dk = random_key()
     case_id = new_id()
     now = this_hour()
@@ -94,12 +111,8 @@ def _store(
     for user in workers:
         sealed = seal(user.public_key, dk, aad.user_key(case_id, user.id))
         db.session.add(CaseKey(case_id=case_id, user_id=user.id, sealed_key=sealed))
-    db.session.add(
-        CaseEvent(
-            id=new_id(), case_id=case_id, position=1, created_at=now, state=State.SUBMITTED.value, action="submit"
-        )
-    )
-    db.session.flush()  # the case row first: attachments refer to it
+    db.session.flush()  # the case row first: its timeline and attachments refer to it
+    timeline.add_event(case, dk, case.state, "submit", None, True, None)
     case_files.add_files(case_id, dk, files, message=None)
     held_receipts.hold(spent, holder, receipt)
     db.session.commit()

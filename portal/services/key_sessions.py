@@ -56,14 +56,14 @@ def _unseal(key: bytes, sealed: bytes, aad: bytes) -> tuple[bytes, dt.datetime]:
     return plain[_DEADLINE.size :], _EPOCH + dt.timedelta(seconds=seconds)
 
 
-def _split(credential: str | None) -> tuple[str, bytes]:
-    token, _, key = (credential or "").partition(".")
+def _split(session_secret: str | None) -> tuple[str, bytes]:
+    token, _, key = (session_secret or "").partition(".")
     try:
         raw = base64.urlsafe_b64decode(key.encode())
     except (binascii.Error, ValueError) as exc:
-        raise SessionExpired("malformed credential") from exc
+        raise SessionExpired("malformed session secret") from exc
     if not token or len(raw) != 32:
-        raise SessionExpired("malformed credential")
+        raise SessionExpired("malformed session secret")
     return token, raw
 
 
@@ -77,9 +77,9 @@ def start(held: bytes, aad: bytes) -> str:
     return f"{token}.{base64.urlsafe_b64encode(key).decode()}"
 
 
-def resume(credential: str | None, aad: bytes) -> bytes:
+def resume(session_secret: str | None, aad: bytes) -> bytes:
     """The held key, if the session is alive and the cookie matches; slides the expiry."""
-    token, key = _split(credential)
+    token, key = _split(session_secret)
     row = db.session.get(KeySession, _row_id(token))
     now = utcnow()
     if row is None or row.expires_at < now:
@@ -92,10 +92,10 @@ def resume(credential: str | None, aad: bytes) -> bytes:
     return held
 
 
-def end(credential: str | None) -> None:
+def end(session_secret: str | None) -> None:
     """Delete the server half (caller commits)."""
     try:
-        token, _ = _split(credential)
+        token, _ = _split(session_secret)
     except SessionExpired:
         return
     db.session.execute(db.delete(KeySession).where(KeySession.id == _row_id(token)))

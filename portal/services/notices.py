@@ -8,6 +8,7 @@ import json
 from portal.domain.clock import this_hour
 from portal.domain.notice_text import clean_html, plain_text, search_text
 from portal.domain.plan import NoticeDraft
+from portal.domain.workflow_rules import NOTICE_EDITORS
 from portal.extensions import db
 from portal.models import Case, Notice, NoticeRevision, User
 from portal.services import audit, case_state, corrections, form_tokens, timeline
@@ -88,7 +89,7 @@ def publish(draft: NoticeDraft, case_id: str | None) -> Notice:
 
 
 def _editable(user: User, notice_id: int) -> Notice:
-    if user.role != "supervisor":
+    if user.role not in NOTICE_EDITORS:
         raise SupervisorsOnly()
     notice = db.session.get(Notice, notice_id)
     if notice is None:
@@ -103,6 +104,14 @@ def _tell_submitter(notice: Notice, action: str) -> None:
     case = db.session.get(Case, notice.case_id) if notice.case_id else None
     if case is not None:
         timeline.add_event(case, None, case.state, action, None, True, None)
+
+
+def for_staff(notice_id: int) -> Notice:
+    """A notice for its staff page, whatever its status; NoSuchNotice if there is none."""
+    notice = db.session.get(Notice, notice_id)
+    if notice is None:
+        raise NoSuchNotice(str(notice_id))
+    return notice
 
 
 def correction_pending(notice: Notice) -> bool:
@@ -128,9 +137,9 @@ def correct(
 ) -> bool:
     """更正: True when published now; False when it changes what is said about the cadre and so
     waits for their consent (the published text stays until then)."""
+    form_tokens.spend(form_token)  # first: a replay is told so whatever else would be said
     notice = _editable(user, notice_id)
     check_issued_on(changes.get("issued_on"))
-    form_tokens.spend(form_token)
     diff = _diff(notice, changes)
     if not diff:
         raise NothingChanged()
@@ -180,8 +189,8 @@ def withdrawable(user: User, notice_id: int) -> Notice:
 def withdraw(user: User, notice_id: int, reason: str, form_token: str | None) -> Notice:
     """撤回: a public stub stays, marked withdrawn, with the reason; what it said about the cadre
     leaves the page, the search and the feed (staff keep the full history)."""
+    form_tokens.spend(form_token)  # first: a replay is told so whatever else would be said
     notice = _editable(user, notice_id)
-    form_tokens.spend(form_token)
     corrections.drop(user, notice)
     notice.status = "withdrawn"
     notice.withdrawn_reason = reason

@@ -37,7 +37,7 @@ class StaffAccess:
     """What the staff cookie carries: who, and the cookie half of the session key."""
 
     user_id: int
-    credential: str
+    session_secret: str  # the cookie half of the key session
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Enrolment:
     """First sign-in: the password was right; a TOTP code must now be confirmed."""
 
     user_id: int
-    credential: str
+    session_secret: str  # the cookie half of the key session
 
 
 @dataclass(frozen=True)
@@ -104,16 +104,16 @@ def sign_in(username: str, password: str, code: str) -> StaffAccess | Enrolment:
     if not user.totp_enrolled:
         pending = key_sessions.start(wrap_key, aad.staff_enrolment(user.id))
         db.session.commit()
-        return Enrolment(user_id=user.id, credential=pending)
+        return Enrolment(user_id=user.id, session_secret=pending)
     secret = decrypt(wrap_key, user.totp_secret, aad.user_totp(user.id)).decode()
     step = _matching_step(secret, code, user.totp_last_step)
     if step is None:
         raise _fail(user, "totp")
     user.totp_last_step = step
-    credential = key_sessions.start(_held_key(user, wrap_key), aad.staff_session(user.id, user.session_epoch))
+    session_secret = key_sessions.start(_held_key(user, wrap_key), aad.staff_session(user.id, user.session_epoch))
     audit.record("sign_in", actor_id=user.id)
     db.session.commit()
-    return StaffAccess(user_id=user.id, credential=credential)
+    return StaffAccess(user_id=user.id, session_secret=session_secret)
 
 
 @use_case
@@ -122,7 +122,7 @@ def enrolment_uri(enrolment: Enrolment) -> str:
     user = db.session.get(User, enrolment.user_id)
     if user is None:
         raise SessionExpired("account gone")
-    wrap_key = key_sessions.resume(enrolment.credential, aad.staff_enrolment(enrolment.user_id))
+    wrap_key = key_sessions.resume(enrolment.session_secret, aad.staff_enrolment(enrolment.user_id))
     secret = decrypt(wrap_key, user.totp_secret, aad.user_totp(user.id)).decode()
     db.session.commit()
     return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name="Zhengming")
@@ -134,19 +134,19 @@ def confirm_enrolment(enrolment: Enrolment, code: str) -> StaffAccess:
     user = db.session.get(User, enrolment.user_id)
     if user is None or user.disabled:
         raise SessionExpired("account gone")
-    wrap_key = key_sessions.resume(enrolment.credential, aad.staff_enrolment(user.id))
+    wrap_key = key_sessions.resume(enrolment.session_secret, aad.staff_enrolment(user.id))
     secret = decrypt(wrap_key, user.totp_secret, aad.user_totp(user.id)).decode()
     step = _matching_step(secret, code, user.totp_last_step)
     if step is None:
         db.session.rollback()
         raise WrongCode()
     user.totp_enrolled, user.totp_last_step = True, step
-    key_sessions.end(enrolment.credential)
-    credential = key_sessions.start(_held_key(user, wrap_key), aad.staff_session(user.id, user.session_epoch))
+    key_sessions.end(enrolment.session_secret)
+    session_secret = key_sessions.start(_held_key(user, wrap_key), aad.staff_session(user.id, user.session_epoch))
     audit.record("totp_enrolled", actor_id=user.id, target_user_id=user.id)
     audit.record("sign_in", actor_id=user.id)
     db.session.commit()
-    return StaffAccess(user_id=user.id, credential=credential)
+    return StaffAccess(user_id=user.id, session_secret=session_secret)
 
 
 @use_case
@@ -155,7 +155,7 @@ def resume(access: StaffAccess) -> Unlocked:
     user = db.session.get(User, access.user_id)
     if user is None or user.disabled:
         raise SessionExpired("account gone")
-    held = key_sessions.resume(access.credential, aad.staff_session(user.id, user.session_epoch))
+    held = key_sessions.resume(access.session_secret, aad.staff_session(user.id, user.session_epoch))
     db.session.commit()
     return Unlocked(user=user, private_key=held if user.private_key is not None else None)
 
@@ -163,7 +163,7 @@ def resume(access: StaffAccess) -> Unlocked:
 @use_case
 def sign_out(access: StaffAccess) -> None:
     """Delete the server half of the session."""
-    key_sessions.end(access.credential)
+    key_sessions.end(access.session_secret)
     audit.record("sign_out", actor_id=access.user_id)
     db.session.commit()
 

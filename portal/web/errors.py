@@ -7,7 +7,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from portal.services.case_keys import NoAccess
 from portal.services.errors import FormReplayed, NotInitialised, SessionExpired
+from portal.services.notices import NoSuchNotice
+from portal.services.opened_case import NoSuchCase
 from portal.web.attachment_errors import megabytes
 from portal.web.request_checks import MalformedRequest
 from portal.web.sessions import is_staff_path
@@ -116,10 +119,22 @@ def _not_initialised(exc: NotInitialised):
     return error_page(503)
 
 
+def _not_found(exc: NoSuchCase | NoSuchNotice):
+    return error_page(404)
+
+
+def _no_access(exc: NoAccess):
+    """The one "no access" page: the case is sealed to others (a supervisor can grant it)."""
+    return render_template("review/no_access.html"), 403
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(MalformedRequest, _malformed)
     app.register_error_handler(FormReplayed, _replayed)
     app.register_error_handler(SessionExpired, _session_expired)
     app.register_error_handler(NotInitialised, _not_initialised)
+    app.register_error_handler(NoSuchCase, _not_found)
+    app.register_error_handler(NoSuchNotice, _not_found)
+    app.register_error_handler(NoAccess, _no_access)
     app.register_error_handler(HTTPException, _http_error)

@@ -43,10 +43,10 @@ class StaffUser(UserMixin):
         return self.user.public_key is not None and not self.user.keys_confirmed
 
 
-def start_session(user: StaffUser, credential: str) -> None:
+def start_session(user: StaffUser, session_secret: str) -> None:
     """A fresh staff cookie: who, and the session key's cookie half; nothing about the client."""
     session.clear()
-    session[SESSION_KEY] = credential
+    session[SESSION_KEY] = session_secret
     login_user(user)
     session.pop(_CLIENT_IDENTIFIER, None)  # login_user sets it whatever session_protection says
 
@@ -61,11 +61,11 @@ def was_secret_refused(_response) -> bool:
 
 
 def access() -> StaffAccess | None:
-    """The staff cookie's session credential, if any."""
-    user_id, credential = session.get("_user_id"), session.get(SESSION_KEY)
-    if not user_id or not credential:
+    """The staff cookie's session secret (the cookie half of the key session), if any."""
+    user_id, session_secret = session.get("_user_id"), session.get(SESSION_KEY)
+    if not user_id or not session_secret:
         return None
-    return StaffAccess(user_id=int(user_id), credential=str(credential))
+    return StaffAccess(user_id=int(user_id), session_secret=str(session_secret))
 
 
 def _load(user_id: str) -> StaffUser | None:

@@ -31,7 +31,7 @@ TAKEN_BY = {
     Awaited.DRAFT_PLAN: Action.DRAFT_PLAN,
     Awaited.CONSENT: Action.CONSENT,
     Awaited.APPROVE_PLAN: Action.APPROVE_PLAN,
-    Awaited.CARRY_OUT: Action.CARRY_OUT,
+    Awaited.CARRY_OUT: Action.RECORD_FORM,  # until every form is recorded; then CARRY_OUT (below)
     Awaited.OBJECTION_PERIOD: Action.OBJECT,
     Awaited.CLOSE: Action.CLOSE,
     Awaited.CONSENT_CORRECTION: Action.CONSENT_CORRECTION,
@@ -83,6 +83,9 @@ def test_what_a_case_waits_for_is_what_the_engine_allows_next(kind, state):
     assert main.who is not None
     offered = allowed(facts, ACTORS[main.who], DAY, D)
     assert TAKEN_BY[main.what] in offered, (kind, state, main)
+    if main.what is Awaited.CARRY_OUT:
+        complete = replace(facts, plan_complete=True)
+        assert Action.CARRY_OUT in allowed(complete, ACTORS[main.who], DAY, D)
 
 
 @pytest.mark.parametrize(("kind", "state"), [ks for ks in EVERY_STATE if ks[1] not in TERMINAL])

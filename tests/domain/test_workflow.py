@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.domain.cases import AccusationFlag, Finding, Kind, State
+from portal.domain.cases import AccusationFlag, ClarificationMode, Finding, Kind, RefusalReason, State
 from portal.domain.workflow import (
     Action,
     Actor,
@@ -16,7 +16,9 @@ from portal.domain.workflow import (
     Facts,
     FourEyes,
     MissingChoice,
+    NotAHolder,
     NotPermitted,
+    PlanIncomplete,
     ReasonRequired,
     Role,
     WindowClosed,
@@ -130,14 +132,20 @@ def test_clarification_plan_consented_approved_and_carried_out():
         (R1, A.DRAFT_PLAN, {}),
         (U, A.CONSENT, {}),
         (S1, A.APPROVE_PLAN, {}),
+        (R1, A.RECORD_FORM, {"form": ClarificationMode.WRITTEN}),
         (R1, A.CARRY_OUT, {}),
     ]:
+        if action is A.CARRY_OUT:
+            with pytest.raises(PlanIncomplete):
+                apply(facts, actor, action, DAY, D, **kw)
+            facts = replace(facts, plan_complete=True)  # the plan service knows every form is recorded
         outcome = apply(facts, actor, action, DAY, D, **kw)
         facts = outcome.facts
         recorded.append((facts.state, outcome.visible_to_submitter))
     assert recorded == [
         (State.AWAITING_CONSENT, True),
         (State.PLAN_CONSENTED, True),
+        (State.PLAN_APPROVED, True),
         (State.PLAN_APPROVED, True),
         (State.CARRIED_OUT, True),
     ]
@@ -247,7 +255,9 @@ def test_a_supervisor_acts_on_any_case_without_taking_it():
 
 
 @pytest.mark.parametrize("actor", [R2, S1])
-@pytest.mark.parametrize(("action", "kw"), [(A.ACCEPT, {}), (A.REFUSE, {"reason": "Too early."})])
+@pytest.mark.parametrize(
+    ("action", "kw"), [(A.ACCEPT, {}), (A.REFUSE, {"reason": "Too early.", "refusal_reason": "no_conclusion"})]
+)
 def test_deciding_an_unassigned_case_takes_it(actor, action, kw):
     outcome = apply(new_case(CLAR, DAY, D), actor, action, DAY, D, **kw)
     assert outcome.facts.assignee_id == actor.user_id and outcome.visible_to_submitter
@@ -272,8 +282,12 @@ def test_take_and_assign():
         apply(outcome.facts, S1, A.TAKE, DAY, D)
     with pytest.raises(NotPermitted):
         apply(outcome.facts, R1, A.TAKE, DAY, D)
-    outcome = apply(outcome.facts, S1, A.ASSIGN, DAY, D, assignee_id=R1.user_id)
+    with pytest.raises(NotAHolder):
+        apply(outcome.facts, S1, A.ASSIGN, DAY, D, assignee_id=R1.user_id)
+    holding = replace(outcome.facts, holders=frozenset({R1.user_id, R2.user_id}))
+    outcome = apply(holding, S1, A.ASSIGN, DAY, D, assignee_id=R1.user_id)
     assert outcome.facts.assignee_id == R1.user_id and not outcome.visible_to_submitter
+    assert outcome.target_user_id == R1.user_id
     with pytest.raises(WrongState):
         apply(at(CONCERN, State.CLOSED, assignee_id=None), S1, A.TAKE, DAY, D)
 
@@ -403,7 +417,8 @@ def test_flag_needs_a_real_choice(bad):
             [A.ASSIGN, A.APPROVE_FINDING, A.RETURN_FINDING, A.FLAG],
         ),
         (at(CLAR, State.AWAITING_CONSENT), U, [A.CONSENT, A.DECLINE]),
-        (at(CLAR, State.PLAN_APPROVED), R1, [A.CARRY_OUT, A.FLAG]),
+        (at(CLAR, State.PLAN_APPROVED), R1, [A.FLAG, A.RECORD_FORM]),
+        (at(CLAR, State.PLAN_APPROVED, plan_complete=True), R1, [A.CARRY_OUT, A.FLAG, A.RECORD_FORM]),
     ],
 )
 def test_allowed_lists_exactly_the_offered_actions(facts, actor, expected):
@@ -411,7 +426,17 @@ def test_allowed_lists_exactly_the_offered_actions(facts, actor, expected):
 
 
 def test_error_codes_are_stable_and_distinct():
-    errors = [NotPermitted, WrongState, ReasonRequired, FourEyes, WindowClosed, AlreadyUsed, MissingChoice]
+    errors = [
+        NotPermitted,
+        WrongState,
+        ReasonRequired,
+        FourEyes,
+        WindowClosed,
+        AlreadyUsed,
+        MissingChoice,
+        NotAHolder,
+        PlanIncomplete,
+    ]
     assert all(issubclass(e, WorkflowError) for e in errors)
     assert [e.code for e in errors] == [
         "not_permitted",
@@ -421,6 +446,8 @@ def test_error_codes_are_stable_and_distinct():
         "window_closed",
         "already_used",
         "missing_choice",
+        "not_a_holder",
+        "plan_incomplete",
     ]
 
 
@@ -470,3 +497,27 @@ def test_staff_continue_without_a_reply_with_a_reason_and_the_paused_days_added(
     assert outcome.facts.answer_due == DAY + timedelta(days=110)
     with pytest.raises(NotPermitted):
         apply(asked, U, A.RESUME, later, D, reason="x")
+
+
+@pytest.mark.parametrize("bad", [None, "", "because", "none"])
+def test_refusing_a_clarification_needs_a_listed_reason(bad):
+    with pytest.raises(MissingChoice) as refused:
+        apply(new_case(CLAR, DAY, D), R1, A.REFUSE, DAY, D, reason="Too early.", refusal_reason=bad)
+    assert refused.value.choice == "refusal_reason"
+
+
+def test_a_refused_clarification_keeps_its_reason_and_a_concern_needs_none():
+    clarification = step(new_case(CLAR, DAY, D), R1, A.REFUSE, reason="x", refusal_reason="no_harm")
+    assert clarification.refusal_reason is RefusalReason.NO_HARM
+    concern = step(new_case(CONCERN, DAY, D), R1, A.REFUSE, reason="x", refusal_reason="no_harm")
+    assert concern.refusal_reason is None
+
+
+def test_the_timeline_keeps_the_proposed_finding_and_the_recorded_form():
+    proposed = apply(at(CLAR, State.VERIFYING), R1, A.PROPOSE_FINDING, DAY, D, reason="g", finding="found_false")
+    assert proposed.detail == "found_false"
+    recorded = apply(at(CLAR, State.PLAN_APPROVED), R1, A.RECORD_FORM, DAY, D, form="meeting")
+    assert recorded.detail == "meeting" and recorded.facts.state is State.PLAN_APPROVED
+    with pytest.raises(MissingChoice):
+        apply(at(CLAR, State.PLAN_APPROVED), R1, A.RECORD_FORM, DAY, D, form="a web form")
+    assert apply(at(CLAR, State.VERIFYING), R1, A.ASK, DAY, D, reason="When?").detail is None

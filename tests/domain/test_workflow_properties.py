@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from portal.domain.cases import AccusationFlag, Finding, Kind, State
+from portal.domain.cases import AccusationFlag, ClarificationMode, Finding, Kind, RefusalReason, State
 from portal.domain.workflow import (
     Action,
     Actor,
@@ -43,7 +44,14 @@ def full_arguments(finding: Finding, flag: AccusationFlag) -> dict[str, object]:
     """Every argument any action could need, all valid."""
     if flag is AccusationFlag.NONE:
         flag = AccusationFlag.MISTAKEN
-    return {"reason": "grounds", "finding": finding, "assignee_id": 2, "flag": flag}
+    return {
+        "reason": "grounds",
+        "finding": finding,
+        "assignee_id": 2,
+        "flag": flag,
+        "refusal_reason": RefusalReason.OTHER,
+        "form": ClarificationMode.WRITTEN,
+    }
 
 
 def check_allowed_agrees_with_apply(facts: Facts, actor: Actor, today: date, args: dict) -> None:
@@ -113,7 +121,8 @@ class Walk:
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
-        self.facts = new_case(kind, START, D)
+        # Every staff actor holds the key; the plan's forms are the plan service's business.
+        self.facts = replace(new_case(kind, START, D), holders=frozenset({1, 2, 10, 11}), plan_complete=True)
         self.today = START
         self.objections = 0
         self.consented = False
@@ -175,4 +184,5 @@ def test_random_walks_keep_the_invariants(start: tuple[Kind, int], steps: list[t
         offered = allowed(facts, actor, today, D)
         action = offered[what % len(offered)] if offered and prefer_offered else list(Action)[what]
         full = full_arguments(finding or Finding.FOUND_FALSE, flag or AccusationFlag.MISTAKEN)
-        walk.step(actor, action, full, reason=reason, finding=finding, assignee_id=assignee_id, flag=flag)
+        picks = {"refusal_reason": RefusalReason.OTHER, "form": ClarificationMode.WRITTEN}
+        walk.step(actor, action, full, reason=reason, finding=finding, assignee_id=assignee_id, flag=flag, **picks)

@@ -30,7 +30,7 @@ def _home() -> str:
 
 
 def _start(access: staff_auth.StaffAccess):
-    staff.start_session(staff.StaffUser(*_unlocked(access)), access.credential)
+    staff.start_session(staff.StaffUser(*_unlocked(access)), access.session_secret)
     return redirect(_home(), code=303)
 
 
@@ -67,7 +67,7 @@ def login():
         else:
             if isinstance(outcome, Enrolment):
                 session.clear()
-                session[_ENROLMENT] = {"user": outcome.user_id, "key": outcome.credential}
+                session[_ENROLMENT] = {"user": outcome.user_id, "key": outcome.session_secret}
                 return redirect(url_for("review.enrol"), code=303)
             return _start(outcome)
     return render_template("review/login.html", form=form), 401 if form.is_submitted() else 200
@@ -77,7 +77,7 @@ def _enrolment() -> Enrolment:
     stored = session.get(_ENROLMENT)
     if not isinstance(stored, dict):
         raise SessionExpired("no enrolment in progress")
-    return Enrolment(user_id=int(stored["user"]), credential=str(stored["key"]))
+    return Enrolment(user_id=int(stored["user"]), session_secret=str(stored["key"]))
 
 
 @bp.route("/enrol", methods=["GET", "POST"])

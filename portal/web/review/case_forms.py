@@ -21,6 +21,9 @@ class ActionForm(FlaskForm):
     flag = SelectField(_l("Judgement"), choices=[], validate_choice=False)
     refusal_reason = SelectField(_l("Reason for not accepting"), choices=[], validate_choice=False)
 
+    #: The action box shows one error place ("action") and the judgement's own field.
+    SHOWS_ERRORS_OF = ("flag",)
+
 
 class MessageForm(FlaskForm):
     form_token = HiddenField()

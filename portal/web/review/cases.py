@@ -7,33 +7,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.domain.attachments import AttachmentError
 from portal.domain.cases import AccusationFlag, Finding, Kind, RefusalReason
-from portal.domain.workflow import Action, WorkflowError
-from portal.services import casework, notices
-from portal.services.case_keys import NoAccess
-from portal.services.casework import InvalidRefusal, NoSuchCase, NotACaseWorker
-from portal.services.clarification import NoPlan, PlanIncomplete
+from portal.domain.staff import CASE_WORKER_ROLES
+from portal.domain.workflow import Action
+from portal.services import casework
 from portal.web import confirm, download, labels
-from portal.web.attachment_errors import attachment_message
 from portal.web.fields import uploads_of
+from portal.web.refusals import REFUSED, show_on
 from portal.web.request_checks import optional_id
 from portal.web.review import bp
 from portal.web.review.case_forms import ActionForm, MessageForm, NoteForm
-from portal.web.review.plan import FUTURE_DATE
 from portal.web.staff import roles_required
-from portal.web.workflow_errors import workflow_message
 
-CASE_WORKERS = ("reviewer", "supervisor")
+CASE_WORKERS = tuple(CASE_WORKER_ROLES)
 
 
-def _render(case_id: str, status: int = 200, action_form=None, message_form=None, note_form=None):
-    try:
-        view = casework.open_case(current_user.user, current_user.private_key, case_id)
-    except NoSuchCase:
-        abort(404)
-    except NoAccess:
-        return render_template("review/no_access.html"), 403
+def render_case(case_id: str, status: int = 200, action_form=None, message_form=None, note_form=None):
+    view = casework.open_case(current_user.user, current_user.private_key, case_id)
     form = action_form or ActionForm()
     form.finding.choices = [SelectChoice(f.value, labels.FINDINGS[f]) for f in Finding]
     form.assignee.choices = [SelectChoice(str(u.id), u.username) for u in view.workers]
@@ -60,29 +50,7 @@ def _render(case_id: str, status: int = 200, action_form=None, message_form=None
 @bp.get("/cases/<case_id>")
 @roles_required(*CASE_WORKERS)
 def case(case_id: str):
-    return _render(case_id)
-
-
-def _guard(fn):
-    """Domain refusals become a message on the page; nothing was written."""
-    try:
-        return fn(), None
-    except NoSuchCase:
-        abort(404)
-    except NoAccess:
-        abort(403)
-    except WorkflowError as exc:
-        return None, workflow_message(exc)
-    except NotACaseWorker:
-        return None, _("Choose someone who can open this case (grant access first).")
-    except InvalidRefusal:
-        return None, _("Choose a reason for not accepting.")
-    except AttachmentError as exc:
-        return None, attachment_message(exc)
-    except (PlanIncomplete, NoPlan):
-        return None, _("Record every form of the plan as carried out first.")
-    except notices.FutureNoticeDate:
-        return None, FUTURE_DATE
+    return render_case(case_id)
 
 
 @bp.post("/cases/<case_id>/act")
@@ -90,39 +58,27 @@ def _guard(fn):
 def act(case_id: str):
     form = ActionForm()
     if not form.validate() or form.action.data not in set(Action):
-        return _render(case_id, 400, action_form=form)
+        return render_case(case_id, 400, action_form=form)
     action = Action(form.action.data)
     if confirm.revising():
-        return _render(case_id, action_form=form)
-    if action is Action.FLAG and form.flag.data not in FLAG_CHOICES:
-        form.flag.errors = [_("Choose a judgement.")]
-        return _render(case_id, 400, action_form=form)
-    assignee = optional_id(form.assignee.data)
+        return render_case(case_id, action_form=form)
     step = casework.StepInput(
         reason=form.reason.data or None,
         finding=form.finding.data,
-        assignee_id=assignee,
+        assignee_id=optional_id(form.assignee.data),
         flag=form.flag.data,
         refusal_reason=form.refusal_reason.data,
     )
-    if confirm.pending(action):
-        case, error = _guard(lambda: casework.check(current_user.user, current_user.private_key, case_id, action, step))
-        if not error:
+    user, key = current_user.user, current_user.private_key
+    try:
+        if confirm.pending(action):
+            case = casework.check(user, key, case_id, action, step)
             return _confirmation(case.kind, action, form)
-    else:
-        _done, error = _guard(
-            lambda: casework.act(
-                current_user.user, current_user.private_key, case_id, action, step, form.form_token.data
-            )
-        )
-    if error:
-        form.action.errors = [error]
-        return _render(case_id, 409, action_form=form)
+        casework.act(user, key, case_id, action, step, form.form_token.data)
+    except REFUSED as exc:
+        return render_case(case_id, show_on(form, exc, "action"), action_form=form)
     flash(labels.done_message(form.action.data))
     return redirect(url_for("review.case", case_id=case_id), code=303)
-
-
-FLAG_CHOICES = frozenset(f.value for f in AccusationFlag if f is not AccusationFlag.NONE)
 
 
 def _confirmation(kind: str, action: Action, form: ActionForm):
@@ -153,44 +109,40 @@ def _confirmation(kind: str, action: Action, form: ActionForm):
 @roles_required(*CASE_WORKERS)
 def message(case_id: str):
     form = MessageForm()
-    if form.validate():
-        _done, error = _guard(
-            lambda: casework.message(
-                current_user.user,
-                current_user.private_key,
-                case_id,
-                form.body.data,
-                uploads_of(form.attachments),
-                form.form_token.data,
-            )
+    if not form.validate():
+        return render_case(case_id, 400, message_form=form)
+    try:
+        casework.message(
+            current_user.user,
+            current_user.private_key,
+            case_id,
+            form.body.data,
+            uploads_of(form.attachments),
+            form.form_token.data,
         )
-        if not error:
-            flash(_("Message sent."))
-            return redirect(url_for("review.case", case_id=case_id), code=303)
-        form.attachments.errors = [error]
-    return _render(case_id, 400, message_form=form)
+    except REFUSED as exc:
+        return render_case(case_id, show_on(form, exc, "body"), message_form=form)
+    flash(_("Message sent."))
+    return redirect(url_for("review.case", case_id=case_id), code=303)
 
 
 @bp.post("/cases/<case_id>/notes")
 @roles_required(*CASE_WORKERS)
 def note(case_id: str):
     form = NoteForm()
-    if form.validate():
-        _done, error = _guard(
-            lambda: casework.note(
-                current_user.user, current_user.private_key, case_id, form.body.data, form.form_token.data
-            )
-        )
-        if not error:
-            return redirect(url_for("review.case", case_id=case_id), code=303)
-        form.body.errors = [error]
-    return _render(case_id, 400, note_form=form)
+    if not form.validate():
+        return render_case(case_id, 400, note_form=form)
+    try:
+        casework.note(current_user.user, current_user.private_key, case_id, form.body.data, form.form_token.data)
+    except REFUSED as exc:
+        return render_case(case_id, show_on(form, exc, "body"), note_form=form)
+    return redirect(url_for("review.case", case_id=case_id), code=303)
 
 
 @bp.get("/cases/<case_id>/files/<file_id>")
 @roles_required(*CASE_WORKERS)
 def file(case_id: str, file_id: str):
-    found, _error = _guard(lambda: casework.download(current_user.user, current_user.private_key, case_id, file_id))
+    found = casework.download(current_user.user, current_user.private_key, case_id, file_id)
     if found is None:
         abort(404)
     info, data = found

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length
 
 from portal.extensions import limiter
 from portal.services import grants as grant_service
-from portal.services.errors import WrongSecret
+from portal.services.errors import WrongPassphrase
 from portal.services.grants import NotACaseWorker, NotConfirmable, NotConfirmed
 from portal.web import staff
 from portal.web.client_key import staff_account_key
@@ -53,7 +53,7 @@ def grants():
     if form.validate_on_submit():
         try:
             count = grant_service.grant_all(current_user.user, form.passphrase.data, parse_id(form.user_id.data))
-        except WrongSecret:
+        except WrongPassphrase:
             staff.secret_refused()
             form.passphrase.errors = [_("The escrow passphrase is wrong.")]
         except NotConfirmed:

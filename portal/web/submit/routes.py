@@ -9,17 +9,16 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from portal.domain import receipts
-from portal.domain.attachments import AttachmentError
 from portal.domain.cases import Kind
-from portal.domain.workflow import Action, WorkflowError
+from portal.domain.workflow import Action
 from portal.extensions import limiter
 from portal.services import followup, form_tokens, held_receipts, intake
 from portal.services.errors import FormReplayed, ReceiptNotFound, SessionExpired
 from portal.web import confirm, download
-from portal.web.attachment_errors import attachment_message
 from portal.web.errors import error_page
 from portal.web.fields import uploads_of
 from portal.web.notices import labels as notice_labels
+from portal.web.refusals import REFUSED, refusal, show_on
 from portal.web.submit.forms import (
     ClarificationRequestForm,
     ConcernForm,
@@ -33,7 +32,6 @@ from portal.web.submit.forms import (
     ReceiptForm,
     ReplyForm,
 )
-from portal.web.workflow_errors import workflow_message
 
 bp = Blueprint("submit", __name__)
 _ACCESS = "followup"
@@ -86,8 +84,8 @@ def _file(form, kind: Kind, template: str):
         token, holder = form.form_token.data, session.setdefault(_HOLDER, held_receipts.new_holder())
         try:
             intake.file_case(kind, category, fields, uploads_of(form.attachments), token, holder)
-        except AttachmentError as exc:
-            form.attachments.errors = [attachment_message(exc)]
+        except REFUSED as exc:
+            return render_template(template, form=form), show_on(form, exc, "attachments")
         except FormReplayed:
             # A double tap or a resend: the same browser sees the receipt of the case it made.
             if held_receipts.read(token, holder, resend=True) is None:
@@ -137,7 +135,7 @@ def _stored_access() -> followup.Access | None:
     stored = session.get(_ACCESS)
     if not isinstance(stored, dict):
         return None
-    return followup.Access(case_id=str(stored.get("case")), credential=str(stored.get("key")))
+    return followup.Access(case_id=str(stored.get("case")), session_secret=str(stored.get("key")))
 
 
 def _access() -> followup.Access:
@@ -160,12 +158,13 @@ def followup_start():
             form.receipt.errors = [_("This receipt was not found. Check the digits and try again.")]
         else:
             session.clear()
-            session[_ACCESS] = {"case": access.case_id, "key": access.credential}
+            session[_ACCESS] = {"case": access.case_id, "key": access.session_secret}
             return redirect(url_for("submit.status"), code=303)
     return render_template("submit/followup.html", form=form), 400
 
 
-def _status_page(access: followup.Access, status: int = 200, **forms):
+def _status_page(access: followup.Access, status: int = 200, refused: str | None = None, **forms):
+    """The status page; ``refused`` says why a step without a field of its own was not taken."""
     view = followup.status(access)
     forms = {
         "form": ReplyForm(),
@@ -179,7 +178,12 @@ def _status_page(access: followup.Access, status: int = 200, **forms):
     for form in forms.values():
         form.form_token.data = form.form_token.data or form_tokens.issue()
     return render_template(
-        "submit/status.html", view=view, leave=LeaveForm(), field_label=notice_labels.field_label, **forms
+        "submit/status.html",
+        view=view,
+        leave=LeaveForm(),
+        field_label=notice_labels.field_label,
+        refused=refused,
+        **forms,
     ), status
 
 
@@ -201,11 +205,10 @@ def object_to_answer():
                 followup.check(access, Action.OBJECT, form.reason.data)
                 return confirm.page(Action.OBJECT.value, [(form.reason.label.text, form.reason.data)], staff=False)
             followup.object_to_answer(access, form.reason.data, form.form_token.data)
-        except WorkflowError as exc:
-            form.reason.errors = [workflow_message(exc)]
-        else:
-            flash(_("Your objection was received; the case will be handled again."))
-            return redirect(url_for("submit.status"), code=303)
+        except REFUSED as exc:
+            return _status_page(access, status=show_on(form, exc, "reason"), objection=form)
+        flash(_("Your objection was received; the case will be handled again."))
+        return redirect(url_for("submit.status"), code=303)
     return _status_page(access, status=400, objection=form)
 
 
@@ -217,11 +220,10 @@ def reply():
     if form.validate():
         try:
             followup.reply(access, form.body.data, uploads_of(form.attachments), form.form_token.data)
-        except AttachmentError as exc:
-            form.attachments.errors = [attachment_message(exc)]
-        else:
-            flash(_("Your message was sent."))
-            return redirect(url_for("submit.status"), code=303)
+        except REFUSED as exc:
+            return _status_page(access, status=show_on(form, exc, "attachments"), form=form)
+        flash(_("Your message was sent."))
+        return redirect(url_for("submit.status"), code=303)
     return _status_page(access, status=400, form=form)
 
 
@@ -236,10 +238,10 @@ def _consent_step(form: FlaskForm, action: Action, record: Callable[[followup.Ac
                 followup.check(access, action)
                 return confirm.page(action.value, staff=False)
             record(access, form.form_token.data)
-        except WorkflowError as exc:
-            flash(workflow_message(exc))
-        else:
-            flash(done)
+        except REFUSED as exc:
+            refused = refusal(exc)
+            return _status_page(access, status=refused.status, refused=str(refused.message))
+        flash(done)
         return redirect(url_for("submit.status"), code=303)
     return _status_page(access, status=400)
 
@@ -250,11 +252,10 @@ def _decline_step(form: FlaskForm, page_form: str, record: Callable[[followup.Ac
     if form.validate():
         try:
             record(access, form.comment.data, form.form_token.data)
-        except WorkflowError as exc:
-            form.comment.errors = [workflow_message(exc)]
-        else:
-            flash(done)
-            return redirect(url_for("submit.status"), code=303)
+        except REFUSED as exc:
+            return _status_page(access, status=show_on(form, exc, "comment"), **{page_form: form})
+        flash(done)
+        return redirect(url_for("submit.status"), code=303)
     return _status_page(access, status=400, **{page_form: form})
 
 

@@ -76,7 +76,7 @@ def test_the_applicant_reads_the_approved_finding_and_its_reasons_never_the_inte
     reviewer.act(case_id, "verify")
     grounds = "Internal: witness Li Ming's statement of 3 March."
     assert reviewer.act(case_id, "propose_finding", finding="found_false", reason=grounds).status_code == 303
-    assert chief.act(case_id, "approve_finding").status_code == 409  # no reasons, no approval
+    assert chief.act(case_id, "approve_finding").status_code == 400  # no reasons, no approval
     reasons = "经核查，反映的违规发放补贴问题与事实不符。"
     assert chief.act(case_id, "approve_finding", reason=reasons).status_code == 303
 

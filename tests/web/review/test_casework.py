@@ -79,7 +79,7 @@ def test_clarification_through_each_finding_with_four_eyes(app, cadre, staff, fi
     assert refused.status_code == 409 and state(app, case_id) == "finding_proposed"
     assert case_id[:8] not in chief.get("/review?queue=approval").get_data(as_text=True)
     assert case_id[:8] in deputy.get("/review?queue=approval").get_data(as_text=True)
-    assert reviewer.act(case_id, "approve_finding", reason="Found false.").status_code == 409  # not a supervisor
+    assert reviewer.act(case_id, "approve_finding", reason="Found false.").status_code == 403  # not a supervisor
     assert deputy.act(case_id, "approve_finding", reason="Found false.").status_code == 303
     assert state(app, case_id) == finding
     page = status_html(cadre, receipt)
@@ -94,7 +94,7 @@ def test_returned_finding_goes_back_to_verification_with_a_reason(app, cadre, st
     for action in ("accept", "verify"):
         reviewer.act(case_id, action)
     reviewer.act(case_id, "propose_finding", finding="found_false", reason="grounds")
-    assert chief.act(case_id, "return_finding").status_code == 409  # reason required
+    assert chief.act(case_id, "return_finding").status_code == 400  # reason required
     assert chief.act(case_id, "return_finding", reason="Ask the village committee too.").status_code == 303
     assert state(app, case_id) == "verifying"
     assert "Ask the village committee too." in reviewer.get(f"/review/cases/{case_id}").get_data(as_text=True)
@@ -104,7 +104,7 @@ def test_refused_clarification_tells_the_submitter_why(app, cadre, staff):
     reviewer = staff("zhao.rev", "reviewer")
     receipt = cadre.receipt_of(cadre.file_clarification())
     case_id = only_case_id(app)
-    assert reviewer.act(case_id, "refuse", reason="The investigation is still open.").status_code == 409
+    assert reviewer.act(case_id, "refuse", reason="The investigation is still open.").status_code == 400
     response = reviewer.act(
         case_id, "refuse", reason="The investigation is still open.", refusal_reason="no_conclusion"
     )
@@ -121,7 +121,7 @@ def test_malicious_accusation_is_flagged_and_referred_out_of_the_submitters_sigh
     reviewer.act(case_id, "accept")
     reviewer.act(case_id, "verify")
     assert reviewer.act(case_id, "flag", flag="suspected_malicious").status_code == 303
-    assert reviewer.act(case_id, "refer", reason="x").status_code == 409  # supervisors refer
+    assert reviewer.act(case_id, "refer", reason="x").status_code == 403  # supervisors refer
     referral = "County public security bureau, ref. 2026-117"
     assert chief.act(case_id, "refer", reason=referral).status_code == 303
     with app.app_context():
@@ -141,7 +141,7 @@ def test_a_reviewer_cannot_act_on_someone_elses_case(app, cadre, staff):
     first.act(case_id, "accept")
     for tokens, action in zip(stale, ("start", "take"), strict=True):
         response = second.client.post(f"{page}/act", data={**tokens, "action": action})
-        assert response.status_code == 409
+        assert response.status_code == 403  # the case is assigned to someone else
     assert state(app, case_id) == "accepted"
 
 
@@ -150,7 +150,7 @@ def test_supervisor_assigns_and_reviewer_takes(app, cadre, staff):
     reviewer = staff("zhao.rev", "reviewer")
     cadre.file_concern()
     first = only_case_id(app)
-    assert reviewer.act(first, "assign", assignee=str(reviewer.user_id)).status_code == 409  # supervisors assign
+    assert reviewer.act(first, "assign", assignee=str(reviewer.user_id)).status_code == 403  # supervisors assign
     assert chief.act(first, "assign", assignee=str(reviewer.user_id)).status_code == 303
     assert first[:8] in reviewer.get("/review?queue=mine").get_data(as_text=True)
     cadre.file_concern(subject="Second")

@@ -88,7 +88,7 @@ def test_from_request_to_published_notice_then_corrected_and_withdrawn(app, cadr
     assert state(app, case_id) == "plan_consented"
 
     # Four eyes: the drafter's approval is refused; another supervisor approves and the notice goes out.
-    assert reviewer.act(case_id, "approve_plan").status_code == 409
+    assert reviewer.act(case_id, "approve_plan").status_code == 403
     assert chief.act(case_id, "approve_plan").status_code == 303
     assert state(app, case_id) == "plan_approved"
     with app.app_context():
@@ -160,8 +160,8 @@ def test_declined_plan_cannot_be_approved_and_goes_back(app, cadre, staff):
 def test_no_path_publishes_without_consent(app, cadre, staff):
     receipt, case_id, reviewer, chief, deputy = found_false(app, cadre, staff)
     draft(reviewer, case_id)
-    for member in (chief, deputy, reviewer):
-        assert member.act(case_id, "approve_plan").status_code == 409
+    for member, refused in ((chief, 409), (deputy, 409), (reviewer, 403)):  # not consented; not a supervisor
+        assert member.act(case_id, "approve_plan").status_code == refused
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Notice)) == 0
 

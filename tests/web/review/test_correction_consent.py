@@ -52,7 +52,7 @@ def test_a_correction_is_published_only_after_the_cadre_consents(app, cadre, sta
     assert REASON in page and NEW_POST in page and NOTICE["post"] in page
     assert "/followup/correction/consent" in page and "/followup/correction/decline" in page
     # A second correction cannot be stacked on one still waiting.
-    assert propose(deputy, notice_id, post="镇长助理").status_code == 400
+    assert propose(deputy, notice_id, post="镇长助理").status_code == 409
 
     assert submitter_post(cadre, "/followup/correction/consent").status_code == 303
     public = public_page(client, notice_id)

@@ -23,7 +23,7 @@ def test_a_plan_with_a_future_notice_date_is_refused_on_the_date_field(app, cadr
     receipt, case_id, reviewer, chief, deputy = found_false(app, cadre, staff)
     response = draft(reviewer, case_id, issued_on=tomorrow(app))
     page = response.get_data(as_text=True)
-    assert response.status_code == 400 and REFUSED_ZH in page and 'href="#issued_on"' in page
+    assert response.status_code == 409 and REFUSED_ZH in page and 'href="#issued_on"' in page
     with app.app_context():
         assert db.session.get(Case, case_id).state == "found_false"  # nothing went to the cadre
     reviewer.client.get("/lang/en")
@@ -36,7 +36,7 @@ def test_a_plan_with_a_future_notice_date_is_refused_on_the_date_field(app, cadr
 def test_a_correction_to_a_future_date_is_refused_and_the_notice_keeps_its_date(app, cadre, staff, client):
     receipt, case_id, reviewer, deputy, notice_id = published(app, cadre, staff)
     response = propose(deputy, notice_id, issued_on=tomorrow(app), reason="Date moved.")
-    assert response.status_code == 400 and REFUSED_ZH in response.get_data(as_text=True)
+    assert response.status_code == 409 and REFUSED_ZH in response.get_data(as_text=True)
     with app.app_context():
         notice = db.session.get(Notice, notice_id)
         assert notice.issued_on == dt.date(2026, 11, 30) and not db.session.get(Case, case_id).correction_pending

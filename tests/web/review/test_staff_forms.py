@@ -74,7 +74,7 @@ def test_only_the_assignee_or_a_supervisor_writes_on_an_assigned_case(app, cadre
     assert "/messages" not in html and "/notes" not in html
     for route in ("messages", "notes"):
         refused = other.post(f"{page}/{route}", {"body": "Not my case."}, form_page=page)
-        assert refused.status_code == 400
+        assert refused.status_code == 403
     assert count(app, Message) == 0 and count(app, Note) == 0
 
     for member in (owner, chief):

@@ -1,0 +1,130 @@
+"""The one table from a refused request to what the person sees: status, message, field.
+
+Every domain and service refusal a person can cause is listed here once. Views catch
+``REFUSED`` and hand the exception to :func:`refusal` (or :func:`show_on`), so the same
+refusal answers with the same status and words on every page. "No such case" and "no
+access" are pages, not form errors: ``portal.web.errors`` renders them for every view.
+
+Status codes: 400 for input that is incomplete or not one of the choices offered, 409 for a
+step the case's state, its deadlines or the four-eyes rule refuse now, 403 for a role or
+person who may not do it at all, 404 for what does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from portal.domain.attachments import AttachmentError
+from portal.domain.plan import PlanError
+from portal.domain.workflow import (
+    AlreadyUsed,
+    Choice,
+    FourEyes,
+    MissingChoice,
+    NotAHolder,
+    NotPermitted,
+    PlanIncomplete,
+    ReasonRequired,
+    WindowClosed,
+    WorkflowError,
+    WrongState,
+)
+from portal.services.clarification import NoPlan
+from portal.services.notices import FutureNoticeDate, NothingChanged, NotPublished, SupervisorsOnly
+from portal.web.attachment_errors import attachment_message
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What a refused request answers: the status, the words, and the form field they belong to."""
+
+    status: int
+    message: Any  # a lazy string, rendered in the user's language
+    field: str | None = None
+
+
+#: Why a notice date after today is refused (a notice is public from its approval or correction).
+FUTURE_DATE = _l(
+    "The date of the notice cannot be later than today: a notice is public from the moment it is published."
+)
+
+_CHOICE_MESSAGES = {
+    Choice.FLAG: _l("Choose a judgement."),
+    Choice.REFUSAL_REASON: _l("Choose a reason for not accepting."),
+}
+
+
+def _window_closed(exc: Exception) -> Refusal:
+    days = current_app.config["OBJECTION_DAYS"]
+    return Refusal(409, _l("The %(days)d-day period for an objection has ended.", days=days))
+
+
+def _missing_choice(exc: Exception) -> Refusal:
+    assert isinstance(exc, MissingChoice)
+    return Refusal(400, _CHOICE_MESSAGES.get(exc.choice, _l("Please make a choice for this step.")), exc.choice.value)
+
+
+def _fixed(status: int, message: Any, field: str | None = None) -> Callable[[Exception], Refusal]:
+    refused = Refusal(status, message, field)
+    return lambda exc: refused
+
+
+def _plan_error(exc: Exception) -> Refusal:
+    assert isinstance(exc, PlanError)
+    return Refusal(400, _l("Please fill this in."), exc.field)
+
+
+def _attachment(exc: Exception) -> Refusal:
+    assert isinstance(exc, AttachmentError)
+    return Refusal(400, attachment_message(exc), "attachments")
+
+
+_WRONG_STATE = _l("This is not possible in the case's current state.")
+
+#: Every refusal, most specific first (a subclass is looked up before its base).
+_TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
+    ReasonRequired: _fixed(400, _l("Please give a reason or text for this step."), "reason"),
+    MissingChoice: _missing_choice,
+    NotAHolder: _fixed(400, _l("Choose someone who can open this case (grant access first)."), "assignee"),
+    NotPermitted: _fixed(403, _l("Your role or assignment does not allow this.")),
+    FourEyes: _fixed(409, _l("Four eyes: someone other than the proposer must approve or return this.")),
+    WindowClosed: _window_closed,
+    AlreadyUsed: _fixed(409, _l("An objection can be made only once.")),
+    PlanIncomplete: _fixed(409, _l("Record every form of the plan as carried out first.")),
+    WrongState: _fixed(409, _WRONG_STATE),
+    WorkflowError: _fixed(409, _WRONG_STATE),
+    NoPlan: _fixed(409, _WRONG_STATE),
+    PlanError: _plan_error,
+    AttachmentError: _attachment,
+    FutureNoticeDate: _fixed(409, FUTURE_DATE, "issued_on"),
+    NothingChanged: _fixed(400, _l("Nothing was changed."), "reason"),
+    NotPublished: _fixed(409, _l("This notice was withdrawn: it can no longer be corrected or withdrawn.")),
+    SupervisorsOnly: _fixed(403, _l("Your role or assignment does not allow this.")),
+}
+
+#: What views catch: every exception the table answers.
+REFUSED: tuple[type[Exception], ...] = tuple(_TABLE)
+
+
+def refusal(exc: Exception) -> Refusal:
+    """The table's answer for a refusal; a failure not in the table is a bug and goes on up."""
+    for cls in type(exc).__mro__:
+        if cls in _TABLE:
+            return _TABLE[cls](exc)
+    raise exc
+
+
+def show_on(form: Any, exc: Exception, fallback: str) -> int:
+    """Put the refusal's words on its field of ``form`` (or on ``fallback`` when the form has no
+    such field or does not show it); return the status to answer with."""
+    refused = refusal(exc)
+    shown = getattr(form, "SHOWS_ERRORS_OF", None)
+    name = refused.field if refused.field and (shown is None or refused.field in shown) else fallback
+    field = getattr(form, name, None) or getattr(form, fallback)
+    field.errors = [*field.errors, str(refused.message)]
+    return refused.status
