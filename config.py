@@ -12,7 +12,7 @@ import os
 class DefaultConfig:
     """The embedded default: SQLite under instance/, limits in memory, one process."""
 
-    #: Flask's signing key; the default config makes a throw-away one if unset.
+    #: Flask's signing key; the app refuses to start without it (`make run` writes one to instance/).
     SECRET_KEY: str | None = None
     #: Pepper for receipt derivations; kept out of the database on purpose.
     RECEIPT_PEPPER: str | None = None

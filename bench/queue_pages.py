@@ -29,9 +29,11 @@ from portal.models import Case, User
 from portal.services import accounts, queues
 
 STATES = [State.SUBMITTED, State.ACCEPTED, State.IN_PROGRESS, State.ANSWERED, State.CLOSED]
+ANSWERED = (State.ANSWERED, State.CLOSED)
 
 
-def seed(n: int, reviewer_id: int) -> None:
+def seed(n: int, reviewer_id: int, colleague_id: int) -> None:
+    """Cases as the engine leaves them: once accepted, a case has an assignee and an answer deadline."""
     rng = random.Random(7)
     start = dt.datetime(2020, 1, 1)
     batch = []
@@ -53,7 +55,11 @@ def seed(n: int, reviewer_id: int) -> None:
                 "objected": False,
                 "flag": "none",
                 "referred": False,
-                "assignee_id": reviewer_id if rng.random() < 0.05 else None,
+                "assignee_id": reviewer_id
+                if rng.random() < 0.05
+                else (None if state is State.SUBMITTED else colleague_id),
+                "answer_due": None if state is State.SUBMITTED else (created + dt.timedelta(days=90)).date(),
+                "answered_on": (created + dt.timedelta(days=30)).date() if state in ANSWERED else None,
                 "due_on": (created + dt.timedelta(days=10)).date() if state is not State.CLOSED else None,
             }
         )
@@ -92,10 +98,12 @@ def main() -> None:
                 existing.drop_all(db.engine)
                 upgrade()
                 accounts.create_user("bench.rev", "reviewer", "bench password 123", confirmed=True)
+                accounts.create_user("bench.colleague", "reviewer", "bench password 123", confirmed=True)
+                ids = list(db.session.scalars(db.select(User.id).order_by(User.id)))
                 t = time.perf_counter()
-                seed(args.cases, db.session.scalar(db.select(User.id)))
+                seed(args.cases, ids[0], ids[1])
                 print(f"{url.split(':')[0]}: seeded {args.cases:,} cases in {time.perf_counter() - t:.0f} s")
-            user = db.session.scalar(db.select(User))
+            user = db.session.scalar(db.select(User).order_by(User.id))
             total = db.session.scalar(db.select(db.func.count()).select_from(Case))
             print(f"{url.split(':')[0]}: {total:,} cases")
             size = app.config["QUEUE_PAGE_SIZE"]

@@ -78,9 +78,10 @@ def create_app(
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
     from portal import cli, models  # noqa: F401  (models register their tables)
-    from portal.extensions import babel, csrf, db, limiter, migrate
+    from portal.extensions import babel, csrf, db, migrate
     from portal.web import errors, health, i18n, notices, request_checks, security, sessions, staff, templating
     from portal.web.admin import bp as admin_bp
+    from portal.web.rate_limits import limiter
     from portal.web.review import bp as review_bp
     from portal.web.submit import bp as submit_bp
 

@@ -11,13 +11,14 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
+from portal.domain.staff import StaffRole
 from portal.extensions import db
 from portal.models import User
 from portal.services import accounts, audit
 from portal.services.errors import ServiceError
 
 users = AppGroup("users", help="Staff accounts.")
-DEMO_USERS = (("reviewer", "reviewer"), ("supervisor", "supervisor"), ("admin", "admin"))
+DEMO_USERS = tuple((role.value, role.value) for role in StaffRole)
 
 
 def _read_secret(prompt: str) -> str:

@@ -5,15 +5,12 @@ from __future__ import annotations
 import os
 
 from flask_babel import Babel
-from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-
-from portal.web.client_key import limiter_key
 
 #: Constraint names fixed so migrations are the same on SQLite and PostgreSQL.
 NAMING = {
@@ -88,5 +85,4 @@ def _sqlite_begin(connection) -> None:
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=limiter_key)
 login_manager = LoginManager()

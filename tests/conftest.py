@@ -15,8 +15,9 @@ from sqlalchemy import MetaData
 from werkzeug.datastructures import MultiDict
 
 from portal import create_app
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.services import accounts
+from portal.web.rate_limits import limiter
 
 ESCROW_PASSPHRASE = "escrow passphrase for tests"
 #: Every request of the tests comes from this address and agent; neither may be stored.

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import itertools
+from dataclasses import dataclass
 
 from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
 from portal.extensions import db
-from portal.models import User
+from portal.models import Case, User
 from portal.services import accounts
 
 PASSWORD = "correct horse battery staple"
@@ -176,3 +179,178 @@ def gen_hostile_pdf(text: str = "ZM-PDF-CONTENT") -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A case worker as the services see one: the account and its unlocked private key."""
+
+    user_id: int
+    username: str
+    private_key: bytes
+
+    @property
+    def user(self) -> User:
+        return db.session.get(User, self.user_id)
+
+
+def gen_worker(username: str, role: str, password: str = PASSWORD) -> Worker:
+    """A confirmed reviewer or supervisor and their private key, opened with the password as sign-in does."""
+    from portal.domain import aad
+    from portal.domain.crypto import decrypt, open_credential
+
+    user = gen_user(username, role, password)
+    wrap_key = open_credential(password.encode(), user.credential)
+    return Worker(user.id, username, decrypt(wrap_key, user.private_key, aad.user_private_key(user.id)))
+
+
+@dataclass(frozen=True)
+class GenCase:
+    """A case made through the services, and who worked it there."""
+
+    case_id: str
+    receipt: str
+    reviewer: Worker
+    supervisor: Worker
+
+
+CONCERN_FIELDS = {"subject": "Too many inspections", "description": "Three teams ask for the same reports.", "unit": ""}
+CLARIFICATION_FIELDS = {
+    "real_name": "王某某",
+    "unit_name": "某县某镇人民政府",
+    "post": "副镇长",
+    "contact": "",
+    "allegation": "Accused of taking gifts at a village project.",
+    "allegation_source": "An anonymous letter in March.",
+    "harm_detail": "",
+    "wanted_detail": "",
+    "harms": ["reputation"],
+    "wanted": ["written", "public_notice"],
+}
+PLAN_NOTICE = {
+    "number": "X县纪委〔2026〕12号",
+    "title": "关于王某某同志被反映问题的澄清正名公告",
+    "naming": "surname",
+    "unit": "某县某镇人民政府",
+    "post": "副镇长",
+    "allegation": "Reported for taking gifts at a village project.",
+    "body": "<p>Verified with the project accounts.</p>",
+    "issuer": "X县纪委监委",
+}
+
+#: The way to each state, as (who, action, what was typed or picked); "cadre" steps go through the receipt.
+_CONCERN_PATH = {
+    "submitted": [],
+    "not_accepted": [("reviewer", "refuse", {"reason": "Not a matter for this body."})],
+    "accepted": [("reviewer", "accept", {})],
+    "in_progress": [("reviewer", "accept", {}), ("reviewer", "start", {})],
+    "awaiting_info": [("reviewer", "accept", {}), ("reviewer", "start", {}), ("reviewer", "ask", {"reason": "Which?"})],
+    "answered": [
+        ("reviewer", "accept", {}),
+        ("reviewer", "start", {}),
+        ("reviewer", "answer", {"reason": "The teams now share one report."}),
+    ],
+}
+_CONCERN_PATH["closed"] = [
+    *_CONCERN_PATH["answered"],
+    ("cadre", "object", {"reason": "Nothing changed."}),
+    ("reviewer", "answer", {"reason": "Checked again: one report from now on."}),
+    ("reviewer", "close", {}),
+]
+_FOUND_FALSE = [
+    ("reviewer", "accept", {}),
+    ("reviewer", "verify", {}),
+    ("reviewer", "propose_finding", {"finding": "found_false", "reason": "Accounts and witnesses."}),
+    ("supervisor", "approve_finding", {"reason": "The gifts never existed."}),
+]
+_CLARIFICATION_PATH = {
+    "submitted": [],
+    "not_accepted": [("reviewer", "refuse", {"reason": "Too early.", "refusal_reason": "no_conclusion"})],
+    "accepted": [("reviewer", "accept", {})],
+    "verifying": [("reviewer", "accept", {}), ("reviewer", "verify", {})],
+    "awaiting_info": [("reviewer", "accept", {}), ("reviewer", "verify", {}), ("reviewer", "ask", {"reason": "When?"})],
+    "finding_proposed": _FOUND_FALSE[:3],
+    "found_false": _FOUND_FALSE,
+    "substantiated": [
+        *_FOUND_FALSE[:2],
+        ("reviewer", "propose_finding", {"finding": "substantiated", "reason": "Receipts found."}),
+        ("supervisor", "approve_finding", {"reason": "The gifts were taken."}),
+    ],
+    "awaiting_consent": [*_FOUND_FALSE, ("reviewer", "draft_plan", {})],
+    "plan_consented": [*_FOUND_FALSE, ("reviewer", "draft_plan", {}), ("cadre", "consent", {})],
+}
+_CLARIFICATION_PATH["plan_approved"] = [*_CLARIFICATION_PATH["plan_consented"], ("supervisor", "approve_plan", {})]
+_CLARIFICATION_PATH["carried_out"] = [
+    *_CLARIFICATION_PATH["plan_approved"],
+    ("reviewer", "record_form", {"form": "written", "reason": "Letter handed over on 3 December."}),
+    ("reviewer", "carry_out", {}),
+]
+
+
+def gen_case(
+    kind: str = "concern",
+    state: str = "submitted",
+    reviewer: Worker | None = None,
+    supervisor: Worker | None = None,
+) -> GenCase:
+    """A case filed and taken to ``state`` through the services only (never by writing columns),
+    so a test of a late step starts there. Call inside an app context of an initialised app."""
+    from portal.domain.cases import Kind
+    from portal.domain.workflow import Action
+    from portal.services import casework, followup, form_tokens, intake
+    from portal.services.opened_case import StepInput
+
+    reviewer = reviewer or gen_worker(f"gen.rev.{_counter()}", "reviewer")
+    supervisor = supervisor or gen_worker(f"gen.sup.{_counter()}", "supervisor")
+    fields = CONCERN_FIELDS if kind == "concern" else CLARIFICATION_FIELDS
+    category = "workload" if kind == "concern" else None
+    receipt = intake.file_case(Kind(kind), category, dict(fields), [], form_tokens.issue())
+    case_id = _newest_case(receipt)
+    paths = _CONCERN_PATH if kind == "concern" else _CLARIFICATION_PATH
+    workers = {"reviewer": reviewer, "supervisor": supervisor}
+    for who, action, given in paths[state]:
+        if who == "cadre":
+            access = followup.sign_in(receipt)
+            if action == "object":
+                followup.object_to_answer(access, given["reason"], form_tokens.issue())
+            else:
+                followup.consent(access, form_tokens.issue())
+            continue
+        worker = workers[who]
+        if action == "draft_plan":
+            notice = {**PLAN_NOTICE, "issued_on": dt.date.today() - dt.timedelta(days=1)}
+            casework.draft_plan(
+                worker.user,
+                worker.private_key,
+                case_id,
+                ["public_notice"],
+                "The township meeting.",
+                notice,
+                form_tokens.issue(),
+            )
+        elif action == "record_form":
+            casework.record_form(
+                worker.user, worker.private_key, case_id, given["form"], given["reason"], form_tokens.issue()
+            )
+        else:
+            casework.act(
+                worker.user, worker.private_key, case_id, Action(action), StepInput(**given), form_tokens.issue()
+            )
+    found = db.session.get(Case, case_id)
+    assert found is not None and found.state == state, (kind, state, found.state if found else None)
+    return GenCase(case_id, receipt, reviewer, supervisor)
+
+
+def _newest_case(receipt: str) -> str:
+    from portal.domain import receipts
+    from portal.services.settings import argon2_profile, receipt_pepper
+
+    lookup = receipts.derive(receipts.normalize(receipt), receipt_pepper(), argon2_profile()).lookup
+    return db.session.scalar(db.select(Case.id).where(Case.receipt_lookup == lookup))
+
+
+_made = itertools.count(1)
+
+
+def _counter() -> int:
+    return next(_made)

@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.domain.cases import AccusationFlag, Category, Kind, State
+from portal.domain.cases import AccusationFlag, Category, Finding, Kind, RefusalReason, State
+from portal.domain.workflow_rules import CORRECTABLE
 from portal.extensions import db
 from portal.models.types import new_id
 
@@ -15,6 +16,33 @@ _KINDS = ", ".join(f"'{k.value}'" for k in Kind)
 _STATES = ", ".join(f"'{s.value}'" for s in State)
 _CATEGORIES = ", ".join(f"'{c.value}'" for c in Category)
 _FLAGS = ", ".join(f"'{f.value}'" for f in AccusationFlag)
+_FINDINGS = ", ".join(f"'{f.value}'" for f in Finding)
+_REFUSALS = ", ".join(f"'{r.value}'" for r in RefusalReason)
+_CORRECTABLE = ", ".join(f"'{s.value}'" for s in sorted(CORRECTABLE))
+#: States with a pending proposal (a finding proposed, or a plan drafted) and so a proposer.
+_PROPOSED = "'finding_proposed', 'awaiting_consent', 'plan_consented'"
+
+#: What the engine keeps true of every case, kept by the database too (a state implies its columns).
+WORKFLOW_INVARIANTS = (
+    CheckConstraint(f"proposed_finding IS NULL OR proposed_finding IN ({_FINDINGS})", name="proposed_finding"),
+    CheckConstraint("(state = 'finding_proposed') = (proposed_finding IS NOT NULL)", name="finding_while_proposed"),
+    CheckConstraint(f"(state IN ({_PROPOSED})) = (proposer_id IS NOT NULL)", name="proposer_while_proposed"),
+    CheckConstraint(f"paused_from IS NULL OR paused_from IN ({_STATES})", name="paused_from"),
+    CheckConstraint("(state = 'awaiting_info') = (paused_from IS NOT NULL)", name="paused_from_while_awaiting"),
+    CheckConstraint("(state = 'awaiting_info') = (paused_on IS NOT NULL)", name="paused_on_while_awaiting"),
+    CheckConstraint(
+        "state IN ('submitted', 'not_accepted') OR (assignee_id IS NOT NULL AND answer_due IS NOT NULL)",
+        name="accepted_cases_have_assignee_and_due",
+    ),
+    CheckConstraint("kind = 'clarification' OR flag = 'none'", name="flag_only_for_clarifications"),
+    CheckConstraint("NOT referred OR flag = 'suspected_malicious'", name="referred_only_if_malicious"),
+    CheckConstraint(f"NOT correction_pending OR state IN ({_CORRECTABLE})", name="correction_only_when_published"),
+    CheckConstraint(
+        f"refusal_reason IS NULL OR (refusal_reason IN ({_REFUSALS}) AND kind = 'clarification'"
+        " AND state = 'not_accepted')",
+        name="refusal_reason_of_refused_clarification",
+    ),
+)
 
 
 class Case(db.Model):
@@ -27,6 +55,7 @@ class Case(db.Model):
         CheckConstraint(f"category IS NULL OR category IN ({_CATEGORIES})", name="category"),
         CheckConstraint("(kind = 'concern') = (category IS NOT NULL)", name="category_only_for_concerns"),
         CheckConstraint(f"flag IN ({_FLAGS})", name="flag"),
+        *WORKFLOW_INVARIANTS,
         Index("ix_cases_state_created", "state", "created_at", "id"),
         Index("ix_cases_created", "created_at", "id"),
         Index("ix_cases_assignee_created", "assignee_id", "created_at", "id"),

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.domain.staff import StaffRole
 from portal.extensions import db
 
 
@@ -15,7 +16,7 @@ class User(db.Model):
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('reviewer', 'supervisor', 'admin')", name="role"),
+        CheckConstraint(f"role IN ({', '.join(repr(r.value) for r in StaffRole)})", name="role"),
         CheckConstraint("(role = 'admin') = (public_key IS NULL)", name="only_case_workers_hold_keys"),
     )
 

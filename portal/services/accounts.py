@@ -10,6 +10,7 @@ import pyotp
 from portal.domain import aad
 from portal.domain.clock import this_hour
 from portal.domain.crypto import CryptoError, KeyPair, decrypt, encrypt, new_credential, open_credential
+from portal.domain.staff import CASE_WORKER_ROLES, StaffRole
 from portal.extensions import db
 from portal.models import EscrowKey, User
 from portal.services import audit
@@ -17,8 +18,8 @@ from portal.services.errors import ServiceError, UsernameTaken, WrongPassphrase
 from portal.services.settings import argon2_profile
 from portal.services.transaction import use_case
 
-ROLES = ("reviewer", "supervisor", "admin")
-CASE_WORKERS = ("reviewer", "supervisor")
+ROLES = tuple(StaffRole)
+CASE_WORKERS = tuple(CASE_WORKER_ROLES)
 MIN_SECRET_LENGTH = 12
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 

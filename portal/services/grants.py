@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from portal.domain import aad
 from portal.domain.crypto import seal, unseal
+from portal.domain.staff import StaffRole
 from portal.extensions import db
 from portal.models import Case, CaseKey, User
 from portal.services import accounts, audit
@@ -59,7 +60,7 @@ def awaiting() -> list[User]:
 def confirm(supervisor: User, target_user_id: int) -> None:
     """A confirmed supervisor vouches for another signed-in case worker: new cases are sealed to it."""
     target = db.session.get(User, target_user_id)
-    if supervisor.role != "supervisor" or not supervisor.keys_confirmed or supervisor.disabled:
+    if supervisor.role != StaffRole.SUPERVISOR or not supervisor.keys_confirmed or supervisor.disabled:
         raise NotConfirmable("confirmer")
     if target is None or target.id == supervisor.id or target.public_key is None or target.disabled:
         raise NotConfirmable("target")

@@ -11,7 +11,7 @@ is gathered here into the engine's facts, so the engine decides every refusal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from portal.domain import aad, workflow
 from portal.domain.cases import Kind, State
@@ -54,6 +54,7 @@ class OpenedCase:
     case: Case
     held_key: bytes | None  # None only for steps that carry no text (see ``open_without_key``)
     actor: Actor
+    _facts: workflow.Facts | None = field(default=None, repr=False)  # until the next step
 
     @property
     def key(self) -> bytes:
@@ -68,11 +69,14 @@ class OpenedCase:
 
     def facts(self) -> workflow.Facts:
         """The engine's view, with who holds the key and whether the plan is fully recorded."""
-        return case_state.facts_of(
-            self.case,
-            holders=frozenset(u.id for u in holders(self.case.id)) if self.actor.role is not Role.SUBMITTER else (),
-            plan_complete=self._plan_complete(),
-        )
+        if self._facts is None:
+            staff = self.actor.role is not Role.SUBMITTER
+            self._facts = case_state.facts_of(
+                self.case,
+                holders=frozenset(u.id for u in holders(self.case.id)) if staff else (),
+                plan_complete=self._plan_complete(),
+            )
+        return self._facts
 
     def _plan_complete(self) -> bool:
         if self.case.kind != Kind.CLARIFICATION or self.case.state != State.PLAN_APPROVED or self.held_key is None:
@@ -105,6 +109,7 @@ class OpenedCase:
         outcome = self.check(action, given)
         key = self.key if given.reason else self.held_key  # a reason is kept under the case key
         case_state.store(self.case, outcome.facts)
+        self._facts = None
         self.case.updated_at = this_hour()
         timeline.add_event(
             self.case,

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from portal.domain.cases import State
+from portal.domain.workflow_rules import APPROVERS
 from portal.extensions import db
 from portal.models import Case, User
 from portal.services import case_state
@@ -47,7 +48,7 @@ def _queue(name: str, user: User, today: dt.date):
         query = query.where(Case.state.in_(APPROVAL_STATES))
         # Four eyes: what you proposed yourself never waits for *your* approval.
         query = query.where((Case.proposer_id.is_(None)) | (Case.proposer_id != user.id))
-        if user.role != "supervisor":
+        if user.role not in APPROVERS:
             query = query.where(db.false())
     elif name == "overdue":
         query = query.where(Case.due_on < today)

@@ -82,3 +82,21 @@ def reset(admin: User, user_id: int, form_token: str | None) -> str:
     audit.record("account_reset", actor_id=admin.id, target_user_id=user.id)
     db.session.commit()
     return password
+
+
+def all_accounts() -> list[User]:
+    """Every account, by name, for the admin's list."""
+    return list(db.session.scalars(db.select(User).order_by(User.username)))
+
+
+def username(user_id: int) -> str:
+    """An account's name; NoSuchAccount if there is none."""
+    found = db.session.scalar(db.select(User.username).where(User.id == user_id))
+    if found is None:
+        raise NoSuchAccount(str(user_id))
+    return found
+
+
+def names_by_id() -> dict[int, str]:
+    """Every account's name by id, for the audit log."""
+    return dict(db.session.execute(db.select(User.id, User.username)).all())

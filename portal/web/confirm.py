@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
@@ -33,6 +33,15 @@ class Wording:
     title: LazyString
     effect: LazyString  # what happens, who sees it, that it cannot be undone
     button: LazyString
+    #: Placeholders of ``effect`` filled from the configuration: (placeholder, setting).
+    limits: tuple[tuple[str, str], ...] = ()
+
+    def effect_now(self) -> str:
+        """The effect in words, with the limits it names as configured."""
+        text = str(self.effect)
+        if not self.limits:
+            return text
+        return text % {name: current_app.config[setting] for name, setting in self.limits}
 
 
 #: Irreversible steps outside the case workflow (case steps: ``Rule.confirm``).
@@ -58,10 +67,11 @@ WORDINGS: dict[str, Wording] = {
     Action.ANSWER.value: Wording(
         _l("Give this answer?"),
         _l(
-            "The submitter sees the answer below on their status page and may object once within 15 days. "
-            "An answer given cannot be taken back."
+            "The submitter sees the answer below on their status page and may object once within %(days)d "
+            "days. An answer given cannot be taken back."
         ),
         _l("Confirm: give the answer"),
+        limits=(("days", "OBJECTION_DAYS"),),
     ),
     Action.APPROVE_PLAN.value: Wording(
         _l("Approve the plan and publish?"),
@@ -164,6 +174,7 @@ def page(wording: str, review: Iterable[tuple[object, object]] = (), *, staff: b
         "confirm.html",
         layout=layout,
         wording=WORDINGS[wording],
+        effect=WORDINGS[wording].effect_now(),
         action=request.path,
         fields=fields,
         review=[(label, value) for label, value in review if value],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, has_request_context, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from limits import parse_many
 from werkzeug.exceptions import HTTPException
 
 from portal.services.case_keys import NoAccess
@@ -57,6 +58,11 @@ def error_page(status: int, title=None, message=None):
     )
 
 
+def _window_minutes(limit: str) -> int:
+    """The longest window of a limit such as "5 per 15 minutes", in minutes: how long a lock lasts."""
+    return max(item.get_expiry() for item in parse_many(limit)) // 60
+
+
 def _http_error(exc: HTTPException):
     # Unhandled exceptions arrive here as 500; Flask logs only the path and method.
     if exc.code == 429 and exc.description == ACCOUNT_LOCKED:
@@ -64,7 +70,10 @@ def _http_error(exc: HTTPException):
         return error_page(
             429,
             _l("Account temporarily locked"),
-            _l("Too many failed sign-ins for this account name. Wait 15 minutes and try again."),
+            _l(
+                "Too many failed sign-ins for this account name. Wait %(minutes)d minutes and try again.",
+                minutes=_window_minutes(current_app.config["LIMIT_LOGIN_ACCOUNT"]),
+            ),
         )
     return error_page(exc.code or 500)
 

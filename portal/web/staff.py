@@ -8,6 +8,7 @@ from functools import wraps
 from flask import Flask, abort, g, render_template, session
 from flask_login import UserMixin, current_user, login_required, login_user
 
+from portal.domain.staff import StaffRole
 from portal.extensions import login_manager
 from portal.models import User
 from portal.services import staff_auth
@@ -35,7 +36,7 @@ class StaffUser(UserMixin):
 
     @property
     def is_supervisor(self) -> bool:
-        return self.user.role == "supervisor"
+        return self.user.role == StaffRole.SUPERVISOR
 
     @property
     def awaits_confirmation(self) -> bool:

@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
-from portal.extensions import limiter
 from portal.web.client_key import daily_key
+from portal.web.rate_limits import limiter
 from tests.conftest import CLIENT_ADDRESS, CLIENT_AGENT
 
 

@@ -10,10 +10,16 @@ from wtforms import DateField, HiddenField, SelectField, StringField, Validation
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from portal.domain.staff import StaffRole
+
 #: The audit log's dates: anything outside is a typing error, not a search.
 FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
 
-ROLE_LABELS = {"reviewer": _l("Reviewer"), "supervisor": _l("Supervisor"), "admin": _l("Administrator")}
+ROLE_LABELS: dict[str, object] = {
+    StaffRole.REVIEWER: _l("Reviewer"),
+    StaffRole.SUPERVISOR: _l("Supervisor"),
+    StaffRole.ADMIN: _l("Administrator"),
+}
 
 
 class NewAccountForm(FlaskForm):

@@ -7,8 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.extensions import db
-from portal.models import User
+from portal.domain.staff import StaffRole
 from portal.services import audit_log, staff_admin
 from portal.services.accounts import InvalidAccount
 from portal.services.audit_log import AuditFilter
@@ -24,16 +23,19 @@ from portal.web.staff import roles_required
 
 
 @bp.get("")
-@roles_required("admin")
+@roles_required(StaffRole.ADMIN)
 def accounts():
-    users = db.session.scalars(db.select(User).order_by(User.username))
     return render_template(
-        "admin/accounts.html", users=users, roles=ROLE_LABELS, form=NewAccountForm(), button=EmptyForm()
+        "admin/accounts.html",
+        users=staff_admin.all_accounts(),
+        roles=ROLE_LABELS,
+        form=NewAccountForm(),
+        button=EmptyForm(),
     )
 
 
 @bp.post("/accounts")
-@roles_required("admin")
+@roles_required(StaffRole.ADMIN)
 def create():
     form = NewAccountForm()
     if form.validate():
@@ -45,7 +47,7 @@ def create():
             form.username.errors = [_("Lower-case letters, digits, dot, dash and underscore.")]
         else:
             return render_template("admin/password_once.html", username=form.username.data, password=password)
-    users = db.session.scalars(db.select(User).order_by(User.username))
+    users = staff_admin.all_accounts()
     return render_template("admin/accounts.html", users=users, roles=ROLE_LABELS, form=form, button=EmptyForm()), 400
 
 
@@ -71,7 +73,7 @@ def _confirmation(user_id: int, step: str):
 
 
 @bp.post("/accounts/<int:user_id>/disable")
-@roles_required("admin")
+@roles_required(StaffRole.ADMIN)
 def disable(user_id: int):
     form = AccountActionForm()
     if confirm.revising():
@@ -83,7 +85,7 @@ def disable(user_id: int):
 
 
 @bp.post("/accounts/<int:user_id>/enable")
-@roles_required("admin")
+@roles_required(StaffRole.ADMIN)
 def enable(user_id: int):
     form = AccountActionForm()
     _account_action(user_id, lambda admin, uid: staff_admin.set_disabled(admin, uid, False, form.form_token.data))
@@ -91,7 +93,7 @@ def enable(user_id: int):
 
 
 @bp.post("/accounts/<int:user_id>/reset")
-@roles_required("admin")
+@roles_required(StaffRole.ADMIN)
 def reset(user_id: int):
     form = AccountActionForm()
     if confirm.revising():
@@ -101,16 +103,14 @@ def reset(user_id: int):
     password = _account_action(user_id, lambda admin, uid: staff_admin.reset(admin, uid, form.form_token.data))
     if password is None:
         return redirect(url_for("admin.accounts"), code=303)
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return render_template("admin/password_once.html", username=user.username, password=password, reset=True)
+    name = _account_action(user_id, lambda _admin, uid: staff_admin.username(uid))
+    return render_template("admin/password_once.html", username=name, password=password, reset=True)
 
 
 def _audit_form() -> AuditFilterForm:
     """The filter form with every account and every recorded action offered by name."""
     form = AuditFilterForm(request.args)
-    names = db.session.scalars(db.select(User.username).order_by(User.username))
+    names = sorted(staff_admin.names_by_id().values())
     form.actor.choices = [SelectChoice("", _("Anyone"))] + [SelectChoice(n, n) for n in names]
     codes = list(labels.AUDIT_ACTIONS) + sorted(set(audit_log.action_codes()) - set(labels.AUDIT_ACTIONS))
     form.action.choices = [SelectChoice("", _("Any action"))] + [SelectChoice(c, labels.audit_action(c)) for c in codes]
@@ -118,7 +118,7 @@ def _audit_form() -> AuditFilterForm:
 
 
 @bp.get("/audit")
-@roles_required("admin")
+@roles_required(StaffRole.ADMIN)
 def audit():
     form = _audit_form()
     valid = form.validate()
@@ -131,7 +131,7 @@ def audit():
     )
     before = request.args.get("before", type=parse_id)
     entries, next_before = audit_log.page(filters, before)
-    names = dict(db.session.execute(db.select(User.id, User.username)).all())
+    names = staff_admin.names_by_id()
     args = {k: v for k, v in request.args.items() if k != "before" and v}
     return render_template(
         "admin/audit.html",

@@ -7,7 +7,7 @@ from flask import current_app, flash, redirect, render_template, session, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from portal.extensions import limiter
+from portal.domain.staff import StaffRole
 from portal.services import staff_auth
 from portal.services.accounts import InvalidAccount
 from portal.services.errors import SessionExpired
@@ -15,6 +15,7 @@ from portal.services.staff_auth import Enrolment, SignInFailed, WrongCode, Wrong
 from portal.web import staff
 from portal.web.client_key import account_client_key, account_key, staff_account_key
 from portal.web.errors import ACCOUNT_LOCKED
+from portal.web.rate_limits import limiter
 from portal.web.review import bp
 from portal.web.review.auth_forms import CodeForm, LoginForm, PasswordForm
 
@@ -26,7 +27,7 @@ def _failed(response) -> bool:
 
 
 def _home() -> str:
-    return url_for("admin.accounts") if current_user.role == "admin" else url_for("review.queue")
+    return url_for("admin.accounts") if current_user.role == StaffRole.ADMIN else url_for("review.queue")
 
 
 def _start(access: staff_auth.StaffAccess):

@@ -11,12 +11,13 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from portal.extensions import limiter
+from portal.domain.staff import StaffRole
 from portal.services import grants as grant_service
 from portal.services.errors import WrongPassphrase
 from portal.services.grants import NotACaseWorker, NotConfirmable, NotConfirmed
 from portal.web import staff
 from portal.web.client_key import staff_account_key
+from portal.web.rate_limits import limiter
 from portal.web.request_checks import parse_id
 from portal.web.review import bp
 from portal.web.review.auth_forms import EmptyForm
@@ -41,7 +42,7 @@ def _page(form: GrantForm, status: int):
 
 
 @bp.route("/grants", methods=["GET", "POST"])
-@roles_required("supervisor")
+@roles_required(StaffRole.SUPERVISOR)
 @limiter.limit(
     lambda: current_app.config["LIMIT_ESCROW_PASSPHRASE"],
     key_func=staff_account_key,
@@ -67,7 +68,7 @@ def grants():
 
 
 @bp.post("/grants/<int:user_id>/confirm")
-@roles_required("supervisor")
+@roles_required(StaffRole.SUPERVISOR)
 def confirm(user_id: int):
     """Vouch for a new or reset case worker (CSRFProtect has checked the token)."""
     try:

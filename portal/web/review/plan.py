@@ -85,7 +85,8 @@ def plan(case_id: str):
                 form.form_token.data,
             )
         except REFUSED as exc:
-            return render_template("review/plan.html", view=view, form=form), show_on(form, exc, "scope")
+            status = show_on(form, exc, "scope")
+            return render_template("review/plan.html", view=view, form=form), status
         flash(_("The plan was sent to the cadre for consent."))
         return redirect(url_for("review.case", case_id=case_id), code=303)
     status = 400 if form.is_submitted() else 200

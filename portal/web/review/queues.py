@@ -6,13 +6,14 @@ from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from portal.domain.cases import Category, Kind, State
+from portal.domain.staff import CASE_WORKER_ROLES
 from portal.services import queues as queue_service
 from portal.web.review import bp
 from portal.web.staff import roles_required
 
 
 @bp.get("")
-@roles_required("reviewer", "supervisor")
+@roles_required(*CASE_WORKER_ROLES)
 def queue():
     name = request.args.get("queue", "mine")
     if name not in queue_service.QUEUES:

@@ -11,13 +11,13 @@ from flask_wtf import FlaskForm
 from portal.domain import receipts
 from portal.domain.cases import Kind
 from portal.domain.workflow import Action
-from portal.extensions import limiter
 from portal.services import followup, form_tokens, held_receipts, intake
 from portal.services.errors import FormReplayed, ReceiptNotFound, SessionExpired
 from portal.web import confirm, download
 from portal.web.errors import error_page
 from portal.web.fields import uploads_of
 from portal.web.notices import labels as notice_labels
+from portal.web.rate_limits import limiter
 from portal.web.refusals import REFUSED, refusal, show_on
 from portal.web.submit.forms import (
     ClarificationRequestForm,
@@ -85,7 +85,8 @@ def _file(form, kind: Kind, template: str):
         try:
             intake.file_case(kind, category, fields, uploads_of(form.attachments), token, holder)
         except REFUSED as exc:
-            return render_template(template, form=form), show_on(form, exc, "attachments")
+            status = show_on(form, exc, "attachments")
+            return render_template(template, form=form), status
         except FormReplayed:
             # A double tap or a resend: the same browser sees the receipt of the case it made.
             if held_receipts.read(token, holder, resend=True) is None:

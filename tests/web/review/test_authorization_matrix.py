@@ -7,6 +7,7 @@ The table below is checked against ``app.url_map``: a new staff route fails
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -18,7 +19,17 @@ from portal.domain.plan import Naming, NoticeDraft
 from portal.extensions import db
 from portal.models import Attachment, AuditEntry, Case, Message, Note, User
 from portal.services import form_tokens, notices, staff_admin
-from tests.conftest import ESCROW_PASSPHRASE, Staff, _client, hidden, only_case_id
+from tests.conftest import (
+    ESCROW_PASSPHRASE,
+    Cadre,
+    Staff,
+    _client,
+    _finish,
+    _prepare,
+    hidden,
+    make_app,
+    only_case_id,
+)
 from tests.factories import gen_png, upload
 
 #: Distinctive plaintext of the case; only case workers may ever see it.
@@ -142,6 +153,7 @@ class World:
     target_id: int  # the account the admin routes act on
     accounts: dict[str, Staff]
     notice_id: int
+    principals: dict[str, Principal] | None = None  # signed in once, when the world is shared
 
     def url(self, rule: str) -> str:
         return (
@@ -152,8 +164,7 @@ class World:
         )
 
 
-@pytest.fixture
-def world(app: Flask, cadre) -> World:
+def build_world(app: Flask, cadre: Cadre) -> World:
     """Case workers exist before the case is filed (so they hold its key); one file is attached."""
     accounts = {
         REVIEWER: Staff(app, "li.rev", "reviewer"),
@@ -191,6 +202,28 @@ def world(app: Flask, cadre) -> World:
     )
 
 
+@pytest.fixture
+def world(app: Flask, cadre) -> World:
+    """A world of its own, for a request that changes it."""
+    return build_world(app, cadre)
+
+
+@pytest.fixture(scope="module")
+def shared_world(schema: str) -> Iterator[World]:
+    """One world for every request that must change nothing: the matrix's refusals and reads.
+
+    A refused request is checked to leave it as it was, so sharing it tests that too; each
+    principal signs in once. Its tests run before any test of a fresh ``world`` in this module
+    (a fresh world empties the tables).
+    """
+    app = make_app(schema)
+    _prepare(app)
+    world = build_world(app, Cadre(_client(app)))
+    world.principals = {}
+    yield world
+    _finish(app)
+
+
 class Principal:
     """A browser: anonymous, or a staff member's signed-in cookie jar."""
 
@@ -213,6 +246,15 @@ def fresh_form_token(app: Flask) -> str:
 
 
 def principal(world: World, name: str) -> Principal:
+    if world.principals is not None and name in world.principals:
+        return world.principals[name]
+    made = _sign_in(world, name)
+    if world.principals is not None:
+        world.principals[name] = made
+    return made
+
+
+def _sign_in(world: World, name: str) -> Principal:
     app = world.app
     if name == ANONYMOUS:
         return Principal(_client(app), signed_in=False)
@@ -244,11 +286,26 @@ def snapshot(app: Flask, case_id: str) -> tuple:
         return (count(AuditEntry), count(Note), count(Message), db.session.get(Case, case_id).state, tuple(users))
 
 
-CELLS = [
-    pytest.param(method, rule, who, MATRIX[(method, rule)][i], id=f"{method} {rule} as {who}")
-    for (method, rule) in MATRIX
-    for i, who in enumerate(PRINCIPALS)
-]
+#: Answers of a request that changed nothing: a refusal, a read, a redirect to where one belongs.
+UNCHANGING = frozenset({LOGIN, F, 400, 401, 409})
+
+
+def changes_the_world(method: str, expected) -> bool:
+    """A POST that succeeds (or any answer not known to leave things as they were) gets a world of its own."""
+    return (
+        method == "POST"
+        and expected not in UNCHANGING
+        and not (isinstance(expected, Redirect) and expected.status == 302)
+    )
+
+
+def _cells(changing: bool) -> list:
+    return [
+        pytest.param(method, rule, who, MATRIX[(method, rule)][i], id=f"{method} {rule} as {who}")
+        for (method, rule) in MATRIX
+        for i, who in enumerate(PRINCIPALS)
+        if changes_the_world(method, MATRIX[(method, rule)][i]) == changing
+    ]
 
 
 def test_every_staff_route_is_in_the_matrix(app):
@@ -257,8 +314,17 @@ def test_every_staff_route_is_in_the_matrix(app):
     assert set(MATRIX) - routes == set(), "rows in MATRIX for routes that no longer exist"
 
 
-@pytest.mark.parametrize(("method", "rule", "who", "expected"), CELLS)
-def test_authorization_matrix(world, method, rule, who, expected):
+@pytest.mark.parametrize(("method", "rule", "who", "expected"), _cells(changing=False))
+def test_authorization_matrix(shared_world, method, rule, who, expected):
+    check_cell(shared_world, method, rule, who, expected)
+
+
+@pytest.mark.parametrize(("method", "rule", "who", "expected"), _cells(changing=True))
+def test_authorization_matrix_steps_that_change_the_case(world, method, rule, who, expected):
+    check_cell(world, method, rule, who, expected)
+
+
+def check_cell(world: World, method: str, rule: str, who: str, expected) -> None:
     me = principal(world, who)
     url = world.url(rule)
     before = snapshot(world.app, world.case_id)
