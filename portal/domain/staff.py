@@ -14,4 +14,4 @@ class StaffRole(StrEnum):
 
 
 #: Roles that hold key pairs and open cases; an admin is never one of them.
-CASE_WORKER_ROLES: frozenset[str] = frozenset({StaffRole.REVIEWER, StaffRole.SUPERVISOR})
+CASE_WORKER_ROLES: frozenset[str] = frozenset({StaffRole.REVIEWER.value, StaffRole.SUPERVISOR.value})

@@ -18,8 +18,8 @@ from portal.services.errors import ServiceError, UsernameTaken, WrongPassphrase
 from portal.services.settings import argon2_profile
 from portal.services.transaction import use_case
 
-ROLES = tuple(StaffRole)
-CASE_WORKERS = tuple(CASE_WORKER_ROLES)
+ROLES = tuple(role.value for role in StaffRole)
+CASE_WORKERS = tuple(sorted(CASE_WORKER_ROLES))
 MIN_SECRET_LENGTH = 12
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 
