@@ -6,7 +6,8 @@ seconds of CPU and hundreds of MB before its field rules refuse it. So each
 endpoint has a body limit, checked first thing (before the NUL check, CSRF or
 any form access):
 
-- forms with a file field (`FILE_FORMS`): MAX_CONTENT_LENGTH;
+- forms with a file field (`FILE_FORMS`): MAX_CONTENT_LENGTH in multipart, and
+  MAX_TEXT_FORM_BYTES in any other content type (no file comes that way);
 - forms with long text, up to 20,000 characters a field (`TEXT_FORMS`): MAX_TEXT_FORM_BYTES;
 - every other endpoint, and any path that is no endpoint at all (the receipt,
   sign-in and button forms): MAX_SHORT_FORM_BYTES.
@@ -44,11 +45,14 @@ class FormTooLarge(RequestEntityTooLarge):
     """A body over the limit of a form without attachments."""
 
 
-def body_limit(endpoint: str | None) -> int:
-    """The largest body (bytes) this endpoint accepts."""
+def body_limit(endpoint: str | None, mimetype: str = "multipart/form-data") -> int:
+    """The largest body (bytes) this endpoint accepts in this content type."""
     config = current_app.config
-    if endpoint in FILE_FORMS:
+    if endpoint in FILE_FORMS and mimetype == "multipart/form-data":
         return int(config["MAX_CONTENT_LENGTH"])
+    if endpoint in FILE_FORMS:
+        # Files come only in multipart; an urlencoded body is all text, and Werkzeug parses it whole.
+        return int(config["MAX_TEXT_FORM_BYTES"])
     if endpoint in TEXT_FORMS:
         return int(config["MAX_TEXT_FORM_BYTES"])
     return int(config["MAX_SHORT_FORM_BYTES"])
@@ -56,12 +60,12 @@ def body_limit(endpoint: str | None) -> int:
 
 def check_body_size() -> None:
     """before_request: 413 for a declared length over the limit; limit the stream of the others."""
-    limit = body_limit(request.endpoint)
+    limit = body_limit(request.endpoint, request.mimetype)
     declared = request.content_length
     if request.method in _SAFE_METHODS and not declared:
         return
     if declared is not None and declared > limit:
-        raise FormTooLarge() if request.endpoint not in FILE_FORMS else RequestEntityTooLarge()
+        raise RequestEntityTooLarge() if limit == current_app.config["MAX_CONTENT_LENGTH"] else FormTooLarge()
     # Chunked or lying bodies: Werkzeug stops reading at the limit and raises 413.
     request.max_content_length = limit
 

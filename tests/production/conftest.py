@@ -60,15 +60,19 @@ class Deployment:
         self.instances[index] = fresh
 
 
-def deploy(folder: Path, database_url: str, workers: int = 2) -> Iterator[Deployment]:
-    """Bring the deployment up on a clean database; yield it; take it down."""
+def deploy(folder: Path, database_url: str, workers: int = 2, staff_pool: bool = False) -> Iterator[Deployment]:
+    """Bring the deployment up on a clean database; yield it; take it down.
+
+    Both nginx upstreams name both instances (so staff sessions hop too), unless ``staff_pool``
+    gives /review and /admin a third instance of their own, as deploy/ does.
+    """
     app = make_app(database_url, RATELIMIT_STORAGE_URI=REDIS_URL)
     _prepare(app)  # empty tables, limits reset in Redis, the escrow key
     from portal.services import accounts
 
     with app.app_context():
         created = accounts.create_user("li.reviewer", "reviewer", harness.STAFF_PASSWORD, confirmed=True)
-    ports = [harness.free_port(), harness.free_port()]
+    ports = [harness.free_port(), harness.free_port()] + ([harness.free_port()] if staff_pool else [])
     nginx_port_hint = harness.free_port()
     env = harness.instance_environment(
         database_url, REDIS_URL, f"https://{harness.SERVER_NAME}:{nginx_port_hint}"
@@ -78,7 +82,8 @@ def deploy(folder: Path, database_url: str, workers: int = 2) -> Iterator[Deploy
     try:
         for instance in instances:
             harness.wait_until_answering(instance)
-        nginx = harness.start_nginx(folder, public=ports, staff=ports, https_port=nginx_port_hint)
+        public, staff = (ports[:2], ports[2:]) if staff_pool else (ports, ports)
+        nginx = harness.start_nginx(folder, public=public, staff=staff, https_port=nginx_port_hint)
         yield Deployment(
             nginx, instances, harness.Record(), app, env, folder, "li.reviewer", harness.Authenticator(pyotp.parse_uri(created.totp_uri))
         )
