@@ -92,15 +92,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "bench.sqlite3"
         env = {k: v for k, v in os.environ.items() if not k.startswith("ZM_") and k != "DATABASE_URL"}
-        env.update(SECRET_KEY="bench-" + "s" * 40, RECEIPT_PEPPER="bench-" + "p" * 40, DATABASE_URL=f"sqlite:///{database}")
-        subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
-                       check=True, capture_output=True)  # fmt: skip
+        env.update(
+            SECRET_KEY="bench-" + "s" * 40, RECEIPT_PEPPER="bench-" + "p" * 40, DATABASE_URL=f"sqlite:///{database}"
+        )
+        subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         port = _free_port()
         gunicorn = Path(sys.executable).with_name("gunicorn")
         server = subprocess.Popen(
             [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), "-b", f"127.0.0.1:{port}", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
@@ -117,9 +127,13 @@ def main() -> None:
                 ("/review/login", "urlencoded", "application/x-www-form-urlencoded", lambda: _urlencoded(size)),
                 ("/followup/object", "urlencoded", "application/x-www-form-urlencoded", lambda: _urlencoded(size)),
                 ("/submit/concern", "urlencoded", "application/x-www-form-urlencoded", lambda: _urlencoded(size)),
-                ("/submit/concern", "multipart text", "multipart/form-data; boundary=zmbench",
-                 lambda: _multipart_text(size)),
-            ]  # fmt: skip
+                (
+                    "/submit/concern",
+                    "multipart text",
+                    "multipart/form-data; boundary=zmbench",
+                    lambda: _multipart_text(size),
+                ),
+            ]
             print(f"{args.megabytes} MB bodies straight to gunicorn (one worker); median of {args.rounds}")
             print(f"{'path':<18} {'body':<15} {'worker CPU ms':>14} {'wall ms':>9}  answer")
             for path, kind, content_type, body in cases:

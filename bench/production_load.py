@@ -80,7 +80,9 @@ def main() -> None:
                 f"{args.submissions} cadres ({args.threads} at once), 2 instances x {args.workers} workers, nginx TLS,"
                 f" staff {'on the same instances' if args.shared_pool else 'on a pool of their own'}:"
             )
-            print(f"  wall {elapsed:.1f} s: {args.submissions / elapsed:.2f} cadres/s (file + receipt + follow-up + reply)")
+            print(
+                f"  wall {elapsed:.1f} s: {args.submissions / elapsed:.2f} cadres/s (file + receipt + follow-up + reply)"
+            )
             print(
                 f"  filing (form, post, receipt page, confirm): median {statistics.median(filing):.2f} s,"
                 f" max {max(filing):.2f} s"

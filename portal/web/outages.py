@@ -45,9 +45,7 @@ def _database_unavailable(exc: Exception):
     return error_page(
         503,
         _l("Not available at the moment"),
-        _l(
-            "The portal cannot reach its database at the moment. Nothing was saved. Please try again in a few minutes."
-        ),
+        _l("The portal cannot reach its database at the moment. Nothing was saved. Please try again in a few minutes."),
     )
 
 

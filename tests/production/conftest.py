@@ -74,9 +74,7 @@ def deploy(folder: Path, database_url: str, workers: int = 2, staff_pool: bool =
         created = accounts.create_user("li.reviewer", "reviewer", harness.STAFF_PASSWORD, confirmed=True)
     ports = [harness.free_port(), harness.free_port()] + ([harness.free_port()] if staff_pool else [])
     nginx_port_hint = harness.free_port()
-    env = harness.instance_environment(
-        database_url, REDIS_URL, f"https://{harness.SERVER_NAME}:{nginx_port_hint}"
-    )
+    env = harness.instance_environment(database_url, REDIS_URL, f"https://{harness.SERVER_NAME}:{nginx_port_hint}")
     instances = [harness.start_instance(env, port, workers, folder / f"gunicorn-{port}.log") for port in ports]
     nginx = None
     try:
@@ -85,7 +83,14 @@ def deploy(folder: Path, database_url: str, workers: int = 2, staff_pool: bool =
         public, staff = (ports[:2], ports[2:]) if staff_pool else (ports, ports)
         nginx = harness.start_nginx(folder, public=public, staff=staff, https_port=nginx_port_hint)
         yield Deployment(
-            nginx, instances, harness.Record(), app, env, folder, "li.reviewer", harness.Authenticator(pyotp.parse_uri(created.totp_uri))
+            nginx,
+            instances,
+            harness.Record(),
+            app,
+            env,
+            folder,
+            "li.reviewer",
+            harness.Authenticator(pyotp.parse_uri(created.totp_uri)),
         )
     finally:
         if nginx is not None:

@@ -65,9 +65,7 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=1))
         .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName(SERVER_NAME), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
+            x509.SubjectAlternativeName([x509.DNSName(SERVER_NAME), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
             critical=False,
         )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
@@ -112,7 +110,9 @@ def render_site(
     text = _upstream(text, "zhengming_public", public)
     text = _upstream(text, "zhengming_staff", staff)
     # Test only: name the instance that answered, to see requests hop between them.
-    return text.replace("proxy_pass http://", "add_header X-Test-Upstream $upstream_addr always;\n        proxy_pass http://")
+    return text.replace(
+        "proxy_pass http://", "add_header X-Test-Upstream $upstream_addr always;\n        proxy_pass http://"
+    )
 
 
 def render_main(prefix: Path, site: Path, main_log: Path) -> str:
@@ -199,7 +199,16 @@ def instance_environment(database_url: str, redis_url: str, canonical: str, **ex
 def start_instance(env: dict[str, str], port: int, workers: int, log: Path) -> Instance:
     out = log.open("w")
     process = subprocess.Popen(
-        [str(GUNICORN), "-c", str(ROOT / "gunicorn.conf.py"), "-b", f"127.0.0.1:{port}", "-w", str(workers), "wsgi:app"],
+        [
+            str(GUNICORN),
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "wsgi:app",
+        ],
         cwd=ROOT,
         env=env,
         stdout=out,
@@ -339,9 +348,7 @@ def multipart(fields: dict[str, str | list[str]], files: list[tuple[str, str, by
     parts: list[bytes] = []
     for name, values in fields.items():
         for value in [values] if isinstance(values, str) else values:
-            parts.append(
-                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-            )
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
     for name, filename, content in files:
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import re
 import shutil
 import signal
-import os
 import subprocess
 import threading
 import time
@@ -87,15 +87,37 @@ def test_https_and_http2_from_the_shipped_site_file(deployment):
         pytest.skip("curl is not installed")
     nginx = deployment.nginx
     version = subprocess.run(
-        [curl, "-sS", "--http2", "--cacert", str(nginx.prefix / "cert.pem"), "-o", "/dev/null", "-w", "%{http_version}",
-         nginx.base + "/"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [
+            curl,
+            "-sS",
+            "--http2",
+            "--cacert",
+            str(nginx.prefix / "cert.pem"),
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_version}",
+            nginx.base + "/",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert version.stdout == "2", version.stderr
     plain = subprocess.run(
-        [curl, "-sS", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", f"http://localhost:{nginx.http_port}/followup"],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        [
+            curl,
+            "-sS",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code} %{redirect_url}",
+            f"http://localhost:{nginx.http_port}/followup",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert plain.stdout == f"301 {nginx.base}/followup"
 
 
@@ -128,8 +150,12 @@ def test_an_oversize_upload_gets_the_413_page_through_nginx(deployment):
     browser = deployment.browser()
     tokens = browser.tokens("/submit/concern")
     big = b"\x89PNG\r\n\x1a\n" + os.urandom(60 * 1024 * 1024)
-    answer = browser.post("/submit/concern", {"category": "other", "subject": "s", "description": "d"},
-                          [("attachments", "big.png", big)], tokens=tokens)  # fmt: skip
+    answer = browser.post(
+        "/submit/concern",
+        {"category": "other", "subject": "s", "description": "d"},
+        [("attachments", "big.png", big)],
+        tokens=tokens,
+    )
     assert answer.status == 413
     assert "提交内容过大" in answer.text and "Too much data" in answer.text
     assert "<script" not in answer.text and "http" not in answer.text.split("<body>")[1].replace('href="/"', "")
@@ -246,8 +272,15 @@ def test_a_rate_limit_holds_across_both_instances(deployment):
         body, content_type = harness.multipart({**tokens, "receipt": "1111 2222 3333 4444"}, [])
         # A forged X-Forwarded-For changes nothing: nginx names its own peer, one hop.
         answers.append(
-            guesser.open("/followup", body, {"Content-Type": content_type, "Referer": guesser.base + "/followup",
-                                             "X-Forwarded-For": f"198.51.100.{n}"})  # fmt: skip
+            guesser.open(
+                "/followup",
+                body,
+                {
+                    "Content-Type": content_type,
+                    "Referer": guesser.base + "/followup",
+                    "X-Forwarded-For": f"198.51.100.{n}",
+                },
+            )
         )
     assert [a.status for a in answers] == [400] * 10 + [429] * 2  # LIMIT_FOLLOWUP: 10 per 10 minutes
     assert len({a.headers["X-Test-Upstream"] for a in answers}) == 2
@@ -310,17 +343,20 @@ def test_a_worker_killed_mid_submission_leaves_no_partial_case_and_the_resend_sh
     for round_number, delay in enumerate(delays):
         cadre = deployment.browser()
         form = cadre.get("/submit/concern")
-        tokens = {"csrf_token": harness.hidden(form.text, "csrf_token"), "form_token": harness.hidden(form.text, "form_token")}
+        tokens = {
+            "csrf_token": harness.hidden(form.text, "csrf_token"),
+            "form_token": harness.hidden(form.text, "form_token"),
+        }
         # One nginx worker, round robin over two: the post goes to the instance the form did not come from.
         target = next(i for i in deployment.instances if f"127.0.0.1:{i.port}" != form.headers["X-Test-Upstream"])
         sent = {**fields, "subject": f"ZM-KILL-{round_number}"}
         outcome: list[harness.Answer] = []
-        poster = threading.Thread(
-            target=lambda: outcome.append(
-                cadre.post("/submit/concern", sent, [("attachments", "photo.png", photo)], page="/submit/concern",
-                           tokens=tokens)  # fmt: skip
-            )
-        )
+
+        def send(browser=cadre, fields=sent, form_tokens=tokens, into=outcome) -> None:
+            files = [("attachments", "photo.png", photo)]
+            into.append(browser.post("/submit/concern", fields, files, page="/submit/concern", tokens=form_tokens))
+
+        poster = threading.Thread(target=send)
         poster.start()
         time.sleep(delay)
         for worker in target.workers():
@@ -332,8 +368,9 @@ def test_a_worker_killed_mid_submission_leaves_no_partial_case_and_the_resend_sh
             assert answer.status == 502 and "暂时无法使用" in answer.text  # nginx's page, in both languages
             harness.wait_until_answering(target)
             # The cadre goes Back and sends the same form again: a receipt, never a second case.
-            answer = cadre.post("/submit/concern", sent, [("attachments", "photo.png", photo)], page="/submit/concern",
-                                tokens=tokens)  # fmt: skip
+            answer = cadre.post(
+                "/submit/concern", sent, [("attachments", "photo.png", photo)], page="/submit/concern", tokens=tokens
+            )
         assert answer.status == 200 and harness.RECEIPT.search(answer.text), answer.status
         receipt = harness.RECEIPT.search(answer.text).group(1)
         check = deployment.browser()
@@ -354,8 +391,9 @@ def test_no_log_holds_a_client_address(deployment):
     logs = {path.name: path.read_text() if path.exists() else "" for path in deployment.nginx.error_logs}
     for name, text in logs.items():
         assert "client:" not in text, (name, text[-2000:])
-    assert not (deployment.nginx.prefix / "debian-default-access.log").exists() or not (
-        deployment.nginx.prefix / "debian-default-access.log"
-    ).read_text()
+    assert (
+        not (deployment.nginx.prefix / "debian-default-access.log").exists()
+        or not (deployment.nginx.prefix / "debian-default-access.log").read_text()
+    )
     for instance in deployment.instances:
         assert "127.0.0.1" not in instance.log.read_text().replace(f"127.0.0.1:{instance.port}", "")
