@@ -339,7 +339,7 @@ def test_a_worker_killed_mid_submission_leaves_no_partial_case_and_the_resend_sh
     photo = _noise_png()
     fields = {"category": "workload", "subject": "", "description": "Filed while a worker dies."}
     interrupted = 0
-    delays = (0.03, 0.08, 0.15, 0.25)
+    delays = (0.03, 0.08, 0.15)
     for round_number, delay in enumerate(delays):
         cadre = deployment.browser()
         form = cadre.get("/submit/concern")
