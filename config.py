@@ -23,6 +23,10 @@ class DefaultConfig:
     #: A moving window has no boundary where the count resets (no double burst at the edge).
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = False
+    #: Redis down: each process counts the same limits in its own memory until Redis answers again
+    #: (portal.web.outages says why neither "open" nor "closed"); short timeouts keep a dead Redis quick.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS: dict = {"socket_timeout": 1, "socket_connect_timeout": 1}
     #: Limits for the anonymous side (flask-limiter syntax).
     LIMIT_SUBMIT = "10 per hour;30 per day"
     LIMIT_FOLLOWUP = "10 per 10 minutes;50 per day"
@@ -52,6 +56,10 @@ class DefaultConfig:
     MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 5 * 10 * 1024 * 1024 + 512 * 1024
     MAX_FORM_MEMORY_SIZE = 512 * 1024
+    #: Bodies of forms without a file field, refused (413) before parsing (portal.web.body_limits):
+    #: forms with long text (20,000 Chinese characters urlencoded are 180 KB), and all the others.
+    MAX_TEXT_FORM_BYTES = 512 * 1024
+    MAX_SHORT_FORM_BYTES = 16 * 1024
     #: Largest image we agree to decode (pixels); bigger is refused, not resized.
     MAX_IMAGE_PIXELS = 40_000_000
 
@@ -80,6 +88,11 @@ class DefaultConfig:
     WTF_CSRF_TIME_LIMIT = 6 * 3600
     #: Flask-WTF's HTTPS check wants a Referer alone; portal.web.security checks Origin or Referer.
     WTF_CSRF_SSL_STRICT = False
+    #: The site's public address (https://host[/prefix]): absolute links (the Atom feed) are built
+    #: from it, never from the request's Host header. None: from the request (the loopback default).
+    CANONICAL_URL: str | None = None
+    #: Refuse to start without CANONICAL_URL (production).
+    REQUIRE_CANONICAL_URL = False
     #: Send HSTS (only behind TLS).
     HSTS = False
     #: Trusted reverse proxies in front (for ProxyFix); 0 means none.
@@ -112,6 +125,7 @@ class ProductionConfig(DefaultConfig):
     PROXY_COUNT = 1
     #: Several workers or machines: limits in memory would count per worker.
     REQUIRE_SHARED_STATE = True
+    REQUIRE_CANONICAL_URL = True
     PREFERRED_URL_SCHEME = "https"
 
 

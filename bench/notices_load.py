@@ -238,6 +238,7 @@ def start_gunicorn(database_url: str, workers: int, port: int, log: Path, memo: 
         "DATABASE_URL": database_url,
         "ZM_SESSION_COOKIE_SECURE": "false",
         "ZM_PROXY_COUNT": "0",
+        "ZM_CANONICAL_URL": "https://portal.example",
     }
     command = [
         sys.executable,

@@ -10,6 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
+from portal.web import canonical
 
 _PLAIN_ENV = {
     "SECRET_KEY": "SECRET_KEY",
@@ -39,6 +40,7 @@ def _load_config(app: Flask, name: str, overrides: dict[str, Any] | None) -> Non
             + " (set them in the environment, or run `make instance` for the embedded default)"
         )
     _refuse_per_process_state(app.config)
+    canonical.check_config(app.config)
 
 
 def _refuse_per_process_state(config: dict[str, Any]) -> None:
@@ -64,7 +66,7 @@ def create_app(
     instance_path: str | None = None,
 ) -> Flask:
     """Build the application; binds extensions, blueprints, CLI and error pages."""
-    app = Flask(
+    app = canonical.PortalFlask(
         __name__,
         instance_path=instance_path or os.path.join(_ROOT, "instance"),
         instance_relative_config=True,
@@ -79,7 +81,19 @@ def create_app(
 
     from portal import cli, models  # noqa: F401  (models register their tables)
     from portal.extensions import babel, csrf, db, migrate
-    from portal.web import errors, health, i18n, notices, request_checks, security, sessions, staff, templating
+    from portal.web import (
+        body_limits,
+        errors,
+        health,
+        i18n,
+        notices,
+        outages,
+        request_checks,
+        security,
+        sessions,
+        staff,
+        templating,
+    )
     from portal.web.admin import bp as admin_bp
     from portal.web.rate_limits import limiter
     from portal.web.review import bp as review_bp
@@ -87,6 +101,7 @@ def create_app(
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(_ROOT, "migrations"), render_as_batch=True)
+    body_limits.init_app(app)  # first: refuses an oversize body before anything reads it
     request_checks.init_app(app)  # before Flask-WTF: its check trips on malformed forms
     csrf.init_app(app)
     limiter.init_app(app)
@@ -101,6 +116,7 @@ def create_app(
     staff.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
+    outages.init_app(app)
     app.register_blueprint(submit_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(admin_bp)

@@ -20,6 +20,7 @@ def test_environment_overrides(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://zm@db.invalid/env")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/3")
     monkeypatch.setenv("ZM_ARGON2_ITERATIONS", "5")
+    monkeypatch.setenv("ZM_CANONICAL_URL", "https://jw.example.gov.cn")
     app = create_app(config_name="production", instance_path=str(tmp_path))
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("/env")
@@ -54,6 +55,7 @@ def _production_env(monkeypatch, database: str, limits: str | None) -> None:
     monkeypatch.setenv("RECEIPT_PEPPER", "pepper-from-the-environment")
     monkeypatch.setenv("DATABASE_URL", database)
     monkeypatch.delenv("ZM_SINGLE_PROCESS", raising=False)
+    monkeypatch.setenv("ZM_CANONICAL_URL", "https://jw.example.gov.cn")
     if limits is None:
         monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
     else:

@@ -65,6 +65,7 @@ def test_production_cookies_are_secure_and_hsts_is_sent(schema, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     monkeypatch.setenv("ZM_RECEIPT_PEPPER", "p" * 40)
     monkeypatch.setenv("ZM_SINGLE_PROCESS", "1")  # the test client is one process, limits in memory
+    monkeypatch.setenv("ZM_CANONICAL_URL", "https://portal.example")
     production = create_app({"SQLALCHEMY_DATABASE_URI": schema}, config_name="production")
     assert production.config["SESSION_COOKIE_SECURE"] is True
     client = production.test_client()
