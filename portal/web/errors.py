@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, render_template, request
+from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from limits import parse_many
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from portal.extensions import db
 from portal.services.case_keys import NoAccess
 from portal.services.errors import FormReplayed, NotInitialised, SessionExpired
 from portal.services.notices import NoSuchNotice
@@ -50,6 +53,8 @@ def error_page(status: int, title=None, message=None):
     default_title, default_message = _too_much_data() if status == 413 else _PAGES.get(status, _PAGES[500])
     # Staff stay in the staff layout (their navigation, their home), whatever went wrong.
     staff = has_request_context() and is_staff_path(request.path)
+    if staff:
+        _signed_in_or_anonymous()
     return (
         render_template(
             "errors/error.html", title=title or default_title, message=message or default_message, staff=staff
@@ -61,6 +66,16 @@ def error_page(status: int, title=None, message=None):
 def _window_minutes(limit: str) -> int:
     """The longest window of a limit such as "5 per 15 minutes", in minutes: how long a lock lasts."""
     return max(item.get_expiry() for item in parse_many(limit)) // 60
+
+
+def _signed_in_or_anonymous() -> None:
+    """Load the staff member the layout names; with the database away, render as signed out
+    (an error page must not fail on the way: that would be a bare 500)."""
+    try:
+        _ = current_user.is_authenticated
+    except (OperationalError, InterfaceError):
+        db.session.rollback()
+        g._login_user = AnonymousUserMixin()
 
 
 def _http_error(exc: HTTPException):

@@ -78,6 +78,24 @@ def test_database_outage_gets_the_portals_503_then_works_without_a_restart(datab
     assert _cases(app) == 3
 
 
+def test_a_staff_error_page_during_an_outage_is_the_portals_own(database_behind_proxy, staff):
+    """A 404 on a staff page loads the signed-in member for the layout; with the database away that must not
+    turn into a bare 500."""
+    app, proxy = database_behind_proxy
+    from tests.conftest import Staff
+
+    member = Staff(app, "out.rev", "reviewer")
+    assert member.login().status_code == 303
+    proxy.stop()
+    try:
+        response = member.get("/review/no-such-page")
+        assert response.status_code in (404, 503)
+        assert 'class="box warn"' in response.get_data(as_text=True) or "正名" in response.get_data(as_text=True)
+    finally:
+        proxy.start()
+    assert member.get("/review").status_code == 200
+
+
 def test_database_outage_on_a_staff_page_gets_the_503_and_the_session_survives_it(database_behind_proxy):
     app, proxy = database_behind_proxy
     from tests.conftest import Staff
