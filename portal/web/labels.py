@@ -119,6 +119,13 @@ QUEUES = {
     "all": _l("All"),
 }
 
+#: Which deadline applies now, as the work list names it (services.queues.Row.deadline).
+DEADLINES = {
+    "accept": _l("to accept or refuse"),
+    "answer": _l("to answer"),
+    "carry_out": _l("to carry out the clarification"),
+}
+
 #: Button labels of the workflow actions offered to staff.
 ACTIONS = {
     Action.TAKE: _l("Take this case"),
