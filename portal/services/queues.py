@@ -183,9 +183,7 @@ def default_queue(counts: dict[str, int]) -> str:
     return next((q for q in DEFAULT_ORDER if counts.get(q)), "all" if counts.get("all") else "mine")
 
 
-def page(
-    name: str | None, user: User, filters: Filters, cursor: str | None, size: int, sort: str = "filed"
-) -> Page:
+def page(name: str | None, user: User, filters: Filters, cursor: str | None, size: int, sort: str = "filed") -> Page:
     """One page of a queue (the default one when ``name`` is None), plus every queue's count under the same filters."""
     today = case_state.today()
     counts = {q: _capped_count(_filtered(_queue(q, user, today), filters)) for q in QUEUES}

@@ -11,7 +11,8 @@ def test_the_landing_page_names_who_runs_it_and_how_to_reach_them(app, client):
     client.set_cookie("zm_lang", "zh_CN")
     html = client.get("/").get_data(as_text=True)
     assert "本平台由青山县纪委监委运行。" in html
-    assert "其他联系方式：" in html and "青山县人民路1号；电话12388" in html
+    assert html.index("本平台由青山县纪委监委运行。") < html.index('class="ways"')  # before any way in
+    assert "其他联系方式" in html and "青山县人民路1号；电话12388" in html
 
 
 def test_a_deployment_that_names_nobody_says_so(app, client):
@@ -20,7 +21,7 @@ def test_a_deployment_that_names_nobody_says_so(app, client):
     client.set_cookie("zm_lang", "en")
     html = client.get("/").get_data(as_text=True)
     assert "This deployment has not said which body runs it." in html
-    assert "To reach them by other means" not in html
+    assert "Other ways to reach them" not in html
 
 
 def test_the_operator_name_is_text_not_markup(app, client):
