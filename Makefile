@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint install translations instance clean
+.PHONY: run test lint install translations instance screenshots clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ run: translations instance
 
 test: translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# README pictures: a throwaway demo deployment walked in chromium, saved under docs/screenshots/.
+screenshots: translations
+	$(BIN)/python -m tools.screenshots --out docs/screenshots
 
 lint: install
 	$(BIN)/ruff check .

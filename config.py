@@ -68,6 +68,11 @@ class DefaultConfig:
     DEADLINE_CARRY_OUT_WORKING_DAYS = 5
     DEADLINE_ANSWER_DAYS = 90
     OBJECTION_DAYS = 15
+    #: Who runs this deployment (its body's name, e.g. "某某县纪委监委"), named on the landing page
+    #: so a cadre knows whom they are trusting; ZM_OPERATOR_NAME in the environment.
+    OPERATOR_NAME = ""
+    #: How to reach that body by other means (address, telephone, 12388); ZM_OPERATOR_CONTACT.
+    OPERATOR_CONTACT = ""
     #: Queue page size.
     QUEUE_PAGE_SIZE = 25
     NOTICES_PAGE_SIZE = 20

@@ -175,6 +175,9 @@ ACTION_BOX: tuple[Action, ...] = tuple(
     action for action, rule in RULES.items() if rule.page is None and rule.roles & _WORKER
 )
 
+#: What the case page offers: the action box, and the link to the plan page for a new draft.
+CASE_PAGE: tuple[Action, ...] = (*ACTION_BOX, Action.DRAFT_PLAN)
+
 #: The forms a clarification takes, as codes the engine accepts for RECORD_FORM.
 FORMS: frozenset[str] = frozenset(m.value for m in ClarificationMode)
 

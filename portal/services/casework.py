@@ -16,7 +16,7 @@ from portal.domain.crypto import decrypt, encrypt
 from portal.domain.plan import Plan
 from portal.domain.waiting import Waiting, waiting_for
 from portal.domain.workflow import Action, Record
-from portal.domain.workflow_rules import ACTION_BOX, RULES
+from portal.domain.workflow_rules import ACTION_BOX, CASE_PAGE, RULES
 from portal.extensions import db
 from portal.models import Case, Note, Notice, User
 from portal.models.types import new_id
@@ -58,7 +58,7 @@ class CaseFile:
     steps: list[TimelineEntry]
     thread: list[ThreadMessage]
     notes: list[NoteView]
-    allowed: list[Action]  # the steps of the action box
+    allowed: list[Action]  # what the case page offers (the action box, the plan page's link)
     offered: frozenset[Action]  # every step the engine allows now, those on their own page too
     overdue: bool
     due: dt.date | None
@@ -96,7 +96,7 @@ def open_case(user: User, private_key: bytes | None, case_id: str) -> CaseFile:
         steps=steps,
         thread=case_files.read_thread(case, dk, by_message),
         notes=notes,
-        allowed=[a for a in offered if a in ACTION_BOX],
+        allowed=[a for a in offered if a in CASE_PAGE],
         offered=frozenset(offered),
         overdue=workflow.is_overdue(facts, today),
         due=workflow.current_due(facts),

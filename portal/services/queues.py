@@ -1,7 +1,8 @@
 """Reviewer queues: filtered lists of cases, keyset-paginated so page 1,000 costs what page 1 does.
 
 Only plain metadata is read here (kind, state, category, dates, assignee): no key is needed
-to list cases, and nothing is decrypted.
+to list cases, and nothing is decrypted. A queue sorts newest first or by the deadline that
+applies now (soonest first, cases without one last); both orders page by keyset.
 """
 
 from __future__ import annotations
@@ -12,11 +13,17 @@ from dataclasses import dataclass
 
 from portal.domain.cases import State
 from portal.domain.workflow_rules import APPROVERS
+from portal.domain.working_days import add_working_days
 from portal.extensions import db
 from portal.models import Case, User
 from portal.services import case_state
 
 QUEUES = ("new", "mine", "approval", "overdue", "all")
+#: The queue a desk opens on when none is asked for: the first of these with work in it.
+DEFAULT_ORDER = ("mine", "approval", "new", "overdue")
+SORTS = ("filed", "deadline")
+#: A deadline this many working days away or closer is "soon" (amber in the list).
+SOON_WORKING_DAYS = 2
 #: Counts stop here ("1000+"), so a million cases cost what a thousand do.
 COUNT_CAP = 1000
 APPROVAL_STATES = (State.FINDING_PROPOSED.value, State.PLAN_CONSENTED.value)
@@ -30,12 +37,29 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class Row:
+    """One line of the work list: the case, its deadline now and how urgent it is."""
+
+    case: Case
+    deadline: str | None  # which deadline applies now: accept, answer, carry_out (None: none runs)
+    days_left: int | None  # calendar days to the deadline; negative when overdue
+    urgency: str  # overdue, soon or "" (none or later)
+    assignee: str | None  # username
+
+
+@dataclass(frozen=True)
 class Page:
-    cases: list[Case]
+    name: str  # the queue shown (the default one when none was asked for)
+    sort: str
+    rows: list[Row]
     next_cursor: str | None
     counts: dict[str, int]  # cap + 1 means "more than cap"
     cap: int
     today: dt.date  # the day "overdue" was judged against
+
+    @property
+    def cases(self) -> list[Case]:
+        return [row.case for row in self.rows]
 
 
 def _queue(name: str, user: User, today: dt.date):
@@ -71,36 +95,116 @@ def _capped_count(query) -> int:
     return db.session.scalar(db.select(db.func.count()).select_from(capped))
 
 
-def encode_cursor(case: Case) -> str:
-    raw = f"{case.created_at.isoformat()}|{case.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def encode_cursor(case: Case, sort: str = "filed") -> str:
+    """The position after ``case`` in a queue sorted by ``sort``; opaque to the browser."""
+    if sort == "deadline":
+        raw = f"d|{case.due_on.isoformat() if case.due_on else ''}|{case.id}"
+    else:
+        raw = f"{case.created_at.isoformat()}|{case.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _unpack(cursor: str) -> list[str] | None:
+    try:
+        parts = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not (parts[-1].isascii() and parts[-1].isalnum()):
+        return None  # not an id we issue (a NUL in it would even break PostgreSQL)
+    return parts
 
 
 def decode_cursor(cursor: str | None) -> tuple[dt.datetime, str] | None:
-    if not cursor:
+    """A newest-first position: (filed at, case id), or None for a cursor we did not issue."""
+    parts = _unpack(cursor) if cursor else None
+    if parts is None or len(parts) != 2:
         return None
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created, case_id = raw.split("|", 1)
-        if not (case_id.isascii() and case_id.isalnum()):
-            return None  # not an id we issue (a NUL in it would even break PostgreSQL)
-        return dt.datetime.fromisoformat(created), case_id
-    except (ValueError, UnicodeDecodeError):
+        return dt.datetime.fromisoformat(parts[0]), parts[1]
+    except ValueError:
         return None
 
 
-def page(name: str, user: User, filters: Filters, cursor: str | None, size: int) -> Page:
-    """One page of a queue, newest first, plus the count of every queue under the same filters."""
-    today = case_state.today()
-    query = _filtered(_queue(name, user, today), filters)
+def decode_deadline_cursor(cursor: str | None) -> tuple[dt.date | None, str] | None:
+    """A deadline-order position: (deadline or None, case id), or None for a cursor we did not issue."""
+    parts = _unpack(cursor) if cursor else None
+    if parts is None or len(parts) != 3 or parts[0] != "d":
+        return None
+    try:
+        return (dt.date.fromisoformat(parts[1]) if parts[1] else None), parts[2]
+    except ValueError:
+        return None
+
+
+def _after_filed(query, cursor: str | None):
     after = decode_cursor(cursor)
     if after is not None:
         created, case_id = after
         query = query.where((Case.created_at < created) | ((Case.created_at == created) & (Case.id < case_id)))
-    rows = list(db.session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc()).limit(size + 1)))
-    more = len(rows) > size
-    rows = rows[:size]
+    return query.order_by(Case.created_at.desc(), Case.id.desc())
+
+
+def _after_deadline(query, cursor: str | None):
+    """Soonest deadline first, then by id; cases with no deadline running come last."""
+    after = decode_deadline_cursor(cursor)
+    if after is not None:
+        due, case_id = after
+        if due is None:
+            query = query.where(Case.due_on.is_(None) & (Case.id > case_id))
+        else:
+            query = query.where(
+                (Case.due_on > due) | ((Case.due_on == due) & (Case.id > case_id)) | Case.due_on.is_(None)
+            )
+    return query.order_by(Case.due_on.is_(None), Case.due_on.asc(), Case.id.asc())
+
+
+def _which_deadline(case: Case) -> str | None:
+    if case.due_on is None:
+        return None
+    for name in ("accept", "carry_out", "answer"):
+        if getattr(case, f"{name}_due") == case.due_on:
+            return name
+    return "answer"
+
+
+def _row(case: Case, today: dt.date, soon: dt.date, names: dict[int, str]) -> Row:
+    due = case.due_on
+    urgency = "" if due is None else ("overdue" if due < today else ("soon" if due <= soon else ""))
+    return Row(
+        case=case,
+        deadline=_which_deadline(case),
+        days_left=None if due is None else (due - today).days,
+        urgency=urgency,
+        assignee=names.get(case.assignee_id) if case.assignee_id else None,
+    )
+
+
+def default_queue(counts: dict[str, int]) -> str:
+    """The first queue with work in it, so a desk never opens on an empty tab while another has cases."""
+    return next((q for q in DEFAULT_ORDER if counts.get(q)), "all" if counts.get("all") else "mine")
+
+
+def page(name: str | None, user: User, filters: Filters, cursor: str | None, size: int, sort: str = "filed") -> Page:
+    """One page of a queue (the default one when ``name`` is None), plus every queue's count under the same filters."""
+    today = case_state.today()
     counts = {q: _capped_count(_filtered(_queue(q, user, today), filters)) for q in QUEUES}
+    name = name or default_queue(counts)
+    sort = sort if sort in SORTS else "filed"
+    query = _filtered(_queue(name, user, today), filters)
+    query = _after_deadline(query, cursor) if sort == "deadline" else _after_filed(query, cursor)
+    cases = list(db.session.scalars(query.limit(size + 1)))
+    more = len(cases) > size
+    cases = cases[:size]
+    ids = {c.assignee_id for c in cases if c.assignee_id}
+    who = db.select(User.id, User.username).where(User.id.in_(ids))
+    names: dict[int, str] = {row.id: row.username for row in db.session.execute(who)} if ids else {}
+    soon = add_working_days(today, SOON_WORKING_DAYS)
     return Page(
-        cases=rows, next_cursor=encode_cursor(rows[-1]) if more else None, counts=counts, cap=COUNT_CAP, today=today
+        name=name,
+        sort=sort,
+        rows=[_row(c, today, soon, names) for c in cases],
+        next_cursor=encode_cursor(cases[-1], sort) if more else None,
+        counts=counts,
+        cap=COUNT_CAP,
+        today=today,
     )

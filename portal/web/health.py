@@ -1,4 +1,4 @@
-"""Answers for machines that never touch the database: liveness, and the icon browsers ask for."""
+"""Answers for machines that never touch the database: liveness, the icon browsers ask for, robots.txt."""
 
 from __future__ import annotations
 
@@ -16,3 +16,13 @@ def healthz() -> Response:
 def favicon() -> Response:
     """Browsers fetch /favicon.ico whatever the page links; serve the static icon so none gets a 404."""
     return current_app.send_static_file("favicon.ico")
+
+
+#: Search engines may index the public notices (that is what publishing them is for), nothing else:
+#: a cadre's forms, receipts and the staff workspace have no business in an index.
+ROBOTS = "User-agent: *\nAllow: /notices\nDisallow: /\n"
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    return Response(ROBOTS, mimetype="text/plain")

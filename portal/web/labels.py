@@ -119,6 +119,13 @@ QUEUES = {
     "all": _l("All"),
 }
 
+#: Which deadline applies now, as the work list names it (services.queues.Row.deadline).
+DEADLINES = {
+    "accept": _l("to accept or refuse"),
+    "answer": _l("to answer"),
+    "carry_out": _l("to carry out the clarification"),
+}
+
 #: Button labels of the workflow actions offered to staff.
 ACTIONS = {
     Action.TAKE: _l("Take this case"),
@@ -140,6 +147,62 @@ ACTIONS = {
     Action.CARRY_OUT: _l("Mark the clarification carried out"),
     Action.FLAG: _l("Judge the accusation"),
     Action.REFER: _l("Refer"),
+}
+
+#: The case page groups the actions allowed now under these headings, in this order.
+ACTION_GROUPS = {
+    "handling": (_l("Who handles it"), (Action.TAKE, Action.ASSIGN)),
+    "steps": (
+        _l("Next step"),
+        (
+            Action.ACCEPT,
+            Action.REFUSE,
+            Action.START,
+            Action.VERIFY,
+            Action.ASK,
+            Action.RESUME,
+            Action.ANSWER,
+            Action.CLOSE,
+            Action.PROPOSE_FINDING,
+            Action.APPROVE_FINDING,
+            Action.RETURN_FINDING,
+            Action.DRAFT_PLAN,
+            Action.APPROVE_PLAN,
+            Action.RETURN_PLAN,
+            Action.CARRY_OUT,
+        ),
+    ),
+    "accusation": (_l("The accusation behind the case"), (Action.FLAG, Action.REFER)),
+}
+
+#: One line beside each action: what it does (who sees it comes from the rule's visibility).
+ACTION_HINTS = {
+    Action.TAKE: _l("You become the assignee of this case."),
+    Action.ASSIGN: _l("Hands the case to the person chosen, who receives its key."),
+    Action.ACCEPT: _l("Registers the case as accepted, so handling can begin."),
+    Action.REFUSE: _l("Ends the case without handling it, with the reason given."),
+    Action.START: _l("Handling begins."),
+    Action.VERIFY: _l("Verification of the report begins."),
+    Action.ASK: _l("Sends a question; the answer deadline pauses until a reply comes."),
+    Action.RESUME: _l("Goes on without a reply; the deadline runs again."),
+    Action.ANSWER: _l("Gives the answer; the window for one objection opens."),
+    Action.CLOSE: _l("Closes the case."),
+    Action.PROPOSE_FINDING: _l("Proposes a finding; a supervisor other than you approves it."),
+    Action.APPROVE_FINDING: _l("Approves the proposed finding; the applicant reads its reasons."),
+    Action.RETURN_FINDING: _l("Sends the finding back for further verification."),
+    Action.DRAFT_PLAN: _l("Sets the forms and scope of the clarification for the applicant's consent."),
+    Action.APPROVE_PLAN: _l("Approves the consented plan; a public notice in it is published."),
+    Action.RETURN_PLAN: _l("Sends the plan back to be drafted again."),
+    Action.CARRY_OUT: _l("Records that every form of the clarification was carried out."),
+    Action.FLAG: _l("Records whether the accusation was mistaken or suspected malicious."),
+    Action.REFER: _l("Records the referral to another body, with its reference."),
+}
+
+#: Who sees a step, from the rule's visibility and the kind of case.
+ACTION_AUDIENCE = {
+    "submitter": _l("The submitter sees this step on their status page."),
+    "applicant": _l("The applicant sees this step on their status page."),
+    "internal": _l("Only staff see it; it is recorded in the audit log."),
 }
 
 #: Timeline words for every action, the submitter's included.

@@ -134,7 +134,7 @@ def _queue(s: Scene) -> None:
     desk.sign_in(s.phone)
     s.phone.open("/review?queue=all")
     assert s.phone.page.locator(".table tbody tr").count() == 4
-    assert s.phone.page.locator(".table .overdue").count() == 1
+    assert s.phone.page.locator(".table .overdue-row").count() == 1
 
 
 def _case_page(s: Scene, kind: str) -> None:

@@ -25,6 +25,7 @@ QUERY_NAMES = (
     "state",
     "category",
     "after",
+    "sort",
     "before",
     "q",
     "year",

@@ -15,8 +15,8 @@ from portal.web.staff import roles_required
 @bp.get("")
 @roles_required(*CASE_WORKER_ROLES)
 def queue():
-    name = request.args.get("queue", "mine")
-    if name not in queue_service.QUEUES:
+    name = request.args.get("queue") or None  # none asked for: the service opens the first tab with work
+    if name is not None and name not in queue_service.QUEUES:
         abort(404)
     filters = queue_service.Filters(
         kind=request.args.get("kind") if request.args.get("kind") in set(Kind) else None,
@@ -24,7 +24,14 @@ def queue():
         category=request.args.get("category") if request.args.get("category") in set(Category) else None,
     )
     result = queue_service.page(
-        name, current_user.user, filters, request.args.get("after"), current_app.config["QUEUE_PAGE_SIZE"]
+        name,
+        current_user.user,
+        filters,
+        request.args.get("after"),
+        current_app.config["QUEUE_PAGE_SIZE"],
+        sort=request.args.get("sort", "filed"),
     )
     args = {k: v for k, v in (("kind", filters.kind), ("state", filters.state), ("category", filters.category)) if v}
-    return render_template("review/queue.html", name=name, page=result, filters=filters, args=args)
+    if result.sort != "filed":
+        args["sort"] = result.sort
+    return render_template("review/queue.html", name=result.name, page=result, filters=filters, args=args)
