@@ -60,6 +60,7 @@ __all__ = [
     "new_credential",
     "open_credential",
     "random_key",
+    "restore_suite",
     "seal",
     "suite_of_public_key",
     "unseal",
