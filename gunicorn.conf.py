@@ -25,9 +25,29 @@ forwarded_allow_ips = "127.0.0.1"
 
 
 def on_starting(server) -> None:
-    """Refuse several workers (e.g. `-w 5`) while each would keep its own limit counters."""
+    """Refuse several workers (e.g. `-w 5`) while each would keep its own limit counters,
+    and a database initialised with another cipher suite than ZM_CIPHER_SUITE."""
     if _LIMITS_PER_PROCESS and server.cfg.workers > 1:
         raise RuntimeError(
             f"{server.cfg.workers} workers with rate limits in memory:// would count every limit per worker;"
             " set RATELIMIT_STORAGE_URI=redis://... or run one worker"
         )
+    _refuse_another_cipher_suite()
+
+
+def _refuse_another_cipher_suite() -> None:
+    """SuiteMismatch stops the start; a database not reachable (or not initialised) yet does
+    not: every worker checks again before its first request."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from portal.extensions import db
+    from portal.services import cipher_suite
+
+    app = create_app()
+    with app.app_context():
+        try:
+            cipher_suite.check()
+        except SQLAlchemyError:
+            pass
+        finally:
+            db.engine.dispose()  # no connection of the master's is inherited by a worker

@@ -41,6 +41,23 @@ def _load_config(app: Flask, name: str, overrides: dict[str, Any] | None) -> Non
         )
     _refuse_per_process_state(app.config)
     canonical.check_config(app.config)
+    _check_cipher_settings(app.config)
+
+
+def _check_cipher_settings(config: dict[str, Any]) -> None:
+    """A suite and a key derivation this code knows (whether the database agrees is
+    checked on first use, `portal.services.cipher_suite`)."""
+    from portal.domain.crypto import SUITES
+
+    suite, kdf = config["CIPHER_SUITE"], config["SECRET_KDF"]
+    if suite not in SUITES:
+        raise RuntimeError(f"CIPHER_SUITE must be one of {', '.join(SUITES)}, not {suite!r}")
+    if kdf not in ("argon2id", "pbkdf2-sm3"):
+        raise RuntimeError(f"SECRET_KDF must be argon2id or pbkdf2-sm3, not {kdf!r}")
+    if kdf == "pbkdf2-sm3" and suite != "gm":
+        raise RuntimeError("SECRET_KDF pbkdf2-sm3 (GM/T 0091) belongs to CIPHER_SUITE gm")
+    if kdf == "pbkdf2-sm3" and int(config["PBKDF2_ITERATIONS"]) < 1024:
+        raise RuntimeError("PBKDF2_ITERATIONS must be at least 1024 (GM/T 0091)")
 
 
 def _refuse_per_process_state(config: dict[str, Any]) -> None:
@@ -81,6 +98,7 @@ def create_app(
 
     from portal import cli, models  # noqa: F401  (models register their tables)
     from portal.extensions import babel, csrf, db, migrate
+    from portal.services import cipher_suite
     from portal.web import (
         body_limits,
         errors,
@@ -100,6 +118,7 @@ def create_app(
     from portal.web.submit import bp as submit_bp
 
     db.init_app(app)
+    cipher_suite.init_app(app)  # every application context runs in the configured suite
     migrate.init_app(app, db, directory=os.path.join(_ROOT, "migrations"), render_as_batch=True)
     body_limits.init_app(app)  # first: refuses an oversize body before anything reads it
     request_checks.init_app(app)  # before Flask-WTF: its check trips on malformed forms

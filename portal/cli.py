@@ -11,10 +11,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
+from portal.domain.crypto import SuiteMismatch
 from portal.domain.staff import StaffRole
 from portal.extensions import db
 from portal.models import User
-from portal.services import accounts, audit
+from portal.services import accounts, audit, cipher_suite
 from portal.services.errors import ServiceError
 
 users = AppGroup("users", help="Staff accounts.")
@@ -28,20 +29,38 @@ def _read_secret(prompt: str) -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+def _same_suite() -> None:
+    """Refuse to touch a database initialised with another cipher suite or key derivation."""
+    try:
+        cipher_suite.check()
+    except SuiteMismatch as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _suite_line() -> str:
+    choice = cipher_suite.configured()
+    return f"cipher suite {choice.suite}, key derivation {choice.kdf}"
+
+
 @click.command("init")
 @with_appcontext
 def init_command() -> None:
-    """Apply migrations and create the escrow key (asks for its passphrase)."""
+    """Apply migrations and create the escrow key (asks for its passphrase).
+
+    The escrow key is made in the cipher suite ZM_CIPHER_SUITE names (intl or gm), which
+    is then this deployment's for good.
+    """
     upgrade()
+    _same_suite()
     if accounts.escrow() is not None:
-        click.echo("Schema up to date; the escrow key already exists.")
+        click.echo(f"Schema up to date; the escrow key already exists ({_suite_line()}).")
         return
     passphrase = _read_secret("Escrow passphrase (supervisors hold it)")
     try:
         accounts.create_escrow(passphrase)
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo("Schema up to date; escrow key created.")
+    click.echo(f"Schema up to date; escrow key created ({_suite_line()}).")
 
 
 @users.command("create")
@@ -49,6 +68,7 @@ def init_command() -> None:
 @click.option("--role", required=True, type=click.Choice(accounts.ROLES))
 def create_user_command(username: str, role: str) -> None:
     """Create an account, confirmed for case keys (the operator vouches); prints the TOTP URI once."""
+    _same_suite()
     password = _read_secret("Password")
     try:
         created = accounts.create_user(username, role, password, confirmed=True)
@@ -68,6 +88,7 @@ def demo_command() -> None:
     ):
         raise click.ClickException("demo is for the embedded default only")
     upgrade()
+    _same_suite()
     path = os.path.join(current_app.instance_path, "demo-credentials.txt")
     lines = []
     if accounts.escrow() is None:
@@ -94,6 +115,7 @@ audit_group = AppGroup("audit", help="The tamper-evident audit log.")
 @audit_group.command("verify")
 def audit_verify_command() -> None:
     """Check the hash chain; name the first broken entry and exit 1 if there is one."""
+    _same_suite()
     result = audit.verify()
     if result.broken is None:
         click.echo(f"Audit chain intact: {result.checked} entries.")

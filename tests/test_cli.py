@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portal.domain import aad
-from portal.domain.crypto import decrypt, open_credential
+from portal.domain.crypto import decrypt, open_credential, seal, suite_of_public_key, unseal
 from portal.extensions import db
 from portal.models import EscrowKey, User
 from portal.services import accounts
@@ -19,9 +19,10 @@ def test_users_create_reads_the_password_from_stdin_and_prints_totp(app, runner)
     assert "a long enough password" not in result.output
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.username == "li.reviewer"))
-        assert len(user.public_key) == 32
+        assert suite_of_public_key(user.public_key) == app.config["CIPHER_SUITE"]
         wrap_key = open_credential(b"a long enough password", user.credential)
-        assert len(decrypt(wrap_key, user.private_key, aad.user_private_key(user.id))) == 32
+        private = decrypt(wrap_key, user.private_key, aad.user_private_key(user.id))
+        assert unseal(private, seal(user.public_key, b"data key", b"aad"), b"aad") == b"data key"
 
 
 def test_admins_hold_no_case_key(app, runner):
@@ -54,7 +55,9 @@ def test_init_creates_schema_and_escrow_from_a_passphrase(tmp_path):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(EscrowKey)) == 1
-        assert len(accounts.unlock_escrow("the escrow passphrase")) == 32
+        escrow = accounts.escrow()
+        private = accounts.unlock_escrow("the escrow passphrase")
+        assert unseal(private, seal(escrow.public_key, b"dk", b"aad"), b"aad") == b"dk"
     again = app.test_cli_runner().invoke(args=["init"])
     assert "already exists" in again.output
     with app.app_context():

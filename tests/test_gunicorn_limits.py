@@ -1,4 +1,5 @@
-"""Rate limits hold under the shipped gunicorn.conf.py: no shipped configuration counts them per worker."""
+"""Rate limits hold under the shipped gunicorn.conf.py: no shipped configuration counts them per worker;
+and it refuses a database of another cipher suite."""
 
 from __future__ import annotations
 
@@ -128,3 +129,17 @@ def test_the_shipped_gunicorn_refuses_several_workers_with_limits_in_memory(tmp_
             server.kill()
     assert server.returncode != 0
     assert "memory://" in err and "per worker" in err
+
+
+def test_the_shipped_gunicorn_refuses_a_database_of_another_cipher_suite(tmp_path):
+    database = tmp_path / "gm.sqlite3"
+    gm_app = make_app(f"sqlite:///{database}", CIPHER_SUITE="gm", SECRET_KDF="argon2id")
+    assert gm_app.test_cli_runner().invoke(args=["init"], input="the escrow passphrase\n").exit_code == 0
+    server = _start(_environment(database), _free_port())  # the default configuration: intl
+    try:
+        _out, err = server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode != 0
+    assert "initialised with cipher suite 'gm'" in err and "refusing to run" in err

@@ -3,10 +3,11 @@ so editing, deleting or reordering any stored entry breaks every hash after it."
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from portal.domain.crypto import digest
 
 GENESIS = b"\x00" * 32
 
@@ -25,13 +26,14 @@ class Link:
 
 
 def entry_hash(prev_hash: bytes, link: Link) -> bytes:
-    """SHA-256 over the previous hash and a canonical encoding of the entry."""
+    """The suite's hash (SHA-256, or SM3 under `gm`) over the previous hash and a canonical
+    encoding of the entry."""
     body = json.dumps(
         [link.id, link.at, link.actor_id, link.action, link.case_id, link.target_user_id, link.detail],
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode()
-    return hashlib.sha256(prev_hash + body).digest()
+    return digest(prev_hash + body)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Receipts (查询码): 16 random digits, the submitter's only way back in.
 
-A receipt is never stored. One Argon2id derivation, peppered with a secret
-from configuration, is expanded into a lookup value (stored, indexed) and the
+A receipt is never stored. One slow derivation (Argon2id, or PBKDF2-HMAC-SM3
+where a `gm` deployment is configured so), peppered with a secret from
+configuration, is expanded into a lookup value (stored, indexed) and the
 key that unwraps the submitter's copy of the case data key.
 """
 
@@ -12,7 +13,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
-from portal.domain.crypto import Argon2Profile, argon2id, expand
+from portal.domain.crypto import KdfProfile, derive_secret, expand
 
 DIGITS = 16
 _SALT = b"zhengming/receipt/v1"
@@ -49,7 +50,7 @@ def grouped(receipt: str) -> str:
     return " ".join(receipt[i : i + 4] for i in range(0, DIGITS, 4))
 
 
-def derive(receipt: str, pepper: bytes, profile: Argon2Profile) -> ReceiptKeys:
+def derive(receipt: str, pepper: bytes, profile: KdfProfile) -> ReceiptKeys:
     """The single slow step of a receipt check; no lock, safe to run in parallel."""
-    master = argon2id(receipt.encode("ascii"), _SALT, profile, pepper=pepper)
+    master = derive_secret(receipt.encode("ascii"), _SALT, profile, pepper=pepper)
     return ReceiptKeys(lookup=expand(master, b"lookup"), wrap_key=expand(master, b"wrap"))

@@ -16,11 +16,11 @@ class EscrowKey(db.Model):
     __tablename__ = "escrow_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: X25519 public key.
+    #: Public key (suite byte, then X25519 or SM2; a bare 32 bytes is intl from before suites).
     public_key: Mapped[bytes] = mapped_column(LargeBinary)
-    #: Argon2id credential record of the escrow passphrase.
+    #: Credential record of the escrow passphrase (Argon2id, or PBKDF2-HMAC-SM3).
     credential: Mapped[bytes] = mapped_column(LargeBinary)
-    #: X25519 private key under the passphrase's wrap key.
+    #: Private key under the passphrase's wrap key.
     private_key: Mapped[bytes] = mapped_column(LargeBinary)
     #: Created, to the hour.
     created_at: Mapped[dt.datetime]
@@ -34,7 +34,7 @@ class KeySession(db.Model):
 
     __tablename__ = "key_sessions"
 
-    #: SHA-256 of the session id in the cookie.
+    #: Hash (SHA-256, or SM3 under gm) of the session id in the cookie.
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     #: The held key, under the session key (which only the cookie has).
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
@@ -47,7 +47,7 @@ class SpentFormToken(db.Model):
 
     __tablename__ = "spent_form_tokens"
 
-    #: SHA-256 of the token.
+    #: Hash (SHA-256, or SM3 under gm) of the token.
     digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
     #: Forgotten after this (on the hour); the token would be refused as stale anyway.
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)

@@ -7,7 +7,6 @@ same transaction as the write it guards, proves it is used once.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 import time
 
@@ -15,6 +14,7 @@ from flask import current_app
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from portal.domain.clock import hour_ceiling, utcnow
+from portal.domain.crypto import digest
 from portal.extensions import db
 from portal.models import SpentFormToken
 from portal.services.errors import FormReplayed
@@ -30,8 +30,8 @@ def issue() -> str:
 
 
 def digest_of(token: str) -> bytes:
-    """The stored name of a token: its SHA-256."""
-    return hashlib.sha256(token.encode()).digest()
+    """The stored name of a token: its hash (SHA-256, or SM3 under gm)."""
+    return digest(token.encode())
 
 
 def spend(token: str | None) -> SpentFormToken:

@@ -15,12 +15,11 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import hashlib
 import secrets
 import struct
 
 from portal.domain.clock import hour_ceiling, utcnow
-from portal.domain.crypto import CryptoError, decrypt, encrypt, random_key
+from portal.domain.crypto import CryptoError, decrypt, digest, encrypt, random_key
 from portal.extensions import db
 from portal.models import KeySession
 from portal.services.errors import SessionExpired
@@ -28,7 +27,7 @@ from portal.services.settings import setting
 
 
 def _row_id(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return digest(token.encode()).hex()  # SHA-256, or SM3 under gm
 
 
 _EPOCH = dt.datetime(1970, 1, 1)

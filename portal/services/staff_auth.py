@@ -10,7 +10,15 @@ from functools import lru_cache
 import pyotp
 
 from portal.domain import aad
-from portal.domain.crypto import Argon2Profile, CryptoError, decrypt, encrypt, new_credential, open_credential
+from portal.domain.crypto import (
+    CryptoError,
+    KdfProfile,
+    active_suite,
+    decrypt,
+    encrypt,
+    new_credential,
+    open_credential,
+)
 from portal.extensions import db
 from portal.models import User
 from portal.services import audit, key_sessions
@@ -57,7 +65,8 @@ class Unlocked:
 
 
 @lru_cache(maxsize=4)
-def _decoy(profile: Argon2Profile) -> bytes:
+def _decoy(profile: KdfProfile, suite: str) -> bytes:
+    """A credential no password opens, one per cost and cipher suite."""
     return new_credential(secrets.token_bytes(16), profile)[0]
 
 
@@ -93,7 +102,7 @@ def sign_in(username: str, password: str, code: str) -> StaffAccess | Enrolment:
     user = db.session.scalar(db.select(User).where(User.username == (username or "").strip().lower()))
     if user is None or user.disabled:
         try:  # spend the same time as a real check, so timing does not tell who exists
-            open_credential(password.encode(), _decoy(argon2_profile()))
+            open_credential(password.encode(), _decoy(argon2_profile(), active_suite()))
         except CryptoError:
             pass
         raise _fail(user, "disabled" if user else "unknown_account")
