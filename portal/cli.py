@@ -1,4 +1,4 @@
-"""Command line: `flask --app wsgi init | users create | demo`."""
+"""Command line: `flask --app wsgi init | users create | demo | audit verify | purge | escrow passphrase`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 
 from portal.extensions import db
 from portal.models import User
-from portal.services import accounts, audit
+from portal.services import accounts, audit, retention
 from portal.services.errors import ServiceError
 
 users = AppGroup("users", help="Staff accounts.")
@@ -102,8 +102,22 @@ def audit_verify_command() -> None:
     raise SystemExit(1)
 
 
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="List what would be shredded (case id and closing day) and change nothing.")
+@with_appcontext
+def purge_command(dry_run: bool) -> None:
+    """Crypto-shred closed cases past the archive period (ARCHIVE_YEARS); the audit trail stays."""
+    years = current_app.config["ARCHIVE_YEARS"]
+    items = retention.due() if dry_run else retention.purge()
+    for item in items:
+        click.echo(f"{item.case_id} closed {item.closed_on.isoformat()}")
+    verb = "would be shredded" if dry_run else "shredded"
+    click.echo(f"{len(items)} closed case(s) older than {years} year(s) {verb}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
     app.cli.add_command(audit_group)
+    app.cli.add_command(purge_command)
