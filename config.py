@@ -14,6 +14,8 @@ class DefaultConfig:
 
     #: Flask's signing key; the default config makes a throw-away one if unset.
     SECRET_KEY: str | None = None
+    #: Previous signing keys, still accepted after a rotation (env SECRET_KEY_FALLBACKS, comma-separated).
+    SECRET_KEY_FALLBACKS: list[str] = []
     #: Pepper for receipt derivations; kept out of the database on purpose.
     RECEIPT_PEPPER: str | None = None
     #: None means sqlite:///<instance>/zhengming.sqlite3.

@@ -14,7 +14,7 @@ from flask_migrate import upgrade
 from portal.extensions import db
 from portal.models import User
 from portal.services import accounts, audit, retention
-from portal.services.errors import ServiceError
+from portal.services.errors import ServiceError, WrongSecret
 
 users = AppGroup("users", help="Staff accounts.")
 DEMO_USERS = (("reviewer", "reviewer"), ("supervisor", "supervisor"), ("admin", "admin"))
@@ -24,6 +24,13 @@ def _read_secret(prompt: str) -> str:
     """From a hidden prompt (typed twice) on a terminal, else one line of stdin."""
     if sys.stdin.isatty():
         return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _read_secret_once(prompt: str) -> str:
+    """From a hidden prompt on a terminal, else one line of stdin."""
+    if sys.stdin.isatty():
+        return click.prompt(prompt, hide_input=True)
     return sys.stdin.readline().rstrip("\r\n")
 
 
@@ -102,6 +109,23 @@ def audit_verify_command() -> None:
     raise SystemExit(1)
 
 
+escrow_group = AppGroup("escrow", help="The escrow key that recovers cases whose holders are gone.")
+
+
+@escrow_group.command("passphrase")
+def escrow_passphrase_command() -> None:
+    """Change the escrow passphrase: a supervisor holding it types the current one, then the new one."""
+    current = _read_secret_once("Current escrow passphrase")
+    new = _read_secret("New escrow passphrase")
+    try:
+        accounts.change_escrow_passphrase(current, new)
+    except WrongSecret as exc:
+        raise click.ClickException("The current escrow passphrase is wrong; nothing changed.") from exc
+    except ServiceError as exc:
+        raise click.ClickException(f"{type(exc).__name__}: {exc}; nothing changed.") from exc
+    click.echo("Escrow passphrase changed. Hand the new one to the supervisors who hold it; the old one no longer opens it.")
+
+
 @click.command("purge")
 @click.option("--dry-run", is_flag=True, help="List what would be shredded (case id and closing day) and change nothing.")
 @with_appcontext
@@ -121,3 +145,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(audit_group)
     app.cli.add_command(purge_command)
+    app.cli.add_command(escrow_group)

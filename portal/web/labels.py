@@ -215,6 +215,8 @@ AUDIT_ACTIONS = {
     "account_confirmed": _l("Confirmed an account to receive case keys"),
     "password_change_failed": _l("Password change refused: wrong current password"),
     "escrow_passphrase_failed": _l("Grant refused: wrong escrow passphrase"),
+    "escrow_passphrase_changed": _l("Changed the escrow passphrase"),
+    "case_purged": _l("Shredded a case after its archive period"),
     "grant": _l("Granted access to earlier cases"),
     "case_view": _l("Opened a case"),
     "message": _l("Sent a message to the cadre"),
