@@ -95,7 +95,7 @@ def create_app(
 
     from portal import cli, models  # noqa: F401  (models register their tables)
     from portal.extensions import babel, csrf, db, limiter, migrate
-    from portal.web import errors, health, i18n, notices, request_checks, security, sessions, staff, templating
+    from portal.web import assets, errors, health, i18n, notices, request_checks, security, sessions, staff, templating
     from portal.web.admin import bp as admin_bp
     from portal.web.review import bp as review_bp
     from portal.web.submit import bp as submit_bp
@@ -115,6 +115,7 @@ def create_app(
     sessions.init_app(app)
     staff.init_app(app)
     templating.init_app(app)
+    assets.init_app(app)
     errors.init_app(app)
     app.register_blueprint(submit_bp)
     app.register_blueprint(review_bp)
