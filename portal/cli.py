@@ -123,11 +123,15 @@ def escrow_passphrase_command() -> None:
         raise click.ClickException("The current escrow passphrase is wrong; nothing changed.") from exc
     except ServiceError as exc:
         raise click.ClickException(f"{type(exc).__name__}: {exc}; nothing changed.") from exc
-    click.echo("Escrow passphrase changed. Hand the new one to the supervisors who hold it; the old one no longer opens it.")
+    click.echo(
+        "Escrow passphrase changed. Hand the new one to the supervisors who hold it; the old one no longer opens it."
+    )
 
 
 @click.command("purge")
-@click.option("--dry-run", is_flag=True, help="List what would be shredded (case id and closing day) and change nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="List what would be shredded (case id and closing day) and change nothing."
+)
 @with_appcontext
 def purge_command(dry_run: bool) -> None:
     """Crypto-shred closed cases past the archive period (ARCHIVE_YEARS); the audit trail stays."""

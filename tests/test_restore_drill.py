@@ -39,9 +39,7 @@ def restored_database(database_url: str):
         admin.dispose()
 
 
-def test_a_restored_dump_opens_receipts_signs_staff_in_and_shows_case_contents(
-    app, cadre, restored_database, tmp_path
-):
+def test_a_restored_dump_opens_receipts_signs_staff_in_and_shows_case_contents(app, cadre, restored_database, tmp_path):
     url, name = restored_database
     reviewer = Staff(app, "zhao.rev", "reviewer")
     assert reviewer.login().status_code == 303
