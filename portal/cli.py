@@ -9,7 +9,6 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from flask_migrate import upgrade
 
 from portal.extensions import db
 from portal.models import User
@@ -38,6 +37,8 @@ def _read_secret_once(prompt: str) -> str:
 @with_appcontext
 def init_command() -> None:
     """Apply migrations and create the escrow key (asks for its passphrase)."""
+    from flask_migrate import upgrade  # Alembic: imported by the commands that migrate, not at start-up
+
     upgrade()
     if accounts.escrow() is not None:
         click.echo("Schema up to date; the escrow key already exists.")
@@ -73,6 +74,8 @@ def demo_command() -> None:
         or current_app.config["SESSION_COOKIE_SECURE"]
     ):
         raise click.ClickException("demo is for the embedded default only")
+    from flask_migrate import upgrade
+
     upgrade()
     path = os.path.join(current_app.instance_path, "demo-credentials.txt")
     lines = []

@@ -10,8 +10,6 @@ from __future__ import annotations
 import html
 import re
 
-import bleach
-
 ALLOWED_TAGS = frozenset({"p", "br", "strong", "em", "b", "i", "ul", "ol", "li"})
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -19,6 +17,8 @@ _SPACE = re.compile(r"\s+")
 
 def clean_html(text: str) -> str:
     """Allow-listed tags kept (without attributes); any other markup is escaped, not run."""
+    import bleach  # only staff publishing needs it: not imported at start-up
+
     return bleach.clean(
         text or "", tags=ALLOWED_TAGS, attributes={}, protocols=[], strip=False, strip_comments=True
     ).strip()
