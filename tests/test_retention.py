@@ -112,3 +112,44 @@ def test_purge_shreds_a_case_past_the_archive_period_and_keeps_audit_and_notice(
     with app.app_context():
         assert db.session.get(Notice, notice_id).case_id is None
         assert db.session.get(Case, kept_id) is not None
+
+
+def test_a_holder_takes_a_paper_archive_copy_of_a_closed_case_audited(app, cadre, staff):
+    receipt, case_id, reviewer, chief, _deputy = found_false(app, cadre, staff)
+    page = f"/review/cases/{case_id}"
+    reviewer.post(f"{page}/notes", {"body": "ZM-ARCHIVE-NOTE"}, form_page=page)
+    assert reviewer.get(f"{page}/archive").status_code == 409  # found false, the plan is still to come
+    assert "/archive" not in reviewer.get(page).get_data(as_text=True)
+    assert draft(reviewer, case_id).status_code == 303
+    status(cadre, receipt)
+    assert submitter_post(cadre, "/followup/consent").status_code == 303
+    assert chief.act(case_id, "approve_plan").status_code == 303
+    for form, record in (("written", "ZM-LETTER-SENT"), ("meeting", "Township meeting.")):
+        reviewer.post(f"{page}/plan/done", {"form": form, "record": record}, form_page=page)
+    assert reviewer.act(case_id, "carry_out").status_code == 303
+
+    assert f"{page}/archive" in reviewer.get(page).get_data(as_text=True)
+    copy = reviewer.get(f"{page}/archive")
+    assert copy.status_code == 200
+    html = copy.get_data(as_text=True)
+    for expected in (
+        "ZM-ARCHIVE-NOTE",
+        "经核查，反映问题失实。",
+        "Accused of taking gifts",
+        "X县纪委〔2026〕12号",
+        case_id,
+    ):
+        assert expected in html, expected
+    with app.app_context():
+        closed = retention.today()
+    assert closed.replace(year=closed.year + 5).strftime("%Y年%-m月%-d日") in html  # when it will be shredded
+    assert copy.headers["Cache-Control"] == "no-store"
+    outsider = staff("new.rev", "reviewer")
+    assert outsider.get(f"{page}/archive").status_code == 403
+    with app.app_context():
+        from portal.models import AuditEntry
+
+        exports = db.session.scalars(
+            select(AuditEntry.actor_id).where(AuditEntry.action == "case_exported", AuditEntry.case_id == case_id)
+        ).all()
+    assert exports == [reviewer.user_id]  # the outsider's refused attempt exported nothing

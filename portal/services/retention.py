@@ -29,13 +29,21 @@ from portal.models import (
     Note,
     Notice,
     PendingCorrection,
+    User,
 )
-from portal.services import audit, case_state
+from portal.services import audit, case_state, casework
+from portal.services.casework import CaseFile, NoSuchCase
+from portal.services.errors import ServiceError
 from portal.services.settings import setting
+from portal.services.transaction import use_case
 
 _TERMINAL = sorted(s.value for s in TERMINAL)
 #: Rows under the case key, children first (files before their messages).
 _CASE_ROWS = (Attachment, Message, Note, CaseEvent, CaseKey, ClarificationPlan, PendingCorrection)
+
+
+class NotClosed(ServiceError):
+    """Only a closed case goes to the paper archive."""
 
 
 @dataclass(frozen=True)
@@ -113,3 +121,42 @@ def purge(on: dt.date | None = None) -> list[Due]:
             raise
     db.session.expunge_all()
     return shredded
+
+
+@dataclass(frozen=True)
+class ArchiveCopy:
+    """A closed case for the paper archive: the decrypted file, the day it closed, when it is shredded."""
+
+    view: CaseFile
+    closed_on: dt.date
+    shredded_from: dt.date
+
+
+def archivable(state: str) -> bool:
+    """Whether a case in this state may be exported for the paper archive (it is closed)."""
+    return state in _TERMINAL
+
+
+@use_case
+def export(user: User, private_key: bytes | None, case_id: str) -> ArchiveCopy:
+    """A holder's copy of a closed case for the paper archive; audited as an export.
+
+    Opening it is the case page's use case (audited as a view); the export itself is audited
+    apart, so the log says who took a copy out of the portal and when.
+    """
+    case = db.session.get(Case, case_id)
+    if case is None:
+        raise NoSuchCase(case_id)
+    facts = next(iter(_closed([case_id])), None)
+    if facts is None:
+        db.session.rollback()
+        raise NotClosed(case_id)
+    view = casework.open_case(user, private_key, case_id)
+    audit.record("case_exported", actor_id=user.id, case_id=case_id)
+    db.session.commit()
+    years = int(setting("ARCHIVE_YEARS"))
+    try:
+        until = facts.closed_on.replace(year=facts.closed_on.year + years)
+    except ValueError:  # closed on 29 February
+        until = dt.date(facts.closed_on.year + years, 3, 1)
+    return ArchiveCopy(view, facts.closed_on, until)

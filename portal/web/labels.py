@@ -217,6 +217,7 @@ AUDIT_ACTIONS = {
     "escrow_passphrase_failed": _l("Grant refused: wrong escrow passphrase"),
     "escrow_passphrase_changed": _l("Changed the escrow passphrase"),
     "case_purged": _l("Shredded a case after its archive period"),
+    "case_exported": _l("Exported a closed case for the paper archive"),
     "grant": _l("Granted access to earlier cases"),
     "case_view": _l("Opened a case"),
     "message": _l("Sent a message to the cadre"),
