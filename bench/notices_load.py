@@ -206,6 +206,7 @@ def seed(database_url: str, count: int) -> dict:
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE notices"))
                 conn.execute(text("VACUUM ANALYZE notice_revisions"))
+                conn.execute(text("VACUUM ANALYZE notice_grams"))
         else:
             db.session.execute(text("ANALYZE"))
             db.session.commit()
