@@ -264,10 +264,12 @@ def issuers() -> list[str]:
     return [issuer for (issuer,) in db.session.execute(_ISSUERS)]
 
 
-#: On PostgreSQL a search first reads this many notices from the cursor on, in order, and filters
-#: those: a common word fills a page there. Only when it does not is the whole table searched.
-#: (PostgreSQL estimates LIKE '%word%' to match almost nothing, so it would otherwise scan and sort
-#: the whole table for every search; SQLite walks the (published_at, id) index and stops at a page.)
+#: A search first reads this many notices from the cursor on, in order, and filters those: a common
+#: word fills a page there. Only when it does not are the candidates taken from the gram index
+#: (notice_grams), which serves rare terms: a term in few notices costs a few index seeks, where a
+#: scan would read every notice. (PostgreSQL estimates LIKE '%word%' to match almost nothing, so
+#: without the window it would scan and sort the whole table for a common word; on SQLite the
+#: gram candidates of a common term would cost more than the walk that finds a page at once.)
 SEARCH_WINDOW = 2000
 
 
@@ -403,7 +405,7 @@ def _list_page(filters: Filters, size: int, older: Cursor | None, newer: Cursor 
         )
         ids = select(year.c.id).order_by(*_order(year.c, ascending)).limit(size + 1)
         rows = _rows(select(*_columns(Notice)).where(Notice.id.in_(ids.scalar_subquery())).order_by(*order))
-    elif filters.terms and _on_postgresql():
+    elif filters.terms:
         rows = _search_nearby(filters, conditions, ascending, size + 1)
     if rows is None:
         statement = _filtered(select(*_columns(Notice)), filters, indexed=bool(filters.terms))
