@@ -14,6 +14,8 @@ class DefaultConfig:
 
     #: Flask's signing key; the app refuses to start without it (`make run` writes one to instance/).
     SECRET_KEY: str | None = None
+    #: Previous signing keys, still accepted after a rotation (env SECRET_KEY_FALLBACKS, comma-separated).
+    SECRET_KEY_FALLBACKS: list[str] = []
     #: Pepper for receipt derivations; kept out of the database on purpose.
     RECEIPT_PEPPER: str | None = None
     #: None means sqlite:///<instance>/zhengming.sqlite3.
@@ -89,6 +91,15 @@ class DefaultConfig:
     NOTICES_PAGE_SIZE = 20
     #: Rendered public pages each worker keeps, keyed by ETag (bytes; 0 turns it off).
     NOTICES_PAGE_MEMO_BYTES = 16 * 1024 * 1024
+    #: A worker reuses the notices' data version this long (seconds; 0 asks the database every time).
+    NOTICES_VERSION_SECONDS = 1.0
+    #: Searches of the public notices per client (flask-limiter syntax); plain list pages are not counted.
+    LIMIT_NOTICE_SEARCH = "30 per minute;300 per day"
+    #: On PostgreSQL a notices search is cancelled after this long (milliseconds; 0 means no limit).
+    NOTICES_SEARCH_TIMEOUT_MS = 2000
+
+    #: Closed cases are kept this many years after they closed (档案 rules), then shredded by `purge`.
+    ARCHIVE_YEARS = 5
 
     #: Idle lifetime of the server half of a follow-up session (minutes).
     SESSION_IDLE_MINUTES = 30

@@ -36,9 +36,9 @@ from sqlalchemy import MetaData, insert, text
 from sqlalchemy.engine import make_url
 
 from portal import create_app
-from portal.domain.notice_text import plain_text, search_text
+from portal.domain.notice_text import grams, plain_text, search_text
 from portal.extensions import db
-from portal.models import Notice, NoticeRevision
+from portal.models import Notice, NoticeGram, NoticeRevision
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -179,6 +179,10 @@ def seed(database_url: str, count: int) -> dict:
             rows = [_notice(rng, i, (start + step * i).replace(minute=0, second=0, microsecond=0)) for i in ids]
             db.session.execute(insert(notice_table), rows)
             db.session.execute(
+                insert(NoticeGram.__table__),
+                [{"gram": g, "notice_id": r["id"]} for r in rows for g in grams(r["search_text"])],
+            )
+            db.session.execute(
                 insert(revision_table),
                 [
                     {
@@ -202,6 +206,7 @@ def seed(database_url: str, count: int) -> dict:
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("VACUUM ANALYZE notices"))
                 conn.execute(text("VACUUM ANALYZE notice_revisions"))
+                conn.execute(text("VACUUM ANALYZE notice_grams"))
         else:
             db.session.execute(text("ANALYZE"))
             db.session.commit()

@@ -28,8 +28,11 @@ def _load_config(app: Flask, name: str, overrides: dict[str, Any] | None) -> Non
     for env_name, key in _PLAIN_ENV.items():
         if os.environ.get(env_name):
             app.config[key] = os.environ[env_name]
+    if os.environ.get("SECRET_KEY_FALLBACKS"):
+        app.config["SECRET_KEY_FALLBACKS"] = os.environ["SECRET_KEY_FALLBACKS"].split(",")
     app.config.from_prefixed_env("ZM")
     app.config.update(overrides or {})
+    _fallback_keys(app.config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "zhengming.sqlite3")
     missing = [k for k in _REQUIRED_SECRETS if not app.config.get(k)]
@@ -58,6 +61,19 @@ def _check_cipher_settings(config: dict[str, Any]) -> None:
         raise RuntimeError("SECRET_KDF pbkdf2-sm3 (GM/T 0091) belongs to CIPHER_SUITE gm")
     if kdf == "pbkdf2-sm3" and int(config["PBKDF2_ITERATIONS"]) < 1024:
         raise RuntimeError("PBKDF2_ITERATIONS must be at least 1024 (GM/T 0091)")
+
+
+def _fallback_keys(config: dict[str, Any]) -> None:
+    """Old signing keys still accepted after SECRET_KEY rotates (Flask 3.1's SECRET_KEY_FALLBACKS).
+
+    Flask checks session cookies against them itself; forms already served (the CSRF token and
+    the one-time form token) are checked against them too, so nobody in the middle of a form or
+    signed in is thrown out by a rotation. New signatures always use SECRET_KEY.
+    """
+    fallbacks = [str(key).strip() for key in config.get("SECRET_KEY_FALLBACKS") or [] if str(key).strip()]
+    config["SECRET_KEY_FALLBACKS"] = fallbacks
+    if fallbacks and config.get("SECRET_KEY") and not config.get("WTF_CSRF_SECRET_KEY"):
+        config["WTF_CSRF_SECRET_KEY"] = [*fallbacks, config["SECRET_KEY"]]  # itsdangerous: newest last
 
 
 def _refuse_per_process_state(config: dict[str, Any]) -> None:
@@ -100,6 +116,7 @@ def create_app(
     from portal.extensions import babel, csrf, db, migrate
     from portal.services import cipher_suite
     from portal.web import (
+        assets,
         body_limits,
         errors,
         health,
@@ -134,6 +151,7 @@ def create_app(
     sessions.init_app(app)
     staff.init_app(app)
     templating.init_app(app)
+    assets.init_app(app)
     errors.init_app(app)
     outages.init_app(app)
     app.register_blueprint(submit_bp)

@@ -1,4 +1,4 @@
-"""Command line: `flask --app wsgi init | users create | demo`."""
+"""Command line: `flask --app wsgi init | users create | demo | audit verify | purge | escrow passphrase`."""
 
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
-from flask_migrate import upgrade
 
 from portal.domain.crypto import SuiteMismatch
 from portal.domain.staff import StaffRole
 from portal.extensions import db
 from portal.models import User
-from portal.services import accounts, audit, cipher_suite
-from portal.services.errors import ServiceError
+from portal.services import accounts, audit, cipher_suite, retention
+from portal.services.errors import ServiceError, WrongPassphrase
 
 users = AppGroup("users", help="Staff accounts.")
 DEMO_USERS = tuple((role.value, role.value) for role in StaffRole)
@@ -42,6 +41,13 @@ def _suite_line() -> str:
     return f"cipher suite {choice.suite}, key derivation {choice.kdf}"
 
 
+def _read_secret_once(prompt: str) -> str:
+    """From a hidden prompt on a terminal, else one line of stdin."""
+    if sys.stdin.isatty():
+        return click.prompt(prompt, hide_input=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
 @click.command("init")
 @with_appcontext
 def init_command() -> None:
@@ -50,6 +56,8 @@ def init_command() -> None:
     The escrow key is made in the cipher suite ZM_CIPHER_SUITE names (intl or gm), which
     is then this deployment's for good.
     """
+    from flask_migrate import upgrade  # Alembic: imported by the commands that migrate, not at start-up
+
     upgrade()
     _same_suite()
     if accounts.escrow() is not None:
@@ -87,6 +95,8 @@ def demo_command() -> None:
         or current_app.config["SESSION_COOKIE_SECURE"]
     ):
         raise click.ClickException("demo is for the embedded default only")
+    from flask_migrate import upgrade
+
     upgrade()
     _same_suite()
     path = os.path.join(current_app.instance_path, "demo-credentials.txt")
@@ -125,8 +135,44 @@ def audit_verify_command() -> None:
     raise SystemExit(1)
 
 
+escrow_group = AppGroup("escrow", help="The escrow key that recovers cases whose holders are gone.")
+
+
+@escrow_group.command("passphrase")
+def escrow_passphrase_command() -> None:
+    """Change the escrow passphrase: a supervisor holding it types the current one, then the new one."""
+    current = _read_secret_once("Current escrow passphrase")
+    new = _read_secret("New escrow passphrase")
+    try:
+        accounts.change_escrow_passphrase(current, new)
+    except WrongPassphrase as exc:
+        raise click.ClickException("The current escrow passphrase is wrong; nothing changed.") from exc
+    except ServiceError as exc:
+        raise click.ClickException(f"{type(exc).__name__}: {exc}; nothing changed.") from exc
+    click.echo(
+        "Escrow passphrase changed. Hand the new one to the supervisors who hold it; the old one no longer opens it."
+    )
+
+
+@click.command("purge")
+@click.option(
+    "--dry-run", is_flag=True, help="List what would be shredded (case id and closing day) and change nothing."
+)
+@with_appcontext
+def purge_command(dry_run: bool) -> None:
+    """Crypto-shred closed cases past the archive period (ARCHIVE_YEARS); the audit trail stays."""
+    years = current_app.config["ARCHIVE_YEARS"]
+    items = retention.due() if dry_run else retention.purge()
+    for item in items:
+        click.echo(f"{item.case_id} closed {item.closed_on.isoformat()}")
+    verb = "would be shredded" if dry_run else "shredded"
+    click.echo(f"{len(items)} closed case(s) older than {years} year(s) {verb}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
     app.cli.add_command(audit_group)
+    app.cli.add_command(purge_command)
+    app.cli.add_command(escrow_group)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
+import click
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
@@ -82,7 +82,55 @@ def _sqlite_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-migrate = Migrate()
+class LazyMigrate:
+    """Flask-Migrate, bound when a migration first runs rather than at start-up.
+
+    Importing flask_migrate imports Alembic, the heaviest import of the whole portal, and a web
+    worker never migrates. ``init_app`` leaves a stand-in in ``app.extensions["migrate"]``; the
+    first attribute Flask-Migrate asks of it (``flask db ...``, ``flask init``, the tests'
+    ``upgrade()``) binds the real extension, which then replaces the stand-in.
+    """
+
+    def init_app(self, app, db: SQLAlchemy, **kwargs) -> None:
+        app.extensions["migrate"] = _UnboundMigrate(app, db, kwargs)
+        app.cli.add_command(_LazyDbCommands("db", help="Database migrations (Flask-Migrate)."))
+
+
+class _UnboundMigrate:
+    def __init__(self, app, db: SQLAlchemy, kwargs: dict) -> None:
+        self._app, self._db, self._kwargs = app, db, kwargs
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        from flask_migrate import Migrate
+
+        Migrate().init_app(self._app, self._db, **self._kwargs)  # replaces this stand-in
+        return getattr(self._app.extensions["migrate"], name)
+
+
+class _LazyDbCommands(click.Group):
+    """`flask db`: Flask-Migrate's commands, imported when the command line asks for them."""
+
+    def _real(self) -> click.Group:
+        from flask_migrate.cli import db as commands
+
+        return commands
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        return self._real().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx: click.Context):
+        return self._real().invoke(ctx)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self._real().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._real().get_command(ctx, cmd_name)
+
+
+migrate = LazyMigrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()

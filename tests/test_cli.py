@@ -124,3 +124,23 @@ def test_an_existing_sqlite_file_readable_by_others_is_made_private(tmp_path):
         assert accounts.escrow() is not None  # the next connection
         assert _mode(database) == 0o600
         db.engine.dispose()
+
+
+def test_flask_db_still_migrates_though_alembic_is_imported_only_when_asked(tmp_path):
+    import subprocess
+    import sys
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SECRET_KEY": "s" * 40,
+        "RECEIPT_PEPPER": "p" * 40,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+    }
+    probe = "import sys, wsgi; print(sorted(m for m in ('alembic', 'pypdf', 'PIL', 'bleach') if m in sys.modules))"
+    started = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert started.stdout.strip() == "[]"  # a web worker never pays for them
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    upgraded = subprocess.run([*flask, "db", "upgrade"], env=env, capture_output=True, text=True)
+    assert upgraded.returncode == 0, upgraded.stderr
+    current = subprocess.run([*flask, "db", "current"], env=env, capture_output=True, text=True, check=True)
+    assert "(head)" in current.stdout

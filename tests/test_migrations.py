@@ -48,3 +48,26 @@ def test_each_migration_upgrades_and_downgrades_with_data_in_place(tmp_path):
         upgrade()
         assert "audit_entries" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_the_gram_index_migration_backfills_existing_notices(tmp_path):
+    from portal.domain.notice_text import grams
+
+    app = make_app(f"sqlite:///{tmp_path / 'grams.sqlite3'}")
+    with app.app_context():
+        upgrade(revision="6a1f0c2d8e57")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO notices (id, number, title, person, unit, post, allegation, body_html, issuer,"
+                    " issued_on, status, published_at, updated_at, search_text) VALUES (1, 'n', '王伟', '王伟',"
+                    " 'u', 'p', 'a', '', 'i', :day, 'published', :at, :at, :searched)"
+                ),
+                {"day": dt.date(2024, 3, 1), "at": dt.datetime(2024, 3, 1, 2), "searched": "n 关于王伟 澄清"},
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            stored = set(conn.execute(text("SELECT gram FROM notice_grams WHERE notice_id = 1")).scalars())
+        assert stored == grams("n 关于王伟 澄清") and "王伟" in stored and "伟" in stored
+        assert "于王" in stored and "伟 " not in stored and "n关" not in stored
+        db.engine.dispose()

@@ -4,7 +4,7 @@ from portal.models.audit import AuditEntry, AuditHead
 from portal.models.case import Case, CaseEvent, CaseKey
 from portal.models.message import Attachment, Message
 from portal.models.note import Note
-from portal.models.notice import Notice, NoticeRevision
+from portal.models.notice import Notice, NoticeGram, NoticeRevision
 from portal.models.plan import ClarificationPlan, PendingCorrection
 from portal.models.security import EscrowKey, KeySession, SpentFormToken
 from portal.models.user import User
@@ -22,6 +22,7 @@ __all__ = [
     "Message",
     "Note",
     "Notice",
+    "NoticeGram",
     "NoticeRevision",
     "PendingCorrection",
     "SpentFormToken",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -74,3 +74,22 @@ class NoticeRevision(db.Model):
     reason: Mapped[str | None] = mapped_column(Text)
     #: For a correction, JSON {field: [before, after]}.
     changes: Mapped[str | None] = mapped_column(Text)
+
+
+class NoticeGram(db.Model):
+    """One character or pair of adjacent characters of a notice's search text: the search index.
+
+    Chinese has no spaces, so a term of one or two characters (a surname, 王伟) is not a word
+    any index on words could find; every notice is listed under each of its characters and
+    character pairs, and a search looks its term's grams up here before checking the text.
+    Kept in step with ``Notice.search_text`` by the service that publishes, corrects and
+    withdraws (a withdrawn notice keeps only its number's grams, like its search text).
+    """
+
+    __tablename__ = "notice_grams"
+    __table_args__ = (PrimaryKeyConstraint("gram", "notice_id"),)
+
+    #: One character, or two adjacent characters of one word of the search text.
+    gram: Mapped[str] = mapped_column(String(2))
+    #: The notice.
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)

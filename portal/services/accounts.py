@@ -119,3 +119,22 @@ def unlock_escrow(passphrase: str) -> bytes:
     except CryptoError as exc:
         raise WrongPassphrase("passphrase") from exc
     return decrypt(wrap_key, row.private_key, aad.escrow_private_key(row.id))
+
+
+@use_case
+def change_escrow_passphrase(current: str, new: str) -> None:
+    """Re-wrap the escrow private key under a new passphrase; WrongPassphrase if ``current`` is wrong.
+
+    Only someone holding the passphrase can do it (the key is opened with it); the key pair does
+    not change, so every case sealed to it stays recoverable. Audited, without either secret.
+    """
+    check_secret(new)
+    row = db.session.scalar(db.select(EscrowKey).order_by(EscrowKey.id).limit(1).with_for_update())
+    if row is None:
+        raise ServiceError("no escrow key")
+    private = unlock_escrow(current)
+    credential, wrap_key = new_credential(new.encode(), argon2_profile())
+    row.credential = credential
+    row.private_key = encrypt(wrap_key, private, aad.escrow_private_key(row.id))
+    audit.record("escrow_passphrase_changed", detail="command_line")
+    db.session.commit()

@@ -21,7 +21,10 @@ from portal.services.errors import FormReplayed
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="zhengming/form-token")
+    """Signs with SECRET_KEY; still accepts forms signed with a key it replaced (SECRET_KEY_FALLBACKS)."""
+    config = current_app.config
+    keys = [*(config.get("SECRET_KEY_FALLBACKS") or []), config["SECRET_KEY"]]
+    return URLSafeTimedSerializer(keys, salt="zhengming/form-token")
 
 
 def issue() -> str:

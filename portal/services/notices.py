@@ -6,12 +6,12 @@ import datetime as dt
 import json
 
 from portal.domain.clock import this_hour
-from portal.domain.notice_text import clean_html, plain_text, search_text
+from portal.domain.notice_text import clean_html, grams, plain_text, search_text
 from portal.domain.plan import NoticeDraft
 from portal.domain.workflow_rules import NOTICE_EDITORS
 from portal.extensions import db
-from portal.models import Case, Notice, NoticeRevision, User
-from portal.services import audit, case_state, corrections, form_tokens, timeline
+from portal.models import Case, Notice, NoticeGram, NoticeRevision, User
+from portal.services import audit, case_state, corrections, form_tokens, notices_public, timeline
 from portal.services.errors import ServiceError
 from portal.services.transaction import use_case
 
@@ -46,6 +46,26 @@ def check_issued_on(issued_on: dt.date | None) -> None:
 
 
 def _index(notice: Notice) -> None:
+    """Set the search text, and (once the notice has an id) its grams to match it."""
+    _search_text(notice)
+    if notice.id is not None:
+        _store_grams(notice)
+
+
+def _store_grams(notice: Notice) -> None:
+    """Replace the notice's rows in the gram index with those of its current search text.
+
+    Every publication, correction and withdrawal passes here: this worker forgets the versions it
+    remembered, so its next public page shows the change.
+    """
+    notices_public.forget_versions()
+    db.session.execute(db.delete(NoticeGram).where(NoticeGram.notice_id == notice.id))
+    found = sorted(grams(notice.search_text))
+    if found:
+        db.session.execute(db.insert(NoticeGram), [{"gram": g, "notice_id": notice.id} for g in found])
+
+
+def _search_text(notice: Notice) -> None:
     if notice.status == "withdrawn":
         # Only the stub stays findable: never the cadre's name, unit or the allegation's words.
         notice.search_text = search_text(notice.number)
@@ -84,6 +104,7 @@ def publish(draft: NoticeDraft, case_id: str | None) -> Notice:
     _index(notice)
     db.session.add(notice)
     db.session.flush()
+    _store_grams(notice)
     db.session.add(NoticeRevision(notice_id=notice.id, kind="published", at=now))
     return notice
 

@@ -10,15 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import time
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import Any
 
+from flask import current_app
 from sqlalchemy import bindparam, func, or_, select, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import aliased
 
-from portal.domain.notice_text import plain_text
+from portal.domain.notice_text import plain_text, term_grams
 from portal.extensions import db
-from portal.models import Notice, NoticeRevision
+from portal.models import Notice, NoticeGram, NoticeRevision
 from portal.services.errors import ServiceError
+from portal.services.settings import setting
 
 #: Longest search accepted, and the most words of it used (each word must match).
 MAX_QUERY = 100
@@ -45,6 +52,10 @@ _ISSUERS = text(
 
 class BadListQuery(ServiceError):
     """A cursor or year in the address is malformed (a hand-edited link)."""
+
+
+class SearchTooSlow(ServiceError):
+    """PostgreSQL cancelled a search at the statement timeout (NOTICES_SEARCH_TIMEOUT_MS)."""
 
 
 @dataclass(frozen=True)
@@ -198,11 +209,48 @@ def _autocommit_reads() -> None:
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
-def version() -> Version:
-    """The version an ETag of the list or the feed stands for."""
+#: The clock of the remembered versions (monotonic seconds); a test moves it instead of waiting.
+clock = time.monotonic
+#: Most remembered versions a worker keeps (one per notice asked for, and the list's).
+_REMEMBERED_MAX = 4096
+
+
+def _remembered(key: Hashable, load: Callable[[], Any]) -> Any:
+    """``load()``, remembered by this worker for NOTICES_VERSION_SECONDS.
+
+    A cached page then costs no database connection at all. Another worker's publication,
+    correction or withdrawal is seen here at most that long after it (this worker's own at once,
+    see `forget_versions`); shared caches keep a page for a minute in any case.
+    """
+    seconds = float(setting("NOTICES_VERSION_SECONDS"))
+    if seconds <= 0:
+        return load()
+    store: dict = current_app.extensions.setdefault("zm_notice_versions", {})
+    now = clock()
+    hit = store.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = load()
+    if len(store) >= _REMEMBERED_MAX:
+        store.clear()
+    store[key] = (now + seconds, value)
+    return value
+
+
+def forget_versions() -> None:
+    """Forget this worker's remembered versions: its own changes show on its next request."""
+    current_app.extensions.pop("zm_notice_versions", None)
+
+
+def _load_version() -> Version:
     _autocommit_reads()
     revision, updated_at = db.session.execute(_VERSION).one()
     return Version(revision or 0, updated_at)
+
+
+def version() -> Version:
+    """The version an ETag of the list or the feed stands for."""
+    return _remembered("list", _load_version)
 
 
 def years() -> list[int]:
@@ -216,10 +264,12 @@ def issuers() -> list[str]:
     return [issuer for (issuer,) in db.session.execute(_ISSUERS)]
 
 
-#: On PostgreSQL a search first reads this many notices from the cursor on, in order, and filters
-#: those: a common word fills a page there. Only when it does not is the whole table searched.
-#: (PostgreSQL estimates LIKE '%word%' to match almost nothing, so it would otherwise scan and sort
-#: the whole table for every search; SQLite walks the (published_at, id) index and stops at a page.)
+#: A search first reads this many notices from the cursor on, in order, and filters those: a common
+#: word fills a page there. Only when it does not are the candidates taken from the gram index
+#: (notice_grams), which serves rare terms: a term in few notices costs a few index seeks, where a
+#: scan would read every notice. (PostgreSQL estimates LIKE '%word%' to match almost nothing, so
+#: without the window it would scan and sort the whole table for a common word; on SQLite the
+#: gram candidates of a common term would cost more than the walk that finds a page at once.)
 SEARCH_WINDOW = 2000
 
 
@@ -236,8 +286,17 @@ def _columns(entity) -> tuple:
     )
 
 
-def _filtered(statement, filters: Filters, entity=Notice):
+def _with_grams(term: str, entity):
+    """Notices the gram index lists under every chosen gram of the term (a superset of the matches)."""
+    return [entity.id.in_(select(NoticeGram.notice_id).where(NoticeGram.gram == gram)) for gram in term_grams(term)]
+
+
+def _filtered(statement, filters: Filters, entity=Notice, indexed: bool = False):
+    """The filters as conditions; ``indexed`` adds the gram index's candidates before each text check
+    (the text check alone decides, so results are the same either way)."""
     for term in filters.terms:
+        if indexed:
+            statement = statement.where(*_with_grams(term, entity))
         statement = statement.where(entity.search_text.contains(term, autoescape=True))
     if filters.year:
         statement = statement.where(
@@ -288,8 +347,47 @@ def _search_nearby(filters: Filters, conditions: list, ascending: bool, wanted: 
     return rows if len(rows) == wanted else None
 
 
+@contextmanager
+def _search_timeout() -> Iterator[None]:
+    """On PostgreSQL, cancel the statements inside after NOTICES_SEARCH_TIMEOUT_MS; SearchTooSlow then.
+
+    A plain SET (public reads run in autocommit, where SET LOCAL would last one statement), undone
+    afterwards; inside a transaction a failure rolls the SET back with it.
+    """
+    timeout = int(setting("NOTICES_SEARCH_TIMEOUT_MS"))
+    if not timeout or db.session().get_bind().dialect.name != "postgresql":
+        yield
+        return
+    session = db.session()
+    session.execute(text("SELECT set_config('statement_timeout', :ms, false)"), {"ms": f"{timeout}ms"})
+    try:
+        yield
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "57014":  # query_canceled
+            raise SearchTooSlow() from exc
+        raise
+    finally:
+        _reset_timeout(session)
+
+
+def _reset_timeout(session) -> None:
+    """Back to the server's statement timeout, on the same connection, before the pool takes it back."""
+    try:
+        session.execute(text("RESET statement_timeout"))
+    except DBAPIError:
+        session.rollback()  # the transaction was aborted: rolling it back undoes the SET as well
+
+
 def list_page(filters: Filters, size: int, older: Cursor | None = None, newer: Cursor | None = None) -> ListPage:
     """One page, newest first, after `older` or before `newer` (read upwards, then turned round)."""
+    _autocommit_reads()
+    if not filters.terms:
+        return _list_page(filters, size, older, newer)
+    with _search_timeout():
+        return _list_page(filters, size, older, newer)
+
+
+def _list_page(filters: Filters, size: int, older: Cursor | None, newer: Cursor | None) -> ListPage:
     conditions, ascending = _keyset(older, newer), newer is not None
     order = _order(Notice, ascending)
     rows = None
@@ -300,17 +398,18 @@ def list_page(filters: Filters, size: int, older: Cursor | None = None, newer: C
         # fetch only the page's rows. PostgreSQL must be told to keep the pairs apart (MATERIALIZED):
         # assuming years spread evenly, it would otherwise choose the walk.
         year = (
-            _filtered(select(Notice.id, Notice.published_at), filters)
+            _filtered(select(Notice.id, Notice.published_at), filters, indexed=True)
             .where(*conditions)
             .cte("year_notices")
             .prefix_with("MATERIALIZED", dialect="postgresql")
         )
         ids = select(year.c.id).order_by(*_order(year.c, ascending)).limit(size + 1)
         rows = _rows(select(*_columns(Notice)).where(Notice.id.in_(ids.scalar_subquery())).order_by(*order))
-    elif filters.terms and _on_postgresql():
+    elif filters.terms:
         rows = _search_nearby(filters, conditions, ascending, size + 1)
     if rows is None:
-        rows = _rows(_filtered(select(*_columns(Notice)), filters).where(*conditions).order_by(*order).limit(size + 1))
+        statement = _filtered(select(*_columns(Notice)), filters, indexed=bool(filters.terms))
+        rows = _rows(statement.where(*conditions).order_by(*order).limit(size + 1))
     more = len(rows) > size
     rows = rows[:size]
     if ascending:
@@ -330,11 +429,15 @@ _NOTICE_STATE = select(
 ).where(Notice.id == bindparam("notice_id"))
 
 
-def notice_state(notice_id: int) -> NoticeState | None:
-    """The notice's last change, without its text (one index seek each); None if there is no such notice."""
+def _load_notice_state(notice_id: int) -> NoticeState | None:
     _autocommit_reads()
     row = db.session.execute(_NOTICE_STATE, {"notice_id": notice_id}).first()
     return NoticeState(row[0], row[1] or 0) if row else None
+
+
+def notice_state(notice_id: int) -> NoticeState | None:
+    """The notice's last change, without its text (one index seek each); None if there is no such notice."""
+    return _remembered(("notice", notice_id), lambda: _load_notice_state(notice_id))
 
 
 def _changes(raw: str | None) -> list[Change]:

@@ -545,3 +545,16 @@ def test_errors_carry_codes():
     assert UnsupportedType.code == "type"
     assert TooLarge.code == "size"
     assert Unreadable.code == "unreadable"
+
+
+@pytest.mark.parametrize("mime", [JPEG, PNG])
+def test_icc_profiles_and_xmp_do_not_survive_cleaning(mime):
+    out = io.BytesIO()
+    extra = {"icc_profile": b"ZZIccProfile" * 20, "xmp": b'<x:xmpmeta xmlns:x="adobe:ns:meta/">ZZXmp</x:xmpmeta>'}
+    picture((64, 48)).save(out, "JPEG" if mime == JPEG else "PNG", **extra)
+    source = out.getvalue()
+    assert Image.open(io.BytesIO(source)).info.get("icc_profile")  # the fixture really carries them
+    cleaned = clean("photo", source, MAX_BYTES, MAX_PIXELS).data
+    assert b"ZZIccProfile" not in cleaned and b"ZZXmp" not in cleaned
+    info = Image.open(io.BytesIO(cleaned)).info
+    assert "icc_profile" not in info and "xmp" not in info and "XML:com.adobe.xmp" not in info

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -42,7 +43,7 @@ def test_no_third_party_asset_on_any_page(cadre, client):
         refs = re.findall(r'(?:src|href|action)="([^"]*)"', html)
         assert refs, name
         for ref in refs:
-            assert ref.startswith(("/", "#")), (name, ref)
+            assert ref.startswith(("/", "#", "data:image/png;base64,")), (name, ref)
         assert "@import" not in html and "url(http" not in html
 
 
@@ -79,6 +80,27 @@ def test_static_assets_are_cacheable(client):
     response = client.get("/static/site.css")
     assert response.status_code == 200
     assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+def test_the_stylesheet_has_a_content_hashed_address_cached_for_a_year(app, client):
+    import hashlib
+
+    page = client.get("/submit/concern").get_data(as_text=True)
+    digest = hashlib.sha256(open(os.path.join(app.static_folder, "site.css"), "rb").read()).hexdigest()[:12]
+    assert f'href="/static/site.css?v={digest}"' in page
+    hashed = client.get(f"/static/site.css?v={digest}")
+    assert hashed.status_code == 200 and hashed.data
+    assert hashed.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # An address with another hash (a page rendered before a deploy) gets the file, revalidated as usual.
+    stale = client.get("/static/site.css?v=000000000000")
+    assert stale.status_code == 200 and "immutable" not in stale.headers.get("Cache-Control", "")
+
+
+def test_the_icon_is_inline_once_per_page_and_the_csp_allows_it(client):
+    response = client.get("/")
+    page = response.get_data(as_text=True)
+    assert page.count('rel="icon"') == 1 and 'rel="icon" href="data:image/png;base64,' in page
+    assert "img-src 'self' data:" in response.headers["Content-Security-Policy"]
 
 
 @pytest.mark.parametrize("path", ANONYMOUS_PAGES[:-1])

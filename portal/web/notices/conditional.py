@@ -8,8 +8,10 @@ language gives another ETag, and an unchanged page keeps its own.
 
 Because the ETag names the bytes exactly, a worker keeps the bodies it rendered
 by ETag (a bounded memo, least recently used out first): a page is rendered once
-per version, language and address, and every request still asks the database
-for the current version first, so no worker serves what another has replaced.
+per version, language and address. Each request asks for the current version first;
+a worker remembers it for NOTICES_VERSION_SECONDS (one second), so a cached page
+costs no database connection, and no worker serves what another has replaced for
+longer than that.
 NOTICES_PAGE_MEMO_BYTES (per worker; 0 turns it off) bounds it.
 """
 
@@ -24,6 +26,8 @@ from collections.abc import Callable, Hashable
 from flask import Response, current_app, request, session
 from flask_babel import get_locale
 from werkzeug.http import is_resource_modified
+
+from portal.services import notices_public
 
 #: Shared caches and browsers may keep a public page this long (seconds) before revalidating.
 MAX_AGE = 60
@@ -76,6 +80,7 @@ def forget_public_pages() -> None:
     (Other workers' bodies are keyed by ETags that name the old version; no request can reach them.)
     """
     current_app.extensions.pop("zm_notice_pages", None)
+    notices_public.forget_versions()
 
 
 def _body(etag: str, render: Callable[[], str]) -> bytes:

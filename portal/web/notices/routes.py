@@ -11,9 +11,11 @@ from flask_babel import gettext as _
 
 from portal.domain.notice_text import plain_text
 from portal.services import notices_public
-from portal.services.notices_public import BadListQuery, Cursor, Filters
+from portal.services.notices_public import BadListQuery, Cursor, Filters, SearchTooSlow
+from portal.web.errors import error_page
 from portal.web.notices import labels
 from portal.web.notices.conditional import ATOM, public_response
+from portal.web.rate_limits import limiter
 from portal.web.templating import listing
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
@@ -44,7 +46,12 @@ def _page_link(filters: Filters, **cursor: str) -> str:
     return url_for("notices.index", **values)
 
 
+def _not_a_search() -> bool:
+    return not (request.args.get("q") or "").strip()
+
+
 @bp.get("")
+@limiter.limit(lambda: current_app.config["LIMIT_NOTICE_SEARCH"], exempt_when=_not_a_search)
 def index():
     filters, older, newer = _list_query()
     version = notices_public.version()
@@ -62,7 +69,14 @@ def index():
             older_link=_page_link(filters, older=page.older.token()) if page.older else None,
         )
 
-    return public_response(("list", version.revision, version.updated_at), version.updated_at, render)
+    try:
+        return public_response(("list", version.revision, version.updated_at), version.updated_at, render)
+    except SearchTooSlow:  # cancelled by the statement timeout (PostgreSQL)
+        return error_page(
+            503,
+            _("Search took too long"),
+            _("This search took too long. Try more characters, or choose a year or an issuer."),
+        )
 
 
 @bp.get("/<int:notice_id>")

@@ -4,6 +4,14 @@ from flask import Blueprint
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-from portal.web.review import auth, cases, grants, notice_corrections, plan, queues  # noqa: E402,F401  (routes register on bp)
+from portal.web.review import (  # noqa: E402,F401  (routes register on bp)
+    archive,
+    auth,
+    cases,
+    grants,
+    notice_corrections,
+    plan,
+    queues,
+)
 
 __all__ = ["bp"]

@@ -79,6 +79,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", CASE + "/messages"):                  (LOGIN, see(CASE),         see(CASE),        F,              LOGIN),
     ("POST", CASE + "/notes"):                     (LOGIN, see(CASE),         see(CASE),        F,              LOGIN),
     ("GET",  CASE + "/files/<file_id>"):           (LOGIN, 200,               200,              F,              LOGIN),
+    ("GET",  CASE + "/archive"):                   (LOGIN, 409,               409,              F,              LOGIN),  # open
     ("GET",  CASE + "/plan"):                      (LOGIN, 200,               200,              F,              LOGIN),
     ("POST", CASE + "/plan"):                      (LOGIN, 409,               409,              F,              LOGIN),
     ("POST", CASE + "/plan/done"):                 (LOGIN, 409,               409,              F,              LOGIN),
