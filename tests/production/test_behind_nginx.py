@@ -335,11 +335,23 @@ def _noise_png(width: int = 1200, height: int = 900) -> bytes:
 
 
 def test_a_worker_killed_mid_submission_leaves_no_partial_case_and_the_resend_shows_its_receipt(deployment):
-    before = _counts(deployment.app)["cases"]
     photo = _noise_png()
     fields = {"category": "workload", "subject": "", "description": "Filed while a worker dies."}
+    # How long one submission takes here and now, so the kills land inside one whatever the machine's speed.
+    calibrating = deployment.browser()
+    calibration_tokens = calibrating.tokens("/submit/concern")
+    started = time.monotonic()
+    calibration = calibrating.post(
+        "/submit/concern",
+        {**fields, "subject": "ZM-CALIBRATE"},
+        [("attachments", "photo.png", photo)],
+        tokens=calibration_tokens,
+    )
+    took = time.monotonic() - started
+    assert calibration.status == 200, calibration.status
+    before = _counts(deployment.app)["cases"]
     interrupted = 0
-    delays = (0.03, 0.08, 0.15)
+    delays = tuple(took * share for share in (0.55, 0.65, 0.75, 0.85, 0.95))  # nginx buffers the upload first
     for round_number, delay in enumerate(delays):
         cadre = deployment.browser()
         form = cadre.get("/submit/concern")
