@@ -10,15 +10,22 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from portal.domain.bodies import BodyKind, BodyLevel, Rank
 from portal.domain.crypto import SuiteMismatch
 from portal.domain.staff import StaffRole
 from portal.extensions import db
 from portal.models import User
-from portal.services import accounts, audit, cipher_suite, retention
+from portal.services import accounts, audit, bodies, cipher_suite, retention
 from portal.services.errors import ServiceError, WrongPassphrase
 
 users = AppGroup("users", help="Staff accounts.")
-DEMO_USERS = tuple((role.value, role.value) for role in StaffRole)
+#: Supervisor before reviewer: the demo reviewer reports to the demo supervisor.
+DEMO_USERS = tuple(
+    (role.value, role.value)
+    for role in (StaffRole.INTAKE, StaffRole.SUPERVISOR, StaffRole.REVIEWER, StaffRole.LEADER, StaffRole.ADMIN)
+)
+DEFAULT_BODY_NAME = "本级纪委监委"
+DEFAULT_BODY_SHORT_NAME = "纪"
 
 
 def _read_secret(prompt: str) -> str:
@@ -60,6 +67,7 @@ def init_command() -> None:
 
     upgrade()
     _same_suite()
+    _ensure_default_body()
     if accounts.escrow() is not None:
         click.echo(f"Schema up to date; the escrow key already exists ({_suite_line()}).")
         return
@@ -71,15 +79,30 @@ def init_command() -> None:
     click.echo(f"Schema up to date; escrow key created ({_suite_line()}).")
 
 
+def _ensure_default_body() -> int:
+    """The deployment's first body, named after the operator (ZM_OPERATOR_NAME), made once."""
+    found = bodies.default()
+    if found is not None:
+        return found.id
+    name = current_app.config.get("OPERATOR_NAME") or DEFAULT_BODY_NAME
+    return bodies.create(
+        name, DEFAULT_BODY_SHORT_NAME, BodyKind.COMMISSION, BodyLevel.COUNTY, (Rank.GENERAL, Rank.SECTION)
+    )
+
+
 @users.command("create")
 @click.option("--username", required=True)
 @click.option("--role", required=True, type=click.Choice(accounts.ROLES))
-def create_user_command(username: str, role: str) -> None:
+@click.option("--body", "body_id", type=int, default=None, help="Body id (default: the default body).")
+@click.option("--supervisor", "supervisor_id", type=int, default=None, help="A reviewer's supervisor (user id).")
+def create_user_command(username: str, role: str, body_id: int | None, supervisor_id: int | None) -> None:
     """Create an account, confirmed for case keys (the operator vouches); prints the TOTP URI once."""
     _same_suite()
     password = _read_secret("Password")
     try:
-        created = accounts.create_user(username, role, password, confirmed=True)
+        created = accounts.create_user(
+            username, role, password, body_id=body_id, supervisor_id=supervisor_id, confirmed=True
+        )
     except ServiceError as exc:
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
     click.echo(f"Created {role} {username!r}. Add this to an authenticator app now:")
@@ -101,6 +124,7 @@ def demo_command() -> None:
     _same_suite()
     path = os.path.join(current_app.instance_path, "demo-credentials.txt")
     lines = []
+    body_id = _ensure_default_body()
     if accounts.escrow() is None:
         passphrase = secrets.token_urlsafe(12)
         accounts.create_escrow(passphrase)
@@ -108,7 +132,12 @@ def demo_command() -> None:
     for username, role in DEMO_USERS:
         if db.session.scalar(db.select(User.id).where(User.username == username)) is None:
             password = secrets.token_urlsafe(12)
-            created = accounts.create_user(username, role, password, confirmed=True)
+            chief = None
+            if role == StaffRole.REVIEWER:  # the demo reviewer reports to the demo supervisor
+                chief = db.session.scalar(db.select(User.id).where(User.username == StaffRole.SUPERVISOR.value))
+            created = accounts.create_user(
+                username, role, password, body_id=body_id, supervisor_id=chief, confirmed=True
+            )
             lines.append(f"{role:<10} {username} / {password}  TOTP: {created.totp_uri}")
     if lines:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal import create_app
 from portal.extensions import db
-from portal.services import accounts
+from portal.services import accounts, bodies
 from portal.web.rate_limits import limiter
 
 ESCROW_PASSPHRASE = "escrow passphrase for tests"
@@ -55,10 +55,15 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
+#: The body every test deployment starts with (its default body).
+TEST_BODY = "测试县纪委监委"
+
+
 def _prepare(app: Flask) -> None:
     with app.app_context():
         _empty_tables()
         limiter.reset()
+        bodies.create(TEST_BODY, "测纪", "commission", "county", ("general", "section"))
         accounts.create_escrow(ESCROW_PASSPHRASE)
 
 

@@ -201,7 +201,7 @@ def gen_worker(username: str, role: str, password: str = PASSWORD) -> Worker:
 
     user = gen_user(username, role, password)
     wrap_key = open_credential(password.encode(), user.credential)
-    return Worker(user.id, username, decrypt(wrap_key, user.private_key, aad.user_private_key(user.id)))
+    return Worker(user.id, username, decrypt(wrap_key, user.wrapped_private_key, aad.user_private_key(user.id)))
 
 
 @dataclass(frozen=True)

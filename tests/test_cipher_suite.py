@@ -26,7 +26,7 @@ def test_every_stored_record_is_of_the_configured_suite(app, cadre, staff):
         user = db.session.get(User, reviewer.user_id)
         escrow = accounts.escrow()
         sealed = db.session.scalars(db.select(CaseKey.sealed_key)).all()
-        assert {case.submission[0], case.submitter_key[0], case.escrow_key[0]} == {suite.IDENT}
+        assert {case.submission[0], case.submitter_wrapped_key[0], case.escrow_sealed_key[0]} == {suite.IDENT}
         assert sealed and {box[0] for box in sealed} == {suite.IDENT}
         assert {user.public_key[0], escrow.public_key[0], user.credential[3], escrow.credential[3]} == {suite.IDENT}
         assert cipher_suite.stored() == cipher_suite.Choice(app.config["CIPHER_SUITE"], app.config["SECRET_KDF"])
@@ -115,14 +115,14 @@ def _rewrite_as_before_suites(password_of: dict[int, str]) -> None:
     """Every key, box, ciphertext and credential in the layout of the previous release."""
     for case in db.session.scalars(db.select(Case)):
         case.submission = _unprefixed(case.submission)
-        case.submitter_key = _unprefixed(case.submitter_key)
-        case.escrow_key = _unprefixed(case.escrow_key)
+        case.submitter_wrapped_key = _unprefixed(case.submitter_wrapped_key)
+        case.escrow_sealed_key = _unprefixed(case.escrow_sealed_key)
     for row in db.session.scalars(db.select(CaseKey)):
         row.sealed_key = _unprefixed(row.sealed_key)
     for user in db.session.scalars(db.select(User)):
         wrap_key = crypto.open_credential(password_of[user.id].encode(), user.credential)
         user.totp_secret = _unprefixed(user.totp_secret)
-        user.private_key = _old_private_key(wrap_key, user.private_key, aad.user_private_key(user.id))
+        user.wrapped_private_key = _old_private_key(wrap_key, user.wrapped_private_key, aad.user_private_key(user.id))
         user.public_key = _unprefixed(user.public_key)
         user.credential = _old_credential(user.credential)
     escrow = accounts.escrow()
@@ -131,7 +131,7 @@ def _rewrite_as_before_suites(password_of: dict[int, str]) -> None:
         update(EscrowKey)
         .where(EscrowKey.id == escrow.id)
         .values(
-            private_key=_old_private_key(wrap_key, escrow.private_key, aad.escrow_private_key(escrow.id)),
+            wrapped_private_key=_old_private_key(wrap_key, escrow.wrapped_private_key, aad.escrow_private_key(escrow.id)),
             public_key=_unprefixed(escrow.public_key),
             credential=_old_credential(escrow.credential),
         )
@@ -151,7 +151,7 @@ def test_a_database_from_before_suites_still_works_under_intl(app, cadre, staff)
         assert cipher_suite.stored() == cipher_suite.Choice("intl", "argon2id")
         escrow_private = accounts.unlock_escrow(ESCROW_PASSPHRASE)
         case = db.session.get(Case, case_id)
-        assert len(crypto.unseal(escrow_private, case.escrow_key, aad.escrow_key(case_id))) == 32
+        assert len(crypto.unseal(escrow_private, case.escrow_sealed_key, aad.escrow_key(case_id))) == 32
 
     cadre.follow_up(receipt)
     assert "Three inspection teams, every single week." in cadre.client.get("/followup/status").get_data(as_text=True)

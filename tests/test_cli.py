@@ -21,7 +21,7 @@ def test_users_create_reads_the_password_from_stdin_and_prints_totp(app, runner)
         user = db.session.scalar(db.select(User).where(User.username == "li.reviewer"))
         assert suite_of_public_key(user.public_key) == app.config["CIPHER_SUITE"]
         wrap_key = open_credential(b"a long enough password", user.credential)
-        private = decrypt(wrap_key, user.private_key, aad.user_private_key(user.id))
+        private = decrypt(wrap_key, user.wrapped_private_key, aad.user_private_key(user.id))
         assert unseal(private, seal(user.public_key, b"data key", b"aad"), b"aad") == b"data key"
 
 
@@ -32,7 +32,7 @@ def test_admins_hold_no_case_key(app, runner):
     assert result.exit_code == 0
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.username == "root"))
-        assert user.public_key is None and user.private_key is None
+        assert user.public_key is None and user.wrapped_private_key is None
 
 
 def test_users_create_refuses_bad_input(app, runner):

@@ -36,7 +36,7 @@ __all__ = [
     "Facts",
     "FourEyes",
     "MissingChoice",
-    "NotAHolder",
+    "NotAssignable",
     "NotPermitted",
     "Outcome",
     "PlanIncomplete",
@@ -108,10 +108,10 @@ class MissingChoice(WorkflowError):
         self.choice = choice
 
 
-class NotAHolder(WorkflowError):
-    """Raised so a case is assigned only to someone who can open it."""
+class NotAssignable(WorkflowError):
+    """Raised so a case is assigned only to a confirmed case worker of the body handling it."""
 
-    code = "not_a_holder"
+    code = "not_assignable"
 
 
 class PlanIncomplete(WorkflowError):
@@ -165,7 +165,7 @@ class Facts:
     referred: bool = False
     correction_pending: bool = False  # a notice correction awaits the cadre's consent
     refusal_reason: RefusalReason | None = None  # why a clarification request was not accepted
-    holders: frozenset[int] = frozenset()  # case workers who hold the case's key (possible assignees)
+    assignable: frozenset[int] = frozenset()  # who may be assigned: the body's confirmed case workers
     plan_complete: bool = False  # every form of the approved plan is recorded as carried out
 
     def __post_init__(self) -> None:
@@ -179,7 +179,7 @@ class Facts:
             object.__setattr__(self, "proposed_finding", Finding(self.proposed_finding))
         if self.refusal_reason is not None:
             object.__setattr__(self, "refusal_reason", RefusalReason(self.refusal_reason))
-        object.__setattr__(self, "holders", frozenset(self.holders))
+        object.__setattr__(self, "assignable", frozenset(self.assignable))
 
 
 @dataclass(frozen=True)
@@ -235,8 +235,8 @@ def apply(
     choice = rule.asks_choice(facts.kind)
     picked = _picked(choice, given[choice], facts) if choice is not None else None
     new = replace(facts, state=target)
-    if rule.claims and facts.assignee_id is None:
-        new = replace(new, assignee_id=actor.user_id)
+    if choice is Choice.ASSIGNEE:
+        new = replace(new, assignee_id=picked)
     new = _effect(new, facts, actor, action, today, deadlines, choice, picked)
     return Outcome(
         facts=new,
@@ -248,12 +248,12 @@ def apply(
 
 
 def _picked(choice: Choice, value: object, facts: Facts) -> Any:
-    """The checked pick for a step: one of the listed codes, or a holder of the case's key."""
+    """The checked pick for a step: one of the listed codes, or a case worker of the case's body."""
     if choice is Choice.ASSIGNEE:
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise MissingChoice(choice)
-        if value not in facts.holders:
-            raise NotAHolder("the assignee cannot open this case")
+        if value not in facts.assignable:
+            raise NotAssignable("the assignee is not a confirmed case worker of this body")
         return value
     values = _CHOICES[choice]
     if value is None or value not in values:
@@ -290,7 +290,7 @@ def check_record(facts: Facts, actor: Actor, record: Record) -> None:
 def _check_record(facts: Facts, actor: Actor, record: Record) -> None:
     if actor.role not in RECORDS[Record(record)]:
         raise NotPermitted(f"a {actor.role} may not write a {record}")
-    if actor.role is Role.REVIEWER and facts.assignee_id not in (None, actor.user_id):
+    if actor.role in _DESK_ROLES and facts.assignee_id not in (None, actor.user_id):
         raise NotPermitted(f"only the assignee or a supervisor may write a {record}")
 
 
@@ -311,6 +311,9 @@ def is_overdue(facts: Facts, today: date) -> bool:
     return due is not None and today > due
 
 
+#: Roles that write on a case only while it is unassigned (intake) or assigned to them.
+_DESK_ROLES = frozenset({Role.REVIEWER, Role.INTAKE})
+
 _SETTLES_CORRECTION = frozenset({Action.CONSENT_CORRECTION, Action.DECLINE_CORRECTION, Action.DROP_CORRECTION})
 
 _ANSWER_CLOCK_STATES = frozenset({State.ACCEPTED, State.IN_PROGRESS, State.VERIFYING, State.FINDING_PROPOSED})
@@ -324,21 +327,18 @@ def _check(facts: Facts, actor: Actor, action: Action, today: date, deadlines: D
     possible = targets(facts.kind, facts.state, action)
     if not possible:
         raise WrongState(f"cannot {action} a {facts.kind} that is {facts.state}")
-    if actor.role is Role.REVIEWER:
-        if facts.assignee_id is None and not rule.claims:
-            raise NotPermitted(f"take the case before you {action} it")
-        if facts.assignee_id is not None and facts.assignee_id != actor.user_id:
-            raise NotPermitted("the case is assigned to someone else")
+    if actor.role is Role.REVIEWER and facts.assignee_id != actor.user_id:
+        raise NotPermitted("the case is not assigned to you")
     if rule.four_eyes and facts.proposer_id is not None and actor.user_id == facts.proposer_id:
         raise FourEyes(f"the proposer may not {action}")
-    _guard(facts, action, today, deadlines)
+    _guard(facts, actor, action, today, deadlines)
     return rule, _target(facts, action, possible)
 
 
-def _guard(facts: Facts, action: Action, today: date, deadlines: Deadlines) -> None:
+def _guard(facts: Facts, actor: Actor, action: Action, today: date, deadlines: Deadlines) -> None:
     """Conditions beyond the graph: assignment, the objection window, the referral."""
-    if action is Action.TAKE and facts.assignee_id is not None:
-        raise WrongState("the case already has an assignee")
+    if action is Action.TAKE and facts.assignee_id == actor.user_id:
+        raise WrongState("the case is already yours")
     window_open = _objection_window_open(facts, today, deadlines)
     if action is Action.OBJECT:
         if facts.objected:
@@ -394,8 +394,6 @@ def _effect(
     match action:
         case Action.TAKE:
             return replace(new, assignee_id=actor.user_id)
-        case Action.ASSIGN:
-            return replace(new, assignee_id=picked)
         case Action.ACCEPT:
             return replace(new, answer_due=add_days(today, deadlines.answer_days))
         case Action.REFUSE:

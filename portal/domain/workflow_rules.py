@@ -21,8 +21,10 @@ Clock = Literal["paused", "resumed"]
 class Role(StrEnum):
     """Who acts on a case; administrators manage accounts and have no role in cases."""
 
-    REVIEWER = "reviewer"
-    SUPERVISOR = "supervisor"
+    INTAKE = "intake"  # 信访干部: registers, accepts and assigns (分办)
+    REVIEWER = "reviewer"  # 承办人
+    SUPERVISOR = "supervisor"  # 审核人
+    LEADER = "leader"  # 分管领导: approves as a supervisor does
     SUBMITTER = "submitter"
 
 
@@ -62,7 +64,7 @@ class Action(StrEnum):
 class Choice(StrEnum):
     """What a person picks from a list for a step; the engine checks it and never guesses it."""
 
-    ASSIGNEE = "assignee"  # one of the case workers who hold the case's key
+    ASSIGNEE = "assignee"  # a confirmed case worker of the case's body; the step seals the key to them
     FINDING = "finding"
     FLAG = "flag"
     REFUSAL_REASON = "refusal_reason"
@@ -83,7 +85,6 @@ class Rule:
     roles: frozenset[Role]
     visible: bool  # shows on the submitter's status page
     needs_reason: bool = False  # free text the action is meaningless without
-    claims: bool = False  # a reviewer may fire it on an unassigned case and becomes the assignee
     four_eyes: bool = False  # the proposer or drafter may not fire it
     clock: Clock | None = None  # what it does to the answer clock
     confirm: bool = False  # irreversible in one click: the page asks for a confirmation first
@@ -98,8 +99,11 @@ class Rule:
         return self.choice if kind in self.choice_kinds else None
 
 
-_WORKER = frozenset({Role.REVIEWER, Role.SUPERVISOR})
-_SUPERVISOR = frozenset({Role.SUPERVISOR})
+_WORKER = frozenset({Role.REVIEWER, Role.SUPERVISOR, Role.LEADER})
+_SUPERVISOR = frozenset({Role.SUPERVISOR, Role.LEADER})
+_INTAKE = frozenset({Role.INTAKE})
+#: Everyone who works cases on the staff side.
+STAFF_ROLES: frozenset[Role] = _WORKER | _INTAKE
 _SUBMITTER = frozenset({Role.SUBMITTER})
 
 
@@ -110,21 +114,25 @@ class Record(StrEnum):
     NOTE = "note"
 
 
-#: Who may write on a case, in any state: a supervisor who holds it, or a reviewer while the case
-#: is unassigned (intake) or assigned to them; once another reviewer is assigned, holding the key
-#: (through intake or a grant) is not enough. The submitter replies through their own page.
-RECORDS: Mapping[Record, frozenset[Role]] = MappingProxyType({Record.MESSAGE: _WORKER, Record.NOTE: _WORKER})
+#: Who may write on a case, in any state: a supervisor or leader who holds it, or a reviewer or
+#: intake officer while the case is unassigned or assigned to them; once another is assigned,
+#: holding the key (through intake or a grant) is not enough. The submitter replies on their page.
+RECORDS: Mapping[Record, frozenset[Role]] = MappingProxyType(
+    {Record.MESSAGE: STAFF_ROLES, Record.NOTE: STAFF_ROLES}
+)
 
 RULES: Mapping[Action, Rule] = MappingProxyType(
     {
-        Action.TAKE: Rule(_WORKER, visible=False, claims=True),
-        Action.ASSIGN: Rule(_SUPERVISOR, visible=False, choice=Choice.ASSIGNEE),
-        Action.ACCEPT: Rule(_WORKER, visible=True, claims=True),
+        # A supervisor or leader who holds the case takes it over from its assignee (改由本人承办).
+        Action.TAKE: Rule(_SUPERVISOR, visible=False),
+        # 改派: intake, or a supervisor holding the case, gives it to another case worker of the body.
+        Action.ASSIGN: Rule(_INTAKE | _SUPERVISOR, visible=False, choice=Choice.ASSIGNEE),
+        # 受理并分办: intake accepts and names the assignee; the step seals the key to them.
+        Action.ACCEPT: Rule(_INTAKE, visible=True, choice=Choice.ASSIGNEE),
         Action.REFUSE: Rule(
-            _WORKER,
+            _INTAKE,
             visible=True,
             needs_reason=True,
-            claims=True,
             confirm=True,
             choice=Choice.REFUSAL_REASON,
             choice_kinds=frozenset({Kind.CLARIFICATION}),
@@ -172,7 +180,7 @@ APPROVERS: frozenset[Role] = RULES[Action.APPROVE_FINDING].roles | RULES[Action.
 
 #: Actions staff fire from the case page's action box (the rest have their own page or are the cadre's).
 ACTION_BOX: tuple[Action, ...] = tuple(
-    action for action, rule in RULES.items() if rule.page is None and rule.roles & _WORKER
+    action for action, rule in RULES.items() if rule.page is None and rule.roles & STAFF_ROLES
 )
 
 #: What the case page offers: the action box, and the link to the plan page for a new draft.

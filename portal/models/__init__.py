@@ -1,21 +1,24 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
 from portal.models.audit import AuditEntry, AuditHead
+from portal.models.body import Body, CategoryRoute, EscrowKey, Transfer
 from portal.models.case import Case, CaseEvent, CaseKey
 from portal.models.message import Attachment, Message
 from portal.models.note import Note
 from portal.models.notice import Notice, NoticeGram, NoticeRevision
 from portal.models.plan import ClarificationPlan, PendingCorrection
-from portal.models.security import EscrowKey, KeySession, SpentFormToken
+from portal.models.security import KeySession, SpentFormToken
 from portal.models.user import User
 
 __all__ = [
     "AuditEntry",
     "AuditHead",
     "Attachment",
+    "Body",
     "Case",
     "CaseEvent",
     "CaseKey",
+    "CategoryRoute",
     "ClarificationPlan",
     "EscrowKey",
     "KeySession",
@@ -26,5 +29,6 @@ __all__ = [
     "NoticeRevision",
     "PendingCorrection",
     "SpentFormToken",
+    "Transfer",
     "User",
 ]

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.domain.bodies import HoldReason
 from portal.domain.cases import AccusationFlag, Category, Finding, Kind, RefusalReason, State
 from portal.domain.workflow_rules import CORRECTABLE
 from portal.extensions import db
@@ -18,6 +19,7 @@ _CATEGORIES = ", ".join(f"'{c.value}'" for c in Category)
 _FLAGS = ", ".join(f"'{f.value}'" for f in AccusationFlag)
 _FINDINGS = ", ".join(f"'{f.value}'" for f in Finding)
 _REFUSALS = ", ".join(f"'{r.value}'" for r in RefusalReason)
+_HOLDS = ", ".join(f"'{h.value}'" for h in HoldReason)
 _CORRECTABLE = ", ".join(f"'{s.value}'" for s in sorted(CORRECTABLE))
 #: States with a pending proposal (a finding proposed, or a plan drafted) and so a proposer.
 _PROPOSED = "'finding_proposed', 'awaiting_consent', 'plan_consented'"
@@ -76,10 +78,12 @@ class Case(db.Model):
     updated_at: Mapped[dt.datetime]
     #: HKDF(Argon2id(receipt)) "lookup" value; a receipt check is one indexed query.
     receipt_lookup: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
-    #: The case data key under the receipt's wrap key (AES-GCM).
-    submitter_key: Mapped[bytes] = mapped_column(LargeBinary)
-    #: The case data key sealed to the deployment's escrow public key.
-    escrow_key: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The body handling the case now (its intake officers and escrow hold the key).
+    body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
+    #: The case data key, wrapped under the receipt's wrap key (AES-GCM).
+    submitter_wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    #: The case data key sealed to the handling body's escrow public key.
+    escrow_sealed_key: Mapped[bytes] = mapped_column(LargeBinary)
     #: The submission's form fields (JSON) under the data key.
     submission: Mapped[bytes] = mapped_column(LargeBinary)
 
@@ -122,16 +126,28 @@ class Case(db.Model):
 
 
 class CaseKey(db.Model):
-    """The case data key sealed to one reviewer's public key."""
+    """A holder row: the case data key sealed to one staff member's public key, and why they hold it.
+
+    It carries the case's filing time so that a holder's queue is one bounded scan of
+    ``ix_case_keys_holder_filed`` (user, filed, case), however many cases the deployment has.
+    """
 
     __tablename__ = "case_keys"
+    __table_args__ = (
+        CheckConstraint(f"reason IN ({_HOLDS})", name="hold_reason"),
+        Index("ix_case_keys_holder_filed", "user_id", "case_filed_at", "case_id"),
+    )
 
     #: The case.
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
-    #: The reviewer or supervisor who can open it.
+    #: The staff member who can open it.
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     #: Sealed box of the data key.
     sealed_key: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Why they hold it (portal.domain.bodies.HoldReason).
+    reason: Mapped[str] = mapped_column(String(16))
+    #: The case's filing time (copied; it never changes), for the holder's queue order.
+    case_filed_at: Mapped[dt.datetime]
 
     case: Mapped[Case] = relationship(back_populates="keys")
 

@@ -1,4 +1,4 @@
-"""Server-side security state: the escrow key, key sessions, spent form tokens."""
+"""Server-side security state: key sessions, spent form tokens."""
 
 from __future__ import annotations
 
@@ -8,22 +8,6 @@ from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
-
-
-class EscrowKey(db.Model):
-    """The deployment's escrow key pair; every case is sealed to it."""
-
-    __tablename__ = "escrow_keys"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    #: Public key (suite byte, then X25519 or SM2; a bare 32 bytes is intl from before suites).
-    public_key: Mapped[bytes] = mapped_column(LargeBinary)
-    #: Credential record of the escrow passphrase (Argon2id, or PBKDF2-HMAC-SM3).
-    credential: Mapped[bytes] = mapped_column(LargeBinary)
-    #: Private key under the passphrase's wrap key.
-    private_key: Mapped[bytes] = mapped_column(LargeBinary)
-    #: Created, to the hour.
-    created_at: Mapped[dt.datetime]
 
 
 class KeySession(db.Model):

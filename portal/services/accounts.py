@@ -1,4 +1,4 @@
-"""Staff accounts and the escrow key: creation and unlocking."""
+"""Staff accounts and the bodies' escrow keys: creation and unlocking."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pyotp
 from portal.domain import aad
 from portal.domain.clock import this_hour
 from portal.domain.crypto import CryptoError, KeyPair, decrypt, encrypt, new_credential, open_credential
-from portal.domain.staff import CASE_WORKER_ROLES, StaffRole
+from portal.domain.staff import ASSIGNABLE_ROLES, CASE_WORKER_ROLES, SUPERVISING_ROLES, StaffRole
 from portal.extensions import db
-from portal.models import EscrowKey, User
+from portal.models import Body, EscrowKey, User
 from portal.services import audit
 from portal.services.errors import ServiceError, UsernameTaken, WrongPassphrase
 from portal.services.settings import argon2_profile
@@ -42,13 +42,51 @@ def check_secret(secret: str) -> None:
 
 
 def may_receive_new_case_keys():
-    """The one rule of who gets a sealed key to a new case: active case workers a supervisor confirmed."""
+    """The one rule of who may be given a case key: active case workers a supervisor confirmed."""
     return db.select(User).where(User.public_key.is_not(None), User.disabled.is_(False), User.keys_confirmed.is_(True))
+
+
+def intake_desk(body_id: int):
+    """Who a case arriving at a body is sealed to: the body's confirmed intake officers, no one else."""
+    return may_receive_new_case_keys().where(User.body_id == body_id, User.role == StaffRole.INTAKE.value)
+
+
+def assignable(body_id: int):
+    """Who a case of this body may be assigned to (承办): its confirmed reviewers, supervisors, leaders."""
+    return may_receive_new_case_keys().where(User.body_id == body_id, User.role.in_(sorted(ASSIGNABLE_ROLES)))
+
+
+def supervisors_of(user: User):
+    """Who supervises an assignee's cases (审核人): the supervisor set on a reviewer's account, or,
+    where none is set, the confirmed supervisors of the body; a supervisor or leader has none."""
+    if user.role != StaffRole.REVIEWER:
+        return may_receive_new_case_keys().where(db.false())
+    query = may_receive_new_case_keys().where(User.body_id == user.body_id)
+    if user.supervisor_id is not None:
+        return query.where(User.id == user.supervisor_id)
+    return query.where(User.role == StaffRole.SUPERVISOR.value)
+
+
+def _check_placement(role: str, body_id: int, supervisor_id: int | None) -> None:
+    if db.session.get(Body, body_id) is None:
+        raise InvalidAccount("body")
+    if supervisor_id is None:
+        return
+    chief = db.session.get(User, supervisor_id)
+    if role != StaffRole.REVIEWER or chief is None or chief.body_id != body_id or chief.role not in SUPERVISING_ROLES:
+        raise InvalidAccount("supervisor: a supervisor or leader of the same body, for a reviewer")
 
 
 @use_case
 def create_user(
-    username: str, role: str, password: str, actor_id: int | None = None, *, confirmed: bool = False
+    username: str,
+    role: str,
+    password: str,
+    actor_id: int | None = None,
+    *,
+    body_id: int | None = None,
+    supervisor_id: int | None = None,
+    confirmed: bool = False,
 ) -> NewAccount:
     """An account with its TOTP secret and, for case workers, a key pair.
 
@@ -60,6 +98,9 @@ def create_user(
     if role not in ROLES:
         raise InvalidAccount(f"role must be one of {', '.join(ROLES)}")
     check_secret(password)
+    if body_id is None:
+        body_id = _only_body()
+    _check_placement(role, body_id, supervisor_id)
     if db.session.scalar(db.select(User.id).where(User.username == username)) is not None:
         raise UsernameTaken(username)
     credential, wrap_key = new_credential(password.encode(), argon2_profile())
@@ -67,10 +108,12 @@ def create_user(
     user = User(
         username=username,
         role=role,
+        body_id=body_id,
+        supervisor_id=supervisor_id,
         credential=credential,
         totp_secret=b"",
         public_key=pair.public if pair else None,
-        private_key=b"" if pair else None,
+        wrapped_private_key=b"" if pair else None,
         keys_confirmed=confirmed and pair is not None,
         created_at=this_hour(),
     )
@@ -79,7 +122,7 @@ def create_user(
     totp_secret = pyotp.random_base32()
     user.totp_secret = encrypt(wrap_key, totp_secret.encode(), aad.user_totp(user.id))
     if pair:
-        user.private_key = encrypt(wrap_key, pair.private, aad.user_private_key(user.id))
+        user.wrapped_private_key = encrypt(wrap_key, pair.private, aad.user_private_key(user.id))
     audit.record("account_created", actor_id=actor_id, target_user_id=user.id, detail=role)
     if user.keys_confirmed:
         audit.record("account_confirmed", actor_id=actor_id, target_user_id=user.id, detail="command_line")
@@ -88,53 +131,74 @@ def create_user(
     return NewAccount(user_id=user.id, totp_uri=uri)
 
 
-def escrow() -> EscrowKey | None:
-    """The deployment's escrow key, if initialised."""
-    return db.session.scalar(db.select(EscrowKey).order_by(EscrowKey.id).limit(1))
+def _only_body() -> int:
+    """The body of an account created without one: the default body (the command line's case)."""
+    body_id = db.session.scalar(
+        db.select(Body.id).order_by(Body.is_default.desc(), Body.id).limit(1)
+    )
+    if body_id is None:
+        raise InvalidAccount("body: create a body first (flask init)")
+    return body_id
+
+
+def escrow(body_id: int | None = None) -> EscrowKey | None:
+    """A body's escrow key (the default body's when none is named), if it has one yet."""
+    if body_id is None:
+        body_id = db.session.scalar(db.select(Body.id).order_by(Body.is_default.desc(), Body.id).limit(1))
+    return db.session.scalar(db.select(EscrowKey).where(EscrowKey.body_id == body_id))
 
 
 @use_case
-def create_escrow(passphrase: str) -> bool:
-    """Make the escrow key pair once; False if it already exists."""
-    if escrow() is not None:
+def create_escrow(passphrase: str, body_id: int | None = None) -> bool:
+    """Make a body's escrow key pair once; False if it already has one."""
+    if body_id is None:
+        body_id = _only_body()
+    if escrow(body_id) is not None:
         return False
     check_secret(passphrase)
     credential, wrap_key = new_credential(passphrase.encode(), argon2_profile())
     pair = KeyPair.generate()
-    row = EscrowKey(public_key=pair.public, credential=credential, private_key=b"", created_at=this_hour())
+    row = EscrowKey(
+        body_id=body_id,
+        public_key=pair.public,
+        credential=credential,
+        wrapped_private_key=b"",
+        created_at=this_hour(),
+    )
     db.session.add(row)
     db.session.flush()
-    row.private_key = encrypt(wrap_key, pair.private, aad.escrow_private_key(row.id))
+    row.wrapped_private_key = encrypt(wrap_key, pair.private, aad.escrow_private_key(row.id))
     db.session.commit()
     return True
 
 
-def unlock_escrow(passphrase: str) -> bytes:
-    """The escrow private key; WrongPassphrase on a wrong passphrase."""
-    row = escrow()
+def unlock_escrow(passphrase: str, body_id: int | None = None) -> bytes:
+    """A body's escrow private key; WrongPassphrase on a wrong passphrase."""
+    row = escrow(body_id)
     if row is None:
         raise ServiceError("no escrow key")
     try:
         wrap_key = open_credential(passphrase.encode(), row.credential)
     except CryptoError as exc:
         raise WrongPassphrase("passphrase") from exc
-    return decrypt(wrap_key, row.private_key, aad.escrow_private_key(row.id))
+    return decrypt(wrap_key, row.wrapped_private_key, aad.escrow_private_key(row.id))
 
 
 @use_case
-def change_escrow_passphrase(current: str, new: str) -> None:
+def change_escrow_passphrase(current: str, new: str, body_id: int | None = None) -> None:
     """Re-wrap the escrow private key under a new passphrase; WrongPassphrase if ``current`` is wrong.
 
     Only someone holding the passphrase can do it (the key is opened with it); the key pair does
     not change, so every case sealed to it stays recoverable. Audited, without either secret.
     """
     check_secret(new)
-    row = db.session.scalar(db.select(EscrowKey).order_by(EscrowKey.id).limit(1).with_for_update())
-    if row is None:
+    found = escrow(body_id)
+    if found is None:
         raise ServiceError("no escrow key")
-    private = unlock_escrow(current)
+    row = db.session.scalar(db.select(EscrowKey).where(EscrowKey.id == found.id).with_for_update())
+    private = unlock_escrow(current, row.body_id)
     credential, wrap_key = new_credential(new.encode(), argon2_profile())
     row.credential = credential
-    row.private_key = encrypt(wrap_key, private, aad.escrow_private_key(row.id))
+    row.wrapped_private_key = encrypt(wrap_key, private, aad.escrow_private_key(row.id))
     audit.record("escrow_passphrase_changed", detail="command_line")
     db.session.commit()

@@ -33,7 +33,7 @@ def today() -> dt.date:
     return local_day(dt.datetime.now(dt.UTC).replace(tzinfo=None))
 
 
-def facts_of(case: Case, holders: Iterable[int] = (), plan_complete: bool = False) -> Facts:
+def facts_of(case: Case, assignable: Iterable[int] = (), plan_complete: bool = False) -> Facts:
     """The engine's view of a stored case; who holds its key and whether its plan is fully
     recorded are not columns of it (``opened_case`` gathers them)."""
     return Facts(
@@ -54,7 +54,7 @@ def facts_of(case: Case, holders: Iterable[int] = (), plan_complete: bool = Fals
         referred=case.referred,
         correction_pending=case.correction_pending,
         refusal_reason=RefusalReason(case.refusal_reason) if case.refusal_reason else None,
-        holders=frozenset(holders),
+        assignable=frozenset(assignable),
         plan_complete=plan_complete,
     )
 

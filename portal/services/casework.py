@@ -23,7 +23,7 @@ from portal.models.types import new_id
 from portal.services import case_files, case_state, clarification, form_tokens, timeline
 from portal.services.case_files import FileInfo, ThreadMessage
 from portal.services.intake import Upload, clean_uploads
-from portal.services.opened_case import NO_INPUT, NoSuchCase, OpenedCase, StepInput, holders, names, open_for_staff
+from portal.services.opened_case import NO_INPUT, NoSuchCase, OpenedCase, StepInput, assignable, names, open_for_staff
 from portal.services.timeline import TimelineEntry
 from portal.services.transaction import use_case
 
@@ -100,7 +100,7 @@ def open_case(user: User, private_key: bytes | None, case_id: str) -> CaseFile:
         offered=frozenset(offered),
         overdue=workflow.is_overdue(facts, today),
         due=workflow.current_due(facts),
-        workers=holders(case.id),
+        workers=assignable(case),
         plan=clarification.read(case, dk),
         notice=clarification.published_notice(case.id),
         approval=_approval(facts, steps, staff_names),

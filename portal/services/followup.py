@@ -75,7 +75,7 @@ def sign_in(receipt_text: str) -> Access:
     if case is None:
         raise ReceiptNotFound()
     try:
-        dk = decrypt(keys.wrap_key, case.submitter_key, aad.submitter_key(case.id))
+        dk = decrypt(keys.wrap_key, case.submitter_wrapped_key, aad.submitter_key(case.id))
     except CryptoError as exc:
         raise ReceiptNotFound() from exc
     session_secret = key_sessions.start(dk, aad.submitter_session(case.id))

@@ -11,11 +11,11 @@ from portal.domain import aad, receipts, workflow
 from portal.domain.attachments import CleanFile, clean
 from portal.domain.cases import Kind, State
 from portal.domain.clock import this_hour
-from portal.domain.crypto import encrypt, random_key, seal
+from portal.domain.crypto import encrypt, random_key
 from portal.extensions import db
-from portal.models import Case, CaseKey
+from portal.models import Case
 from portal.models.types import new_id
-from portal.services import accounts, case_files, case_state, form_tokens, held_receipts, timeline
+from portal.services import accounts, bodies, case_files, case_state, form_tokens, held_receipts, holdings, timeline
 from portal.services.errors import FormReplayed, NotInitialised
 from portal.services.settings import argon2_profile, receipt_pepper, setting
 from portal.services.transaction import use_case
@@ -53,9 +53,12 @@ def file_case(
     uploads: list[Upload],
     form_token: str,
     holder: str | None = None,
+    body_id: int | None = None,
 ) -> str:
     """Encrypt and store a new case; return its receipt, kept only sealed for the `holder` browser.
 
+    The case goes to ``body_id`` when the cadre chose one, else to its category's body, else to
+    the default body; it is sealed to that body's intake officers and escrow key only.
     FormReplayed if this form was sent already, also when a concurrent copy of it won.
     """
     files = clean_uploads(uploads)
@@ -63,7 +66,7 @@ def file_case(
     while True:
         receipt, keys = _new_receipt()
         try:
-            return _store(kind, category, fields, files, receipt, keys, form_token, holder)
+            return _store(kind, category, fields, files, receipt, keys, form_token, holder, body_id)
         except _ReceiptTaken:
             db.session.rollback()
         except DBAPIError:
@@ -82,11 +85,17 @@ def _store(
     keys: receipts.ReceiptKeys,
     form_token: str,
     holder: str | None,
+    chosen_body_id: int | None,
 ) -> str:
     """The one transaction of a filing; only fast work happens inside it."""
-    escrow = accounts.escrow()
-    if escrow is None:
-        raise NotInitialised("run flask init first")
+    try:
+        body = bodies.route_for(category, chosen_body_id)
+    except bodies.NoSuchBody:
+        if chosen_body_id is not None:
+            raise
+        raise NotInitialised("run flask init first") from None
+    if accounts.escrow(body.id) is None:
+        raise NotInitialised("the body has no escrow key: run flask init first")
     spent = form_tokens.spend(form_token)
     if db.session.scalar(db.select(Case.id).where(Case.receipt_lookup == keys.lookup)) is not None:
         raise _ReceiptTaken()
@@ -101,16 +110,12 @@ def _store(
         created_at=now,
         updated_at=now,
         receipt_lookup=keys.lookup,
-        submitter_key=encrypt(keys.wrap_key, dk, aad.submitter_key(case_id)),
-        escrow_key=seal(escrow.public_key, dk, aad.escrow_key(case_id)),
+        submitter_wrapped_key=encrypt(keys.wrap_key, dk, aad.submitter_key(case_id)),
         submission=encrypt(dk, json.dumps(fields, ensure_ascii=False).encode(), aad.submission(case_id)),
     )
     case_state.store(case, workflow.new_case(kind, case_state.local_day(now), case_state.deadlines()))
     db.session.add(case)
-    workers = db.session.scalars(accounts.may_receive_new_case_keys())
-    for user in workers:
-        sealed = seal(user.public_key, dk, aad.user_key(case_id, user.id))
-        db.session.add(CaseKey(case_id=case_id, user_id=user.id, sealed_key=sealed))
+    holdings.seal_for_body(case, dk, body.id)
     db.session.flush()  # the case row first: its timeline and attachments refer to it
     timeline.add_event(case, dk, case.state, "submit", None, True, None)
     case_files.add_files(case_id, dk, files, message=None)

@@ -20,7 +20,7 @@ from portal.domain.staff import CASE_WORKER_ROLES
 from portal.domain.workflow import Action, Actor, Record, Role
 from portal.extensions import db
 from portal.models import Case, CaseKey, User
-from portal.services import audit, case_state, key_sessions, plan_store, timeline
+from portal.services import accounts, audit, case_state, holdings, key_sessions, plan_store, timeline
 from portal.services.case_keys import NoAccess, case_key
 from portal.services.errors import ServiceError, SessionExpired
 
@@ -68,12 +68,12 @@ class OpenedCase:
         return self.actor.user_id
 
     def facts(self) -> workflow.Facts:
-        """The engine's view, with who holds the key and whether the plan is fully recorded."""
+        """The engine's view, with who may be assigned and whether the plan is fully recorded."""
         if self._facts is None:
             staff = self.actor.role is not Role.SUBMITTER
             self._facts = case_state.facts_of(
                 self.case,
-                holders=frozenset(u.id for u in holders(self.case.id)) if staff else (),
+                assignable=frozenset(u.id for u in assignable(self.case)) if staff else (),
                 plan_complete=self._plan_complete(),
             )
         return self._facts
@@ -108,6 +108,8 @@ class OpenedCase:
         """Take one step: new facts, a timeline entry, an audit entry, the change dated (caller commits)."""
         outcome = self.check(action, given)
         key = self.key if given.reason else self.held_key  # a reason is kept under the case key
+        if outcome.facts.assignee_id != self.case.assignee_id:
+            holdings.assign(self.case, self.key, self.case.assignee_id, outcome.facts.assignee_id)
         case_state.store(self.case, outcome.facts)
         self._facts = None
         self.case.updated_at = this_hour()
@@ -181,8 +183,13 @@ def open_for_submitter(case_id: str, session_secret: str) -> OpenedCase:
     return OpenedCase(case=case, held_key=key, actor=SUBMITTER)
 
 
+def assignable(case: Case) -> list[User]:
+    """Who the case may be assigned to: the confirmed case workers of its body, by name."""
+    return list(db.session.scalars(accounts.assignable(case.body_id).order_by(User.username)))
+
+
 def holders(case_id: str) -> list[User]:
-    """Active case workers who can open this case (the possible assignees), by name."""
+    """Active staff who hold this case's key, by name."""
     return list(
         db.session.scalars(
             db.select(User)
@@ -206,6 +213,7 @@ __all__ = [
     "OpenedCase",
     "StepInput",
     "actor_of",
+    "assignable",
     "holders",
     "names",
     "open_for_staff",

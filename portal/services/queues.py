@@ -1,7 +1,9 @@
-"""Reviewer queues: filtered lists of cases, keyset-paginated so page 1,000 costs what page 1 does.
+"""Staff queues: filtered lists of the viewer's cases, keyset-paginated so page 1,000 costs what page 1 does.
 
-Only plain metadata is read here (kind, state, category, dates, assignee): no key is needed
-to list cases, and nothing is decrypted. A queue sorts newest first or by the deadline that
+Need-to-know holds here too: every queue and count lists only cases the viewer holds a key
+for (their holder rows), whatever the deployment holds besides. Only plain metadata is read
+(kind, state, category, dates, assignee): nothing is decrypted. A queue sorts newest first
+(one bounded scan of the holder index, with a row-value comparison) or by the deadline that
 applies now (soonest first, cases without one last); both orders page by keyset.
 """
 
@@ -15,7 +17,7 @@ from portal.domain.cases import State
 from portal.domain.workflow_rules import APPROVERS
 from portal.domain.working_days import add_working_days
 from portal.extensions import db
-from portal.models import Case, User
+from portal.models import Case, CaseKey, User
 from portal.services import case_state
 
 QUEUES = ("new", "mine", "approval", "overdue", "all")
@@ -63,7 +65,8 @@ class Page:
 
 
 def _queue(name: str, user: User, today: dt.date):
-    query = db.select(Case)
+    held = (CaseKey.case_id == Case.id) & (CaseKey.user_id == user.id)
+    query = db.select(Case).join(CaseKey, held)
     if name == "new":
         query = query.where(Case.state == State.SUBMITTED.value)
     elif name == "mine":
@@ -140,8 +143,8 @@ def _after_filed(query, cursor: str | None):
     after = decode_cursor(cursor)
     if after is not None:
         created, case_id = after
-        query = query.where((Case.created_at < created) | ((Case.created_at == created) & (Case.id < case_id)))
-    return query.order_by(Case.created_at.desc(), Case.id.desc())
+        query = query.where(db.tuple_(CaseKey.case_filed_at, CaseKey.case_id) < db.tuple_(created, case_id))
+    return query.order_by(CaseKey.case_filed_at.desc(), CaseKey.case_id.desc())
 
 
 def _after_deadline(query, cursor: str | None):
@@ -152,9 +155,7 @@ def _after_deadline(query, cursor: str | None):
         if due is None:
             query = query.where(Case.due_on.is_(None) & (Case.id > case_id))
         else:
-            query = query.where(
-                (Case.due_on > due) | ((Case.due_on == due) & (Case.id > case_id)) | Case.due_on.is_(None)
-            )
+            query = query.where((db.tuple_(Case.due_on, Case.id) > db.tuple_(due, case_id)) | Case.due_on.is_(None))
     return query.order_by(Case.due_on.is_(None), Case.due_on.asc(), Case.id.asc())
 
 

@@ -77,7 +77,7 @@ def reset(admin: User, user_id: int, form_token: str | None) -> str:
     if user.public_key is not None:
         pair = KeyPair.generate()
         user.public_key = pair.public
-        user.private_key = encrypt(wrap_key, pair.private, aad.user_private_key(user.id))
+        user.wrapped_private_key = encrypt(wrap_key, pair.private, aad.user_private_key(user.id))
         db.session.execute(db.delete(CaseKey).where(CaseKey.user_id == user.id))
     audit.record("account_reset", actor_id=admin.id, target_user_id=user.id)
     db.session.commit()

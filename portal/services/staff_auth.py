@@ -85,9 +85,9 @@ def _matching_step(secret: str, code: str, last_step: int) -> int | None:
 
 
 def _held_key(user: User, wrap_key: bytes) -> bytes:
-    if user.private_key is None:
+    if user.wrapped_private_key is None:
         return secrets.token_bytes(32)  # admins hold no case key; the session still needs a key
-    return decrypt(wrap_key, user.private_key, aad.user_private_key(user.id))
+    return decrypt(wrap_key, user.wrapped_private_key, aad.user_private_key(user.id))
 
 
 def _fail(user: User | None, detail: str) -> SignInFailed:
@@ -166,7 +166,7 @@ def resume(access: StaffAccess) -> Unlocked:
         raise SessionExpired("account gone")
     held = key_sessions.resume(access.session_secret, aad.staff_session(user.id, user.session_epoch))
     db.session.commit()
-    return Unlocked(user=user, private_key=held if user.private_key is not None else None)
+    return Unlocked(user=user, private_key=held if user.wrapped_private_key is not None else None)
 
 
 @use_case
@@ -191,8 +191,8 @@ def change_password(user: User, current: str, new: str) -> None:
     credential, wrap_key = new_credential(new.encode(), argon2_profile())
     user.credential = credential
     user.totp_secret = encrypt(wrap_key, totp, aad.user_totp(user.id))
-    if user.private_key is not None:
-        private = decrypt(old_wrap, user.private_key, aad.user_private_key(user.id))
-        user.private_key = encrypt(wrap_key, private, aad.user_private_key(user.id))
+    if user.wrapped_private_key is not None:
+        private = decrypt(old_wrap, user.wrapped_private_key, aad.user_private_key(user.id))
+        user.wrapped_private_key = encrypt(wrap_key, private, aad.user_private_key(user.id))
     audit.record("password_changed", actor_id=user.id, target_user_id=user.id)
     db.session.commit()

@@ -26,7 +26,7 @@ from portal.domain.workflow import (
     Choice,
     FourEyes,
     MissingChoice,
-    NotAHolder,
+    NotAssignable,
     NotPermitted,
     PlanIncomplete,
     ReasonRequired,
@@ -90,7 +90,7 @@ _WRONG_STATE = _l("This is not possible in the case's current state.")
 _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     ReasonRequired: _fixed(400, _l("Please give a reason or text for this step."), "reason"),
     MissingChoice: _missing_choice,
-    NotAHolder: _fixed(400, _l("Choose someone who can open this case (grant access first)."), "assignee"),
+    NotAssignable: _fixed(400, _l("Choose a confirmed case worker of the body handling this case."), "assignee"),
     NotPermitted: _fixed(403, _l("Your role or assignment does not allow this.")),
     FourEyes: _fixed(409, _l("Four eyes: someone other than the proposer must approve or return this.")),
     WindowClosed: _window_closed,

@@ -16,7 +16,7 @@ from portal.domain.workflow import (
     Facts,
     FourEyes,
     MissingChoice,
-    NotAHolder,
+    NotAssignable,
     NotPermitted,
     PlanIncomplete,
     ReasonRequired,
@@ -282,9 +282,9 @@ def test_take_and_assign():
         apply(outcome.facts, S1, A.TAKE, DAY, D)
     with pytest.raises(NotPermitted):
         apply(outcome.facts, R1, A.TAKE, DAY, D)
-    with pytest.raises(NotAHolder):
+    with pytest.raises(NotAssignable):
         apply(outcome.facts, S1, A.ASSIGN, DAY, D, assignee_id=R1.user_id)
-    holding = replace(outcome.facts, holders=frozenset({R1.user_id, R2.user_id}))
+    holding = replace(outcome.facts, assignable=frozenset({R1.user_id, R2.user_id}))
     outcome = apply(holding, S1, A.ASSIGN, DAY, D, assignee_id=R1.user_id)
     assert outcome.facts.assignee_id == R1.user_id and not outcome.visible_to_submitter
     assert outcome.target_user_id == R1.user_id
@@ -434,7 +434,7 @@ def test_error_codes_are_stable_and_distinct():
         WindowClosed,
         AlreadyUsed,
         MissingChoice,
-        NotAHolder,
+        NotAssignable,
         PlanIncomplete,
     ]
     assert all(issubclass(e, WorkflowError) for e in errors)
@@ -446,7 +446,7 @@ def test_error_codes_are_stable_and_distinct():
         "window_closed",
         "already_used",
         "missing_choice",
-        "not_a_holder",
+        "not_assignable",
         "plan_incomplete",
     ]
 

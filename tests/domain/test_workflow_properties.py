@@ -122,7 +122,7 @@ class Walk:
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
         # Every staff actor holds the key; the plan's forms are the plan service's business.
-        self.facts = replace(new_case(kind, START, D), holders=frozenset({1, 2, 10, 11}), plan_complete=True)
+        self.facts = replace(new_case(kind, START, D), assignable=frozenset({1, 2, 10, 11}), plan_complete=True)
         self.today = START
         self.objections = 0
         self.consented = False

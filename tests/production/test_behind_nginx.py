@@ -45,7 +45,7 @@ def _every_case_is_whole(app) -> None:
     """No partial case: each has its key for the reviewer, its filing event and exactly its one file."""
     with app.app_context():
         for case in db.session.scalars(db.select(Case)):
-            assert case.submission and case.submitter_key and case.escrow_key
+            assert case.submission and case.submitter_wrapped_key and case.escrow_sealed_key
             keys = db.session.scalar(db.select(db.func.count()).where(CaseKey.case_id == case.id))
             events = db.session.scalar(db.select(db.func.count()).where(CaseEvent.case_id == case.id))
             files = db.session.scalar(

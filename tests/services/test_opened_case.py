@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.domain import receipts
 from portal.domain.cases import Kind
-from portal.domain.workflow import Action, MissingChoice, NotAHolder, NotPermitted, PlanIncomplete
+from portal.domain.workflow import Action, MissingChoice, NotAssignable, NotPermitted, PlanIncomplete
 from portal.extensions import db
 from portal.models import AuditEntry, Case, CaseEvent
 from portal.services import case_state, casework, followup, form_tokens, intake
@@ -77,7 +77,7 @@ def test_an_assignee_must_hold_the_case_key(app):
         made = gen_case("concern", "accepted")
         newcomer = gen_worker("late.comer", "reviewer")  # confirmed after the case was sealed
         opened = open_for_staff(made.supervisor.user, made.supervisor.private_key, made.case_id)
-        with pytest.raises(NotAHolder):
+        with pytest.raises(NotAssignable):
             opened.check(Action.ASSIGN, StepInput(assignee_id=newcomer.user_id))
         assert opened.check(Action.ASSIGN, StepInput(assignee_id=made.supervisor.user_id)).target_user_id == (
             made.supervisor.user_id

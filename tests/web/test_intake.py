@@ -73,7 +73,7 @@ def test_case_key_is_wrapped_for_escrow_and_every_active_case_worker(app, cadre)
         from portal.services import case_files
 
         case = db.session.scalar(db.select(Case))
-        dk = unseal(accounts.unlock_escrow(ESCROW_PASSPHRASE), case.escrow_key, aad.escrow_key(case.id))
+        dk = unseal(accounts.unlock_escrow(ESCROW_PASSPHRASE), case.escrow_sealed_key, aad.escrow_key(case.id))
         assert case_files.read_submission(case, dk)["subject"] == "Too many inspections"
 
 

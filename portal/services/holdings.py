@@ -1,0 +1,84 @@
+"""Who holds a case's key, and the only code that adds or removes a holder row.
+
+Need-to-know, in the keys: a case arriving at a body is sealed to that body's intake
+officers and escrow key, and to no one else; an assignment seals it to the assignee and
+their supervisor (``accounts.supervisors_of``), and a reassignment deletes the previous pair's copies. Every change
+here happens inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from portal.domain import aad
+from portal.domain.bodies import ASSIGNMENT_HOLDS, HoldReason
+from portal.domain.crypto import seal
+from portal.extensions import db
+from portal.models import Case, CaseKey, User
+from portal.services import accounts
+from portal.services.errors import NotInitialised
+
+
+def seal_to(case: Case, dk: bytes, user: User, reason: HoldReason) -> bool:
+    """Give ``user`` a copy of the case's key; False if they hold one already (its reason stays)."""
+    if db.session.get(CaseKey, (case.id, user.id)) is not None:
+        return False
+    sealed = seal(user.public_key, dk, aad.user_key(case.id, user.id))
+    db.session.add(
+        CaseKey(case_id=case.id, user_id=user.id, sealed_key=sealed, reason=reason.value, case_filed_at=case.created_at)
+    )
+    return True
+
+
+def seal_for_body(case: Case, dk: bytes, body_id: int) -> int:
+    """Seal a case arriving at a body to its escrow key and its intake officers; the number of boxes."""
+    escrow = accounts.escrow(body_id)
+    if escrow is None:
+        raise NotInitialised("the body has no escrow key yet")
+    case.body_id = body_id
+    case.escrow_sealed_key = seal(escrow.public_key, dk, aad.escrow_key(case.id))
+    boxes = 1
+    for officer in db.session.scalars(accounts.intake_desk(body_id)):
+        boxes += seal_to(case, dk, officer, HoldReason.INTAKE)
+    return boxes
+
+
+def assign(case: Case, dk: bytes, old_assignee_id: int | None, new_assignee_id: int | None) -> None:
+    """Seal the case to the new assignee and their supervisor; delete the old pair's assignment copies."""
+    if old_assignee_id == new_assignee_id:
+        return
+    keep: set[int] = set()
+    new = db.session.get(User, new_assignee_id) if new_assignee_id is not None else None
+    if new is not None:
+        keep.add(new.id)
+        seal_to(case, dk, new, HoldReason.ASSIGNED)
+        for chief in db.session.scalars(accounts.supervisors_of(new)):
+            keep.add(chief.id)
+            seal_to(case, dk, chief, HoldReason.SUPERVISOR)
+    old = db.session.get(User, old_assignee_id) if old_assignee_id is not None else None
+    if old is None:
+        return
+    # The previous assignee leaves the case (a copy from before bodies existed included); their
+    # supervisor loses the copy the assignment gave, not one held for another reason.
+    leaving = {old.id: (*ASSIGNMENT_HOLDS, HoldReason.LEGACY)}
+    for chief_id in db.session.scalars(accounts.supervisors_of(old).with_only_columns(User.id)):
+        leaving.setdefault(chief_id, (HoldReason.SUPERVISOR,))
+    for user_id, reasons in leaving.items():
+        if user_id in keep:
+            continue
+        db.session.execute(
+            db.delete(CaseKey).where(
+                CaseKey.case_id == case.id, CaseKey.user_id == user_id, CaseKey.reason.in_(sorted(reasons))
+            )
+        )
+
+
+def holder_ids(case_id: str) -> frozenset[int]:
+    return frozenset(db.session.scalars(db.select(CaseKey.user_id).where(CaseKey.case_id == case_id)))
+
+
+def holds(user_id: int, case_id: str) -> bool:
+    return db.session.get(CaseKey, (case_id, user_id)) is not None
+
+
+def held_by(user_id: int):
+    """The ids of the cases a staff member holds, as a subquery for queues, counts and search."""
+    return db.select(CaseKey.case_id).where(CaseKey.user_id == user_id)
