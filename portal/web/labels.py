@@ -128,9 +128,9 @@ DEADLINES = {
 
 #: Button labels of the workflow actions offered to staff.
 ACTIONS = {
-    Action.TAKE: _l("Take this case"),
-    Action.ASSIGN: _l("Assign"),
-    Action.ACCEPT: _l("Accept"),
+    Action.TAKE: _l("Take the case over"),
+    Action.ASSIGN: _l("Reassign"),
+    Action.ACCEPT: _l("Accept and assign"),
     Action.REFUSE: _l("Do not accept"),
     Action.START: _l("Start handling"),
     Action.VERIFY: _l("Start verification"),
@@ -177,9 +177,9 @@ ACTION_GROUPS = {
 
 #: One line beside each action: what it does (who sees it comes from the rule's visibility).
 ACTION_HINTS = {
-    Action.TAKE: _l("You become the assignee of this case."),
-    Action.ASSIGN: _l("Hands the case to the person chosen, who receives its key."),
-    Action.ACCEPT: _l("Registers the case as accepted, so handling can begin."),
+    Action.TAKE: _l("You become the assignee in place of the current one, who can no longer open the case."),
+    Action.ASSIGN: _l("Hands the case to the person chosen, who receives its key; the previous assignee loses it."),
+    Action.ACCEPT: _l("Registers the case as accepted and hands it to the person chosen and their supervisor, who receive its key."),
     Action.REFUSE: _l("Ends the case without handling it, with the reason given."),
     Action.START: _l("Handling begins."),
     Action.VERIFY: _l("Verification of the report begins."),
@@ -313,9 +313,9 @@ def audit_action(code: str):
 
 #: What staff read after a step; a step not listed reads as its label.
 DONE: dict[str, object] = {
-    Action.TAKE: _l("You took this case."),
-    Action.ASSIGN: _l("Assigned."),
-    Action.ACCEPT: _l("Accepted."),
+    Action.TAKE: _l("You took this case over."),
+    Action.ASSIGN: _l("Reassigned."),
+    Action.ACCEPT: _l("Accepted and assigned."),
     Action.REFUSE: _l("The decision and its reasons were recorded."),
     Action.START: _l("Handling started."),
     Action.VERIFY: _l("Verification started."),
