@@ -74,6 +74,16 @@ def assign(case: Case, dk: bytes, old_assignee_id: int | None, new_assignee_id: 
         )
 
 
+def release(case_id: str, user_id: int, reason: HoldReason) -> bool:
+    """Delete a holder's copy held for this reason (a revoked 协办); False if there was none."""
+    deleted = db.session.execute(
+        db.delete(CaseKey).where(
+            CaseKey.case_id == case_id, CaseKey.user_id == user_id, CaseKey.reason == reason.value
+        )
+    )
+    return bool(deleted.rowcount)
+
+
 def holder_ids(case_id: str) -> frozenset[int]:
     return frozenset(db.session.scalars(db.select(CaseKey.user_id).where(CaseKey.case_id == case_id)))
 
