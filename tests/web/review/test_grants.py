@@ -232,6 +232,10 @@ def test_revoking_takes_only_a_grant_never_the_assignee(app, cadre, desk):
     response = revoke(desk.supervisor, case_id, desk.assignee)
     assert response.status_code == 409 and "reassign" in response.get_data(as_text=True)
     assert holders(app, case_id)[desk.assignee.user_id] == "assigned"
+    assert revoke(desk.supervisor, case_id, desk.supervisor).status_code == 409  # the assignment's supervisor
+    assert revoke(desk.supervisor, case_id, desk.intake).status_code == 409
+    assert revoke(desk.supervisor, case_id, desk.bystander).status_code == 409  # holds nothing
+    assert set(holders(app, case_id)) == {desk.intake.user_id, desk.assignee.user_id, desk.supervisor.user_id}
     assert audit_rows(app, "case_grant_revoked") == []
 
 
@@ -312,3 +316,51 @@ def test_the_confirmation_page_lists_only_the_own_body(app, desk):
     page = desk.supervisor.get("/review/grants").get_data(as_text=True)
     assert "new.here" in page and "new.there" not in page
     assert "/review/recover" in page
+
+
+def test_a_supervisor_confirms_only_accounts_of_their_own_body(app, desk):
+    there = BodyStaff(app, "new.there", "reviewer", other_body(app), confirmed=False)
+    assert there.login().status_code == 303  # signed in and enrolled: confirmable, but not by this body
+    tokens = desk.supervisor.tokens("/review/grants")
+    desk.supervisor.client.post(f"/review/grants/{there.user_id}/confirm", data=tokens)
+    with app.app_context():
+        assert not db.session.get(User, there.user_id).keys_confirmed
+    assert [row for row in audit_rows(app, "account_confirmed") if row[0] == desk.supervisor.user_id] == []
+
+
+def test_the_pages_speak_the_glossary_and_have_unique_ids(app, cadre, desk):
+    from tests.html_checks import assert_unique_ids
+
+    case_id = file_and_assign(app, cadre, desk, "Words ZmTwelve")
+    assert grant(desk.supervisor, case_id, desk.colleague).status_code == 303
+    desk.supervisor.client.set_cookie("zm_lang", "zh_CN")
+    holders_page = desk.supervisor.get(f"/review/cases/{case_id}/holders")
+    recover_page = desk.supervisor.get("/review/recover")
+    refused = recover(desk.supervisor, case_id, desk.colleague)  # holders remain: the form again, in error
+    for response, words in (
+        (holders_page, ("知悉人员", "增加协办人员", "移除协办人员", "承办人", "本机关信访干部")),
+        (recover_page, ("从托管密钥恢复案件", "事项编号", "托管口令")),
+        (refused, ("仍有知悉人员可以查阅此事项",)),
+    ):
+        html = response.get_data(as_text=True)
+        for word in words:
+            assert word in html
+        assert_unique_ids(response)
+
+
+def test_the_service_itself_refuses_a_holder_who_does_not_supervise(app, cadre, desk):
+    """Not only the route's role guard: grant() refuses a reviewer holding the case."""
+    from portal.domain import aad
+    from portal.domain.crypto import decrypt, open_credential
+    from portal.services import grants
+
+    case_id = file_and_assign(app, cadre, desk, "Guarded twice ZmThirteen")
+    with app.app_context():
+        reviewer = db.session.get(User, desk.assignee.user_id)
+        wrap_key = open_credential(STAFF_PASSWORD.encode(), reviewer.credential)
+        private = decrypt(wrap_key, reviewer.wrapped_private_key, aad.user_private_key(reviewer.id))
+        with pytest.raises(grants.NotSupervising):
+            grants.grant(reviewer, private, case_id, desk.colleague.user_id, GRANT_REASON, None)
+        with pytest.raises(grants.NotSupervising):
+            grants.revoke(reviewer, case_id, desk.colleague.user_id, None)
+    assert desk.colleague.user_id not in holders(app, case_id)
