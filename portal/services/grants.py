@@ -125,9 +125,7 @@ def confirm(supervisor: User, target_user_id: int) -> None:
 
 def candidates(body_id: int):
     """Who may be added to a case of this body: its confirmed, active case workers."""
-    return accounts.may_receive_new_case_keys().where(
-        User.body_id == body_id, User.role.in_(sorted(CASE_WORKER_ROLES))
-    )
+    return accounts.may_receive_new_case_keys().where(User.body_id == body_id, User.role.in_(sorted(CASE_WORKER_ROLES)))
 
 
 def _target(case: Case, target_user_id: int) -> User:
@@ -260,10 +258,14 @@ def holders_of(viewer: User, private_key: bytes | None, case_id: str) -> Holders
     ]
     held = {h.user.id for h in holders}
     may_change = supervises(viewer)
-    workers = db.session.scalars(candidates(case.body_id).order_by(User.username)) if may_change else []
+    workers: list[User] = (
+        list(db.session.scalars(candidates(case.body_id).order_by(User.username))) if may_change else []
+    )
     opened.audit("case_view", detail="holders")
     db.session.commit()
-    return Holders(case=case, holders=holders, candidates=[u for u in workers if u.id not in held], may_change=may_change)
+    return Holders(
+        case=case, holders=holders, candidates=[u for u in workers if u.id not in held], may_change=may_change
+    )
 
 
 def recovery_targets(body_id: int) -> list[User]:

@@ -76,12 +76,11 @@ def assign(case: Case, dk: bytes, old_assignee_id: int | None, new_assignee_id: 
 
 def release(case_id: str, user_id: int, reason: HoldReason) -> bool:
     """Delete a holder's copy held for this reason (a revoked 协办); False if there was none."""
-    deleted = db.session.execute(
-        db.delete(CaseKey).where(
-            CaseKey.case_id == case_id, CaseKey.user_id == user_id, CaseKey.reason == reason.value
-        )
-    )
-    return bool(deleted.rowcount)
+    row = db.session.get(CaseKey, (case_id, user_id))
+    if row is None or row.reason != reason.value:
+        return False
+    db.session.delete(row)
+    return True
 
 
 def holder_ids(case_id: str) -> frozenset[int]:

@@ -126,7 +126,9 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
         409, _l("Only a colleague added to the case (协办) is removed here; reassign the case to change its assignee.")
     ),
     HoldersRemain: _fixed(
-        409, _l("Someone can still open this case: ask them to add the colleague instead of using the escrow."), "case_id"
+        409,
+        _l("Someone can still open this case: ask them to add the colleague instead of using the escrow."),
+        "case_id",
     ),
     NotRecoverable: _fixed(404, _l("Your body has no case with this number."), "case_id"),
     ReasonMissing: _fixed(400, _l("Please give a reason or text for this step."), "reason"),

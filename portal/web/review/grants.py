@@ -42,7 +42,9 @@ class GrantForm(FlaskForm):
 
     form_token = HiddenField()
     user_id = SelectField(_l("Colleague to add"), choices=[], validate_choice=False, validators=[DataRequired()])
-    reason = text_field(_l("Reason for the grant (internal)"), 2000, area=True, id="grant-reason", render_kw={"rows": 3})
+    reason = text_field(
+        _l("Reason for the grant (internal)"), 2000, area=True, id="grant-reason", render_kw={"rows": 3}
+    )
 
 
 class RevokeForm(FlaskForm):
