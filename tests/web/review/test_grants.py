@@ -307,6 +307,13 @@ def test_no_passphrase_or_reason_in_any_log_line_or_audit_entry(app, cadre, desk
     recorded = caplog.text + all_audit_details(app) + response.headers["Location"]
     for secret in secrets:
         assert secret not in recorded
+    with app.app_context():  # the reasons rest under the case key: no plain copy in the timeline rows
+        from portal.models import CaseEvent
+
+        stored = db.session.execute(db.select(CaseEvent.reason, CaseEvent.detail)).all()
+    for reason, detail in stored:
+        assert b"ZmGrantReason" not in (reason or b"") and b"ZmRecoveryReason" not in (reason or b"")
+        assert "Zm" not in (detail or "")
 
 
 def test_the_confirmation_page_lists_only_the_own_body(app, desk):
