@@ -220,6 +220,9 @@ STEPS = {
     Action.CONSENT_CORRECTION.value: _l("The cadre consented to the correction"),
     Action.DECLINE_CORRECTION.value: _l("The cadre declined the correction"),
     Action.DROP_CORRECTION.value: _l("The correction lapsed: the notice was withdrawn"),
+    "grant": _l("A colleague was added to the case (协办)"),
+    "revoke_grant": _l("A colleague added to the case was removed"),
+    "recover": _l("Recovered from the escrow key for a colleague"),
 }
 
 #: Steps that do not change the state; the submitter's page names them by action.
@@ -277,11 +280,14 @@ AUDIT_ACTIONS = {
     "account_reset": _l("Reset an account"),
     "account_confirmed": _l("Confirmed an account to receive case keys"),
     "password_change_failed": _l("Password change refused: wrong current password"),
-    "escrow_passphrase_failed": _l("Grant refused: wrong escrow passphrase"),
+    "escrow_passphrase_failed": _l("Recovery refused: wrong escrow passphrase"),
     "escrow_passphrase_changed": _l("Changed the escrow passphrase"),
     "case_purged": _l("Shredded a case after its archive period"),
     "case_exported": _l("Exported a closed case for the paper archive"),
     "grant": _l("Granted access to earlier cases"),
+    "case_granted": _l("Added a colleague to a case (协办)"),
+    "case_grant_revoked": _l("Removed a colleague added to a case"),
+    "case_recovered": _l("Recovered a case from the escrow key"),
     "case_view": _l("Opened a case"),
     "message": _l("Sent a message to the cadre"),
     "message_from_submitter": _l("The cadre sent a message"),
