@@ -263,8 +263,8 @@ def test_enabling_does_not_revive_a_session_from_before_the_disable(app, admin, 
 
 
 def test_reset_gives_a_new_password_key_pair_and_enrolment(app, admin, staff, cadre):
-    reviewer = staff("li.rev", "reviewer")
-    supervisor = Staff(app, "qian.sup", "supervisor")
+    reviewer = staff("li.rev", "intake")  # an intake officer holds every new case of the body
+    supervisor = Staff(app, "qian.sup", "intake")
     cadre.file_concern()
     case_id = only_case_id(app)
     before, colleague = user(app, reviewer.user_id), user(app, supervisor.user_id)
