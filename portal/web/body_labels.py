@@ -24,5 +24,5 @@ RANKS: dict[str, object] = {
     Rank.GENERAL: _l("General cadre"),
     Rank.SECTION: _l("Section level"),
     Rank.DIVISION: _l("Division level"),
-    Rank.BUREAU: _l("Bureau level and above"),
+    Rank.BUREAU: _l("Bureau level"),
 }

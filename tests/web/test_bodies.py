@@ -150,3 +150,29 @@ def test_the_rank_is_stored_with_a_clarification_request_and_read_back(app, cadr
     status = cadre.client.get("/followup/status").get_data(as_text=True)
     assert "Your rank" in status and "Division level" in status
     assert len(cases(app)) == 1
+
+
+def test_the_pages_with_a_body_choice_have_unique_ids_and_no_script(app, cadre, staff):
+    from tests.html_checks import assert_unique_ids
+
+    tree(app)
+    admin = staff("root.admin", "admin")
+    pages = [(cadre.client, "/submit/concern"), (cadre.client, "/submit/clarification")]
+    pages += [(admin.client, "/admin"), (admin.client, "/admin/bodies")]
+    for client, path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert_unique_ids(response, path)
+        assert "<script" not in response.get_data(as_text=True), path  # the forms work without JavaScript
+
+
+def test_the_bodies_page_shows_the_tree_in_chinese(app, staff):
+    bodies = tree(app)
+    admin = staff("root.admin", "admin")
+    admin.client.set_cookie("zm_lang", "zh_CN")
+    page = admin.get("/admin/bodies").get_data(as_text=True)
+    assert "待设置托管密钥" in page.split("南镇纪委")[1].split("</li>")[0]
+    assert "某市纪委监委" not in page  # above the admin's body: not theirs
+    assert page.index("测试县纪委监委") < page.index("东镇纪委")
+    assert "派驻纪检监察组" in page and "一般干部、科级" in page
+    assert f'value="{bodies["dept"]}"' in page  # a route may go to the department, which has escrow

@@ -49,7 +49,11 @@ def _account_form() -> NewAccountForm:
     if form.body.data is None:
         form.body.data = admin.body_id
     form.supervisor.choices = [SelectChoice("", _("None: the body's supervisors"))] + [
-        SelectChoice(chief.id, f"{chief.username}（{ROLE_LABELS[chief.role]}）", optgroup=names.get(chief.body_id))
+        SelectChoice(
+            chief.id,
+            _("%(name)s (%(role)s)", name=chief.username, role=ROLE_LABELS[chief.role]),
+            optgroup=names.get(chief.body_id),
+        )
         for chief in staff_admin.supervisor_choices(admin)
     ]
     return form
