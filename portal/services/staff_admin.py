@@ -54,6 +54,12 @@ def managed(admin: User) -> frozenset[int]:
     return bodies.subtree_ids(admin.body_id)
 
 
+def reads_audit_log(admin: User) -> bool:
+    """The audit log spans every body (names, actions, case ids): only an admin of a top body reads it."""
+    body = db.session.get(Body, admin.body_id)
+    return body is not None and body.parent_id is None
+
+
 def _within(admin: User, body_id: int | None) -> int:
     if body_id is None or body_id not in managed(admin):
         raise NotYourBody(str(body_id))

@@ -277,6 +277,13 @@ def _audit_form() -> AuditFilterForm:
 @bp.get("/audit")
 @roles_required(StaffRole.ADMIN)
 def audit():
+    if not staff_admin.reads_audit_log(current_user.user):
+        return error_page(
+            403,
+            message=_(
+                "The audit log covers every body of the deployment: only an administrator of a top body reads it."
+            ),
+        )
     form = _audit_form()
     valid = form.validate()
     filters = AuditFilter(

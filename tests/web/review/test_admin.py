@@ -537,7 +537,7 @@ def body_form(admin: Staff, parent: int, name: str, **fields):
     return admin.post("/admin/bodies", data, form_page="/admin/bodies")
 
 
-def test_an_admin_creates_a_body_below_theirs_which_waits_for_its_escrow_key(app, township):
+def test_an_admin_creates_a_body_below_theirs_which_waits_for_its_escrow_key(app, admin, township):
     response = body_form(township.admin, township.east, "东镇某村纪检小组")
     assert response.status_code == 303 and response.headers["Location"].endswith("/admin/bodies")
     page = township.admin.get("/admin/bodies").get_data(as_text=True)
@@ -545,7 +545,7 @@ def test_an_admin_creates_a_body_below_theirs_which_waits_for_its_escrow_key(app
     assert "Escrow key not yet set" in entry and "General cadre、Section level" in entry
     assert page.index("东镇纪委") < page.index("东镇某村纪检小组")  # below its parent
     assert audited(app, "body_created")[-1][0] == township.admin.user_id
-    rows = audit_rows(township.admin, pick(township.admin, action="Created a body"))
+    rows = audit_rows(admin, pick(admin, action="Created a body"))
     assert rows and rows[0]["detail"] == "东镇某村纪检小组"
 
 
@@ -584,3 +584,11 @@ def test_routes_change_only_between_the_admins_bodies_with_escrow(app, admin, to
     )
     assert response.status_code == 303
     assert audited(app, "category_routed") == [(admin.user_id, None)]
+
+
+def test_only_an_admin_of_a_top_body_reads_the_audit_log(app, admin, township):
+    response = township.admin.get("/admin/audit")
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "only an administrator of a top body reads it" in page and "county.rev" not in page
+    assert admin.get("/admin/audit").status_code == 200
