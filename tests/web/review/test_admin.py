@@ -584,6 +584,8 @@ def test_routes_change_only_between_the_admins_bodies_with_escrow(app, admin, to
     )
     assert response.status_code == 303
     assert audited(app, "category_routed") == [(admin.user_id, None)]
+    [row] = audit_rows(admin, pick(admin, action="Set the body a concern category goes to"))
+    assert row["detail"] == "Workload and formalism → 东镇纪委"
 
 
 def test_only_an_admin_of_a_top_body_reads_the_audit_log(app, admin, township):
