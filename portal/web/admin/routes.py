@@ -39,13 +39,18 @@ from portal.web.review.auth_forms import EmptyForm
 from portal.web.staff import roles_required
 
 
+def _tree_choices(tree: list[staff_admin.BodyRow]) -> list[SelectChoice]:
+    """The admin's bodies as a select offers them: each below its parent, indented by depth."""
+    return [SelectChoice(row.body.id, "\u3000" * row.depth + row.body.name) for row in tree]
+
+
 def _account_form() -> NewAccountForm:
     """The new-account form, offering the admin's bodies and the supervisors and leaders in them."""
     admin = current_user.user
     form = NewAccountForm()
     tree = staff_admin.body_tree(admin)
     names = {row.body.id: row.body.name for row in tree}
-    form.body.choices = [SelectChoice(row.body.id, row.body.name) for row in tree]
+    form.body.choices = _tree_choices(tree)
     if form.body.data is None:
         form.body.data = admin.body_id
     form.supervisor.choices = [SelectChoice("", _("None: the body's supervisors"))] + [
@@ -62,9 +67,11 @@ def _account_form() -> NewAccountForm:
 def _accounts_page(form: NewAccountForm, status: int = 200):
     admin = current_user.user
     names = {row.body.id: row.body.name for row in staff_admin.body_tree(admin)}
+    users = staff_admin.all_accounts(admin)
     return render_template(
         "admin/accounts.html",
-        users=staff_admin.all_accounts(admin),
+        users=users,
+        usernames={u.id: u.username for u in users},
         roles=ROLE_LABELS,
         body_names=names,
         form=form,
@@ -177,7 +184,7 @@ def _body_form(form: NewBodyForm | None = None) -> NewBodyForm:
     """The new-body form, offering the admin's bodies as the one above it."""
     form = form or NewBodyForm()
     tree = staff_admin.body_tree(current_user.user)
-    form.parent.choices = [SelectChoice(row.body.id, row.body.name) for row in tree]
+    form.parent.choices = _tree_choices(tree)
     if form.parent.data is None:
         form.parent.data = current_user.user.body_id
     return form
@@ -188,7 +195,7 @@ def _route_forms(failed: RouteForm | None = None) -> list[tuple[str, object, Rou
     admin = current_user.user
     tree = staff_admin.body_tree(admin)
     mine = {row.body.id: row.body.name for row in tree}
-    receiving = [SelectChoice(row.body.id, row.body.name) for row in tree if row.has_escrow]
+    receiving = _tree_choices([row for row in tree if row.has_escrow])
     rows = []
     for category in Category:
         routed = staff_admin.routed_body(category.value)

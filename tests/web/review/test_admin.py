@@ -503,6 +503,7 @@ def test_an_admin_creates_accounts_of_every_role_in_a_body_below_with_a_supervis
     with app.app_context():
         made = db.session.scalar(db.select(User).where(User.username == "east.rev"))
         assert (made.body_id, made.supervisor_id, made.keys_confirmed) == (township.east, chief.user_id, False)
+    assert "Supervisor: east.sup" in row_of(admin.get("/admin").get_data(as_text=True), "east.rev")
     for role in ("intake", "leader"):
         password_once(create(admin, f"new.{role}", role))
         assert user(app, user_id_of(app, f"new.{role}"))["public_key"] is not None
