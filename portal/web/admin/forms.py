@@ -81,7 +81,12 @@ class RouteForm(FlaskForm):
     category = HiddenField()
     #: One of the admin's bodies; the service refuses any other (403).
     body = SelectField(
-        _l("Receiving body"), coerce=int, choices=[], validate_choice=False, invalid_value_message=_CHOOSE_BODY
+        _l("Receiving body"),
+        coerce=int,
+        choices=[],
+        validate_choice=False,
+        validators=[DataRequired(message=_CHOOSE_BODY)],
+        invalid_value_message=_CHOOSE_BODY,
     )
 
 

@@ -595,3 +595,10 @@ def test_only_an_admin_of_a_top_body_reads_the_audit_log(app, admin, township):
     page = response.get_data(as_text=True)
     assert "only an administrator of a top body reads it" in page and "county.rev" not in page
     assert admin.get("/admin/audit").status_code == 200
+
+
+def test_a_route_without_a_body_is_a_clear_400(app, admin):
+    response = admin.post("/admin/bodies/routes", {"category": "workload"}, form_page="/admin/bodies")
+    assert response.status_code == 400
+    assert "Choose one of the bodies listed." in response.get_data(as_text=True)
+    assert audited(app, "category_routed") == []
