@@ -176,3 +176,13 @@ def test_the_bodies_page_shows_the_tree_in_chinese(app, staff):
     assert page.index("测试县纪委监委") < page.index("东镇纪委")
     assert "派驻纪检监察组" in page and "一般干部、科级" in page
     assert f'value="{bodies["dept"]}"' in page  # a route may go to the department, which has escrow
+
+
+def test_the_cadre_reads_the_body_choice_in_chinese(app, cadre):
+    tree(app)
+    page = cadre.client.get("/submit/concern").get_data(as_text=True)
+    assert '<label for="body">受理机关（选填）</label>' in page
+    assert selected(page) == "按反映类别自动确定"
+    assert [group for group, _ in groups(page)] == ["市级", "县级", "乡镇级"]
+    page = cadre.client.get("/submit/clarification").get_data(as_text=True)
+    assert "<legend>您的职级</legend>" in page and ">厅局级</label>" in page
