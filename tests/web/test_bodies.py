@@ -186,3 +186,15 @@ def test_the_cadre_reads_the_body_choice_in_chinese(app, cadre):
     assert [group for group, _ in groups(page)] == ["市级", "县级", "乡镇级"]
     page = cadre.client.get("/submit/clarification").get_data(as_text=True)
     assert "<legend>您的职级</legend>" in page and ">厅局级</label>" in page
+
+
+def test_a_clarification_sent_without_the_select_goes_to_the_preselected_body_but_an_empty_choice_is_refused(
+    app, cadre
+):
+    tree(app)
+    english(cadre)
+    empty = cadre.file_clarification(rank="general", body="")
+    assert empty.status_code == 400 and "Please choose the receiving body." in empty.get_data(as_text=True)
+    assert cases(app) == []
+    cadre.receipt_of(cadre.file_clarification(rank="general"))  # no body field at all: what the page preselects
+    assert [body for _id, body, _cat in cases(app)] == [default_body_id(app)]

@@ -40,15 +40,18 @@ def body_field(label, required: bool):
 
 def offer_bodies(field: SelectField, choices: list[BodyChoice], default_id: int | None, auto: bool) -> None:
     """Offer ``choices`` grouped by level (highest first) with the default preselected; ``auto`` adds
-    the empty choice that lets the concern's category decide, which is then what is preselected."""
+    the empty choice that lets the concern's category decide, which is then what is preselected.
+    A form sent without the field at all (the page showed one body as a line) gets the same choice."""
     ordered = sorted(choices, key=lambda c: (LEVEL_ORDER.index(c.level), c.id))
     offered = [SelectChoice(c.id, c.name, optgroup=str(LEVELS.get(c.level, c.level))) for c in ordered]
     if auto:
         offered.insert(0, SelectChoice("", _l("Decided by the category of the concern")))
     field.choices = offered
-    if field.raw_data is None:  # the page is shown, not posted: preselect
+    if not field.raw_data:  # shown, not posted (None), or posted without the field ([])
         ids = {c.id for c in ordered}
         field.data = None if auto else (default_id if default_id in ids else (ordered[0].id if ordered else None))
+        if field.raw_data == []:
+            field.raw_data = [str(field.data or "")]
 
 
 def discipline_only(choices: list[BodyChoice]) -> list[BodyChoice]:

@@ -94,9 +94,6 @@ def _file(form, kind: Kind, template: str):
         form.form_token.data = form_tokens.issue()
         session.setdefault(_HOLDER, held_receipts.new_holder())
         return render_template(template, form=form, only_body=only_body)
-    if only_body is not None and not form.body.raw_data:
-        form.body.data = only_body.id if kind is Kind.CLARIFICATION else None  # the line, not a select, was shown
-        form.body.raw_data = [str(form.body.data or "")]
     if form.validate():
         fields = {name: getattr(form, name).data for name in form.text_fields}
         if kind is Kind.CLARIFICATION:
