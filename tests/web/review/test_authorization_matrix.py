@@ -19,9 +19,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.domain.plan import Naming, NoticeDraft
+from portal.domain.workflow import Action
 from portal.extensions import db
 from portal.models import Attachment, AuditEntry, Case, Message, Note, User
-from portal.domain.workflow import Action
 from portal.services import accounts as accounts_service
 from portal.services import bodies, casework, form_tokens, holdings, notices, staff_admin
 from portal.services.opened_case import StepInput
