@@ -88,6 +88,14 @@ def release(case_id: str, user_id: int, reason: HoldReason) -> bool:
     return True
 
 
+def leave(user_id: int) -> int:
+    """Someone leaves the office (disabled) or starts anew (reset): every copy they hold is deleted,
+    so enabling the account again opens no old case. Returns how many cases they held."""
+    held = db.session.scalar(db.select(db.func.count()).select_from(CaseKey).where(CaseKey.user_id == user_id))
+    db.session.execute(db.delete(CaseKey).where(CaseKey.user_id == user_id))
+    return held or 0
+
+
 def holder_ids(case_id: str) -> frozenset[int]:
     return frozenset(db.session.scalars(db.select(CaseKey.user_id).where(CaseKey.case_id == case_id)))
 

@@ -17,8 +17,8 @@ from portal.domain.cases import Category
 from portal.domain.crypto import KeyPair, encrypt, new_credential
 from portal.domain.staff import SUPERVISING_ROLES
 from portal.extensions import db
-from portal.models import Body, CaseKey, EscrowKey, User
-from portal.services import accounts, audit, bodies, form_tokens
+from portal.models import Body, EscrowKey, User
+from portal.services import accounts, audit, bodies, form_tokens, holdings
 from portal.services.errors import ServiceError
 from portal.services.settings import argon2_profile
 from portal.services.transaction import use_case
@@ -97,13 +97,20 @@ def target(admin: User, user_id: int) -> User:
 
 @use_case
 def set_disabled(admin: User, user_id: int, disabled: bool, form_token: str | None) -> None:
-    """Disable or enable; a disabled account's sessions stop working at the next request."""
+    """Disable or enable; a disabled account's sessions stop working at the next request.
+
+    Disabling is leaving the office: the account's copies of case keys are deleted, so an enable
+    gives it no old case back (a supervisor grants what it needs again, case by case)."""
     user = _account(user_id, admin)
     form_tokens.spend(form_token)
     user.disabled = disabled
+    left = None
     if disabled:
         user.session_epoch += 1  # sessions opened before do not come back with an enable
-    audit.record("account_disabled" if disabled else "account_enabled", actor_id=admin.id, target_user_id=user.id)
+        left = f"cases:{holdings.leave(user.id)}"
+    audit.record(
+        "account_disabled" if disabled else "account_enabled", actor_id=admin.id, target_user_id=user.id, detail=left
+    )
     db.session.commit()
 
 
@@ -123,7 +130,7 @@ def reset(admin: User, user_id: int, form_token: str | None) -> str:
         pair = KeyPair.generate()
         user.public_key = pair.public
         user.wrapped_private_key = encrypt(wrap_key, pair.private, aad.user_private_key(user.id))
-        db.session.execute(db.delete(CaseKey).where(CaseKey.user_id == user.id))
+        holdings.leave(user.id)
     audit.record("account_reset", actor_id=admin.id, target_user_id=user.id)
     db.session.commit()
     return password
