@@ -212,6 +212,7 @@ class GenCase:
     receipt: str
     reviewer: Worker
     supervisor: Worker
+    intake: Worker  # the intake officer (信访干部) who accepted it and assigned it to the reviewer
 
 
 CONCERN_FIELDS = {"subject": "Too many inspections", "description": "Three teams ask for the same reports.", "unit": ""}
@@ -241,12 +242,12 @@ PLAN_NOTICE = {
 #: The way to each state, as (who, action, what was typed or picked); "cadre" steps go through the receipt.
 _CONCERN_PATH = {
     "submitted": [],
-    "not_accepted": [("reviewer", "refuse", {"reason": "Not a matter for this body."})],
-    "accepted": [("reviewer", "accept", {})],
-    "in_progress": [("reviewer", "accept", {}), ("reviewer", "start", {})],
-    "awaiting_info": [("reviewer", "accept", {}), ("reviewer", "start", {}), ("reviewer", "ask", {"reason": "Which?"})],
+    "not_accepted": [("intake", "refuse", {"reason": "Not a matter for this body."})],
+    "accepted": [("intake", "accept", {"assignee_id": "reviewer"})],
+    "in_progress": [("intake", "accept", {"assignee_id": "reviewer"}), ("reviewer", "start", {})],
+    "awaiting_info": [("intake", "accept", {"assignee_id": "reviewer"}), ("reviewer", "start", {}), ("reviewer", "ask", {"reason": "Which?"})],
     "answered": [
-        ("reviewer", "accept", {}),
+        ("intake", "accept", {"assignee_id": "reviewer"}),
         ("reviewer", "start", {}),
         ("reviewer", "answer", {"reason": "The teams now share one report."}),
     ],
@@ -258,17 +259,17 @@ _CONCERN_PATH["closed"] = [
     ("reviewer", "close", {}),
 ]
 _FOUND_FALSE = [
-    ("reviewer", "accept", {}),
+    ("intake", "accept", {"assignee_id": "reviewer"}),
     ("reviewer", "verify", {}),
     ("reviewer", "propose_finding", {"finding": "found_false", "reason": "Accounts and witnesses."}),
     ("supervisor", "approve_finding", {"reason": "The gifts never existed."}),
 ]
 _CLARIFICATION_PATH = {
     "submitted": [],
-    "not_accepted": [("reviewer", "refuse", {"reason": "Too early.", "refusal_reason": "no_conclusion"})],
-    "accepted": [("reviewer", "accept", {})],
-    "verifying": [("reviewer", "accept", {}), ("reviewer", "verify", {})],
-    "awaiting_info": [("reviewer", "accept", {}), ("reviewer", "verify", {}), ("reviewer", "ask", {"reason": "When?"})],
+    "not_accepted": [("intake", "refuse", {"reason": "Too early.", "refusal_reason": "no_conclusion"})],
+    "accepted": [("intake", "accept", {"assignee_id": "reviewer"})],
+    "verifying": [("intake", "accept", {"assignee_id": "reviewer"}), ("reviewer", "verify", {})],
+    "awaiting_info": [("intake", "accept", {"assignee_id": "reviewer"}), ("reviewer", "verify", {}), ("reviewer", "ask", {"reason": "When?"})],
     "finding_proposed": _FOUND_FALSE[:3],
     "found_false": _FOUND_FALSE,
     "substantiated": [
@@ -292,22 +293,25 @@ def gen_case(
     state: str = "submitted",
     reviewer: Worker | None = None,
     supervisor: Worker | None = None,
+    intake: Worker | None = None,
 ) -> GenCase:
     """A case filed and taken to ``state`` through the services only (never by writing columns),
     so a test of a late step starts there. Call inside an app context of an initialised app."""
     from portal.domain.cases import Kind
     from portal.domain.workflow import Action
-    from portal.services import casework, followup, form_tokens, intake
+    from portal.services import casework, followup, form_tokens
+    from portal.services import intake as filing
     from portal.services.opened_case import StepInput
 
     reviewer = reviewer or gen_worker(f"gen.rev.{_counter()}", "reviewer")
     supervisor = supervisor or gen_worker(f"gen.sup.{_counter()}", "supervisor")
+    intake = intake or gen_worker(f"gen.int.{_counter()}", "intake")  # before filing: it is sealed to them
     fields = CONCERN_FIELDS if kind == "concern" else CLARIFICATION_FIELDS
     category = "workload" if kind == "concern" else None
-    receipt = intake.file_case(Kind(kind), category, dict(fields), [], form_tokens.issue())
+    receipt = filing.file_case(Kind(kind), category, dict(fields), [], form_tokens.issue())
     case_id = _newest_case(receipt)
     paths = _CONCERN_PATH if kind == "concern" else _CLARIFICATION_PATH
-    workers = {"reviewer": reviewer, "supervisor": supervisor}
+    workers = {"reviewer": reviewer, "supervisor": supervisor, "intake": intake}
     for who, action, given in paths[state]:
         if who == "cadre":
             access = followup.sign_in(receipt)
@@ -333,12 +337,14 @@ def gen_case(
                 worker.user, worker.private_key, case_id, given["form"], given["reason"], form_tokens.issue()
             )
         else:
+            if given.get("assignee_id") in workers:  # a role named in the path: that worker's id
+                given = {**given, "assignee_id": workers[given["assignee_id"]].user_id}
             casework.act(
                 worker.user, worker.private_key, case_id, Action(action), StepInput(**given), form_tokens.issue()
             )
     found = db.session.get(Case, case_id)
     assert found is not None and found.state == state, (kind, state, found.state if found else None)
-    return GenCase(case_id, receipt, reviewer, supervisor)
+    return GenCase(case_id, receipt, reviewer, supervisor, intake)
 
 
 def _newest_case(receipt: str) -> str:

@@ -92,7 +92,7 @@ def _main(facts: Facts, today: date, deadlines: Deadlines) -> Waiting:
     if state in TERMINAL:
         return Waiting(None, Awaited.NOTHING)
     if state is State.SUBMITTED:
-        return Waiting(Role.REVIEWER, Awaited.DECIDE_ACCEPTANCE, due)
+        return Waiting(Role.INTAKE, Awaited.DECIDE_ACCEPTANCE, due)
     if (facts.kind, state) in _WORKER_STEP:
         return Waiting(Role.REVIEWER, _WORKER_STEP[(facts.kind, state)], due)
     if state is State.AWAITING_INFO:

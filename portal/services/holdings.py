@@ -30,13 +30,15 @@ def seal_to(case: Case, dk: bytes, user: User, reason: HoldReason) -> bool:
 
 def seal_for_body(case: Case, dk: bytes, body_id: int) -> int:
     """Seal a case arriving at a body to its escrow key and its intake officers; the number of boxes."""
-    escrow = accounts.escrow(body_id)
-    if escrow is None:
-        raise NotInitialised("the body has no escrow key yet")
-    case.body_id = body_id
-    case.escrow_sealed_key = seal(escrow.public_key, dk, aad.escrow_key(case.id))
+    with db.session.no_autoflush:  # a new case is not complete until its escrow copy is set
+        escrow = accounts.escrow(body_id)
+        if escrow is None:
+            raise NotInitialised("the body has no escrow key yet")
+        case.body_id = body_id
+        case.escrow_sealed_key = seal(escrow.public_key, dk, aad.escrow_key(case.id))
+        officers = list(db.session.scalars(accounts.intake_desk(body_id)))
     boxes = 1
-    for officer in db.session.scalars(accounts.intake_desk(body_id)):
+    for officer in officers:
         boxes += seal_to(case, dk, officer, HoldReason.INTAKE)
     return boxes
 

@@ -36,7 +36,11 @@ R1 = Actor(1, Role.REVIEWER)
 R2 = Actor(2, Role.REVIEWER)
 S1 = Actor(10, Role.SUPERVISOR)
 S2 = Actor(11, Role.SUPERVISOR)
+I1 = Actor(20, Role.INTAKE)  # 信访干部: accepts, refuses and assigns
+L1 = Actor(30, Role.LEADER)
 U = Actor(None, Role.SUBMITTER)
+#: Who the case's body lets be assigned (its confirmed reviewers, supervisors and leaders).
+WORKERS = frozenset({R1.user_id, R2.user_id, S1.user_id, S2.user_id, L1.user_id})
 A = Action
 CONCERN, CLAR = Kind.CONCERN, Kind.CLARIFICATION
 ALL_ARGS = {"reason": "r", "finding": Finding.FOUND_FALSE, "flag": AccusationFlag.MISTAKEN}
@@ -46,6 +50,11 @@ def at(kind: Kind, state: State, **changes: object) -> Facts:
     """A case of ``kind`` in ``state``, assigned to R1 unless told otherwise."""
     base = Facts(kind=kind, state=state, submitted_on=DAY, assignee_id=R1.user_id)
     return replace(base, **changes)
+
+
+def filed(kind: Kind, on: date = DAY) -> Facts:
+    """A case just filed at a body whose case workers are WORKERS."""
+    return replace(new_case(kind, on, D), assignable=WORKERS)
 
 
 def step(facts: Facts, actor: Actor, action: Action, today: date = DAY, **kw: object) -> Facts:
@@ -65,10 +74,10 @@ def test_new_case_starts_submitted_with_the_acceptance_clock_running():
 
 
 def test_concern_happy_path():
-    facts = new_case(CONCERN, DAY, D)
+    facts = filed(CONCERN)
     seen = []
     script = [
-        (R1, A.ACCEPT, 1, {}),
+        (I1, A.ACCEPT, 1, {"assignee_id": R1.user_id}),
         (R1, A.START, 2, {}),
         (R1, A.ASK, 5, {"reason": "Which county?"}),
         (U, A.PROVIDE_INFO, 12, {}),
@@ -97,8 +106,8 @@ def test_concern_happy_path():
 
 
 def _to_finding_proposed(finding: Finding) -> Facts:
-    facts = new_case(CLAR, DAY, D)
-    facts = step(facts, R1, A.ACCEPT)
+    facts = filed(CLAR)
+    facts = step(facts, I1, A.ACCEPT, assignee_id=R1.user_id)
     facts = step(facts, R1, A.VERIFY)
     outcome = apply(facts, R1, A.PROPOSE_FINDING, DAY, D, finding=finding, reason="grounds")
     assert not outcome.visible_to_submitter
@@ -210,7 +219,14 @@ def test_a_supervisor_who_proposed_can_draft_but_not_approve_the_plan():
         (at(CONCERN, State.ACCEPTED), R2, A.START),
         (at(CONCERN, State.IN_PROGRESS), R2, A.ANSWER),
         (at(CONCERN, State.SUBMITTED), R2, A.ACCEPT),
+        (at(CONCERN, State.SUBMITTED), R1, A.ACCEPT),
+        (at(CONCERN, State.SUBMITTED), S1, A.ACCEPT),
+        (at(CONCERN, State.SUBMITTED), S1, A.REFUSE),
         (at(CONCERN, State.SUBMITTED), R2, A.TAKE),
+        (at(CONCERN, State.SUBMITTED), I1, A.TAKE),
+        (at(CONCERN, State.ACCEPTED), I1, A.START),
+        (at(CLAR, State.VERIFYING), I1, A.PROPOSE_FINDING),
+        (PENDING_FINDING, I1, A.APPROVE_FINDING),
         (at(CONCERN, State.ACCEPTED, assignee_id=None), R1, A.START),
         (at(CONCERN, State.AWAITING_INFO), R1, A.PROVIDE_INFO),
         (at(CONCERN, State.AWAITING_INFO), S1, A.PROVIDE_INFO),
@@ -254,40 +270,48 @@ def test_a_supervisor_acts_on_any_case_without_taking_it():
     assert facts.state is State.IN_PROGRESS and facts.assignee_id == R1.user_id
 
 
-@pytest.mark.parametrize("actor", [R2, S1])
-@pytest.mark.parametrize(
-    ("action", "kw"), [(A.ACCEPT, {}), (A.REFUSE, {"reason": "Too early.", "refusal_reason": "no_conclusion"})]
-)
-def test_deciding_an_unassigned_case_takes_it(actor, action, kw):
-    outcome = apply(new_case(CLAR, DAY, D), actor, action, DAY, D, **kw)
-    assert outcome.facts.assignee_id == actor.user_id and outcome.visible_to_submitter
+@pytest.mark.parametrize("assignee", [R2, S1, L1])
+def test_intake_accepts_and_assigns_in_one_step(assignee):
+    outcome = apply(filed(CLAR), I1, A.ACCEPT, DAY, D, assignee_id=assignee.user_id)
+    assert outcome.facts.assignee_id == assignee.user_id and outcome.visible_to_submitter
+    assert outcome.target_user_id == assignee.user_id
+    assert outcome.facts.answer_due == DAY + timedelta(days=90)
 
 
-def test_accepting_an_assigned_case_keeps_its_assignee():
-    facts = step(at(CONCERN, State.SUBMITTED), S1, A.ACCEPT)
-    assert facts.assignee_id == R1.user_id and facts.answer_due == DAY + timedelta(days=90)
+def test_accepting_needs_an_assignee_of_the_body():
+    with pytest.raises(MissingChoice):
+        apply(filed(CONCERN), I1, A.ACCEPT, DAY, D)
+    with pytest.raises(NotAssignable):
+        apply(filed(CONCERN), I1, A.ACCEPT, DAY, D, assignee_id=99)
+    with pytest.raises(NotAssignable):  # an intake officer is not a case's assignee
+        apply(filed(CONCERN), I1, A.ACCEPT, DAY, D, assignee_id=I1.user_id)
+
+
+def test_refusing_leaves_the_case_unassigned():
+    outcome = apply(filed(CLAR), I1, A.REFUSE, DAY, D, reason="Too early.", refusal_reason="no_conclusion")
+    assert outcome.facts.assignee_id is None and outcome.visible_to_submitter
 
 
 def test_refusal_is_final():
-    facts = step(new_case(CONCERN, DAY, D), R1, A.REFUSE, reason="Not a concern.")
+    facts = step(filed(CONCERN), I1, A.REFUSE, reason="Not a concern.")
     assert facts.state is State.NOT_ACCEPTED
     assert allowed(facts, S1, DAY, D) == [] and allowed(facts, U, DAY, D) == []
 
 
-def test_take_and_assign():
-    facts = new_case(CONCERN, DAY, D)
-    outcome = apply(facts, R2, A.TAKE, DAY, D)
-    assert outcome.facts.assignee_id == R2.user_id and not outcome.visible_to_submitter
+def test_take_over_and_reassign():
+    facts = at(CONCERN, State.IN_PROGRESS, assignable=frozenset({R1.user_id}))
+    outcome = apply(facts, S1, A.TAKE, DAY, D)  # 改由本人承办
+    assert outcome.facts.assignee_id == S1.user_id and not outcome.visible_to_submitter
     with pytest.raises(WrongState):
         apply(outcome.facts, S1, A.TAKE, DAY, D)
     with pytest.raises(NotPermitted):
         apply(outcome.facts, R1, A.TAKE, DAY, D)
     with pytest.raises(NotAssignable):
-        apply(outcome.facts, S1, A.ASSIGN, DAY, D, assignee_id=R1.user_id)
-    holding = replace(outcome.facts, assignable=frozenset({R1.user_id, R2.user_id}))
-    outcome = apply(holding, S1, A.ASSIGN, DAY, D, assignee_id=R1.user_id)
-    assert outcome.facts.assignee_id == R1.user_id and not outcome.visible_to_submitter
-    assert outcome.target_user_id == R1.user_id
+        apply(outcome.facts, S1, A.ASSIGN, DAY, D, assignee_id=R2.user_id)
+    for actor in (S1, I1):
+        reassigned = apply(outcome.facts, actor, A.ASSIGN, DAY, D, assignee_id=R1.user_id)
+        assert reassigned.facts.assignee_id == R1.user_id and not reassigned.visible_to_submitter
+        assert reassigned.target_user_id == R1.user_id
     with pytest.raises(WrongState):
         apply(at(CONCERN, State.CLOSED, assignee_id=None), S1, A.TAKE, DAY, D)
 
@@ -299,7 +323,7 @@ def test_assign_needs_an_assignee(bad):
 
 
 REASONED = [
-    (at(CONCERN, State.SUBMITTED), R1, A.REFUSE),
+    (at(CONCERN, State.SUBMITTED), I1, A.REFUSE),
     (at(CONCERN, State.IN_PROGRESS), R1, A.ASK),
     (at(CLAR, State.VERIFYING), R1, A.ASK),
     (at(CONCERN, State.IN_PROGRESS), R1, A.ANSWER),
@@ -401,9 +425,12 @@ def test_flag_needs_a_real_choice(bad):
 @pytest.mark.parametrize(
     ("facts", "actor", "expected"),
     [
-        (new_case(CONCERN, DAY, D), R1, [A.TAKE, A.ACCEPT, A.REFUSE]),
-        (new_case(CONCERN, DAY, D), S1, [A.TAKE, A.ASSIGN, A.ACCEPT, A.REFUSE]),
+        (new_case(CONCERN, DAY, D), R1, []),
+        (new_case(CONCERN, DAY, D), S1, [A.TAKE, A.ASSIGN]),
+        (new_case(CONCERN, DAY, D), I1, [A.ASSIGN, A.ACCEPT, A.REFUSE]),
         (new_case(CONCERN, DAY, D), U, []),
+        (at(CONCERN, State.IN_PROGRESS), I1, [A.ASSIGN]),
+        (at(CONCERN, State.IN_PROGRESS), L1, [A.TAKE, A.ASSIGN, A.ASK, A.ANSWER]),
         (at(CONCERN, State.IN_PROGRESS), R1, [A.ASK, A.ANSWER]),
         (at(CONCERN, State.IN_PROGRESS), R2, []),
         (at(CONCERN, State.AWAITING_INFO), U, [A.PROVIDE_INFO]),
@@ -414,7 +441,7 @@ def test_flag_needs_a_real_choice(bad):
         (
             at(CLAR, State.FINDING_PROPOSED, proposer_id=1, proposed_finding=Finding.FOUND_FALSE),
             S1,
-            [A.ASSIGN, A.APPROVE_FINDING, A.RETURN_FINDING, A.FLAG],
+            [A.TAKE, A.ASSIGN, A.APPROVE_FINDING, A.RETURN_FINDING, A.FLAG],
         ),
         (at(CLAR, State.AWAITING_CONSENT), U, [A.CONSENT, A.DECLINE]),
         (at(CLAR, State.PLAN_APPROVED), R1, [A.FLAG, A.RECORD_FORM]),
@@ -502,14 +529,14 @@ def test_staff_continue_without_a_reply_with_a_reason_and_the_paused_days_added(
 @pytest.mark.parametrize("bad", [None, "", "because", "none"])
 def test_refusing_a_clarification_needs_a_listed_reason(bad):
     with pytest.raises(MissingChoice) as refused:
-        apply(new_case(CLAR, DAY, D), R1, A.REFUSE, DAY, D, reason="Too early.", refusal_reason=bad)
+        apply(new_case(CLAR, DAY, D), I1, A.REFUSE, DAY, D, reason="Too early.", refusal_reason=bad)
     assert refused.value.choice == "refusal_reason"
 
 
 def test_a_refused_clarification_keeps_its_reason_and_a_concern_needs_none():
-    clarification = step(new_case(CLAR, DAY, D), R1, A.REFUSE, reason="x", refusal_reason="no_harm")
+    clarification = step(new_case(CLAR, DAY, D), I1, A.REFUSE, reason="x", refusal_reason="no_harm")
     assert clarification.refusal_reason is RefusalReason.NO_HARM
-    concern = step(new_case(CONCERN, DAY, D), R1, A.REFUSE, reason="x", refusal_reason="no_harm")
+    concern = step(new_case(CONCERN, DAY, D), I1, A.REFUSE, reason="x", refusal_reason="no_harm")
     assert concern.refusal_reason is None
 
 

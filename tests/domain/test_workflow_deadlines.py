@@ -27,6 +27,7 @@ from portal.domain.workflow import (
 D = Deadlines()
 DAY = date(2025, 3, 3)
 R1 = Actor(1, Role.REVIEWER)
+I1 = Actor(20, Role.INTAKE)
 U = Actor(None, Role.SUBMITTER)
 
 
@@ -96,7 +97,8 @@ def test_pause_extends_the_answer_deadline_by_the_days_waited(kind, working):
 
 
 def test_acceptance_starts_a_90_calendar_day_answer_clock():
-    facts = apply(new_case(Kind.CONCERN, DAY, D), R1, Action.ACCEPT, later(2), D).facts
+    filed = replace(new_case(Kind.CONCERN, DAY, D), assignable=frozenset({R1.user_id}))
+    facts = apply(filed, I1, Action.ACCEPT, later(2), D, assignee_id=R1.user_id).facts
     assert facts.answer_due == later(92)
     assert current_due(facts) == later(92)
 

@@ -32,6 +32,8 @@ ACTORS = [
     Actor(10, Role.SUPERVISOR),
     Actor(11, Role.SUPERVISOR),
     Actor(None, Role.SUBMITTER),
+    Actor(20, Role.INTAKE),
+    Actor(30, Role.LEADER),
 ]
 REASONS = [None, "", " \t\n", "grounds", "grounds", "grounds"]
 ASSIGNEES = [None, 0, 1, 1, 2, 10, 11]
@@ -93,16 +95,16 @@ STEP = st.tuples(
     st.sampled_from(FLAGS),
 )
 
-R1, S1, U = ACTORS[0], ACTORS[2], ACTORS[4]
+R1, S1, U, I1 = ACTORS[0], ACTORS[2], ACTORS[4], ACTORS[5]
 #: A legitimate way deep into each workflow, so random walks also start from late states.
 HEADS: dict[Kind, list[tuple[Actor, Action, int, dict[str, object]]]] = {
     Kind.CONCERN: [
-        (R1, Action.ACCEPT, 1, {}),
+        (I1, Action.ACCEPT, 1, {"assignee_id": R1.user_id}),
         (R1, Action.START, 0, {}),
         (R1, Action.ANSWER, 5, {"reason": "answer"}),
     ],
     Kind.CLARIFICATION: [
-        (R1, Action.ACCEPT, 1, {}),
+        (I1, Action.ACCEPT, 1, {"assignee_id": R1.user_id}),
         (R1, Action.VERIFY, 0, {}),
         (R1, Action.PROPOSE_FINDING, 5, {"reason": "grounds", "finding": Finding.FOUND_FALSE}),
         (S1, Action.APPROVE_FINDING, 1, {"reason": "reasons"}),
@@ -121,8 +123,8 @@ class Walk:
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
-        # Every staff actor holds the key; the plan's forms are the plan service's business.
-        self.facts = replace(new_case(kind, START, D), assignable=frozenset({1, 2, 10, 11}), plan_complete=True)
+        # The body's case workers may be assigned; the plan's forms are the plan service's business.
+        self.facts = replace(new_case(kind, START, D), assignable=frozenset({1, 2, 10, 11, 30}), plan_complete=True)
         self.today = START
         self.objections = 0
         self.consented = False

@@ -10,7 +10,7 @@ from portal.domain.cases import Kind
 from portal.domain.workflow import Action, MissingChoice, NotAssignable, NotPermitted, PlanIncomplete
 from portal.extensions import db
 from portal.models import AuditEntry, Case, CaseEvent
-from portal.services import case_state, casework, followup, form_tokens, intake
+from portal.services import accounts, bodies, case_state, casework, followup, form_tokens, holdings, intake
 from portal.services.case_keys import NoAccess
 from portal.services.opened_case import NoSuchCase, StepInput, open_for_staff, open_for_submitter
 from tests.factories import gen_case, gen_user, gen_worker
@@ -26,8 +26,8 @@ def test_a_staff_step_stores_facts_timeline_audit_and_date_together(app):
     with app.app_context():
         made = gen_case("concern", "submitted")
         before = _traces(made.case_id)
-        opened = open_for_staff(made.reviewer.user, made.reviewer.private_key, made.case_id)
-        outcome = opened.step(Action.ACCEPT)
+        opened = open_for_staff(made.intake.user, made.intake.private_key, made.case_id)
+        outcome = opened.step(Action.ACCEPT, StepInput(assignee_id=made.reviewer.user_id))
         db.session.commit()
         events, audited, state = _traces(made.case_id)
         assert (events, audited, state) == (before[0] + 1, before[1] + 1, "accepted")
@@ -36,9 +36,12 @@ def test_a_staff_step_stores_facts_timeline_audit_and_date_together(app):
         last = db.session.scalars(
             db.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.position.desc())
         ).first()
-        assert (last.action, last.actor_id, last.visible_to_submitter) == ("accept", made.reviewer.user_id, True)
+        assert (last.action, last.actor_id, last.visible_to_submitter) == ("accept", made.intake.user_id, True)
         entry = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
-        assert (entry.action, entry.actor_id, entry.case_id) == ("transition:accept", made.reviewer.user_id, case.id)
+        assert (entry.action, entry.actor_id, entry.case_id) == ("transition:accept", made.intake.user_id, case.id)
+        assert entry.target_user_id == made.reviewer.user_id
+        # The same step sealed the case to the assignee and their supervisor, and to no one else.
+        assert holdings.holder_ids(case.id) == {made.intake.user_id, made.reviewer.user_id, made.supervisor.user_id}
 
 
 def test_a_submitter_step_is_recorded_the_same_way_and_dates_the_case(app):
@@ -72,18 +75,27 @@ def test_a_refused_step_writes_nothing(app):
         assert _traces(made.case_id) == before
 
 
-def test_an_assignee_must_hold_the_case_key(app):
+def test_an_assignee_must_be_a_confirmed_case_worker_of_the_body_and_reassigning_moves_the_key(app):
     with app.app_context():
         made = gen_case("concern", "accepted")
-        newcomer = gen_worker("late.comer", "reviewer")  # confirmed after the case was sealed
+        newcomer = gen_worker("late.comer", "reviewer")  # holds no key yet: the assignment will seal one
+        other_body = bodies.create("另一县纪委监委", "另纪", "commission", "county")
+        stranger = accounts.create_user("far.away", "reviewer", "a long password 1", body_id=other_body, confirmed=True)
         opened = open_for_staff(made.supervisor.user, made.supervisor.private_key, made.case_id)
         with pytest.raises(NotAssignable):
-            opened.check(Action.ASSIGN, StepInput(assignee_id=newcomer.user_id))
-        assert opened.check(Action.ASSIGN, StepInput(assignee_id=made.supervisor.user_id)).target_user_id == (
-            made.supervisor.user_id
-        )
+            opened.check(Action.ASSIGN, StepInput(assignee_id=stranger.user_id))
+        with pytest.raises(NotAssignable):  # intake registers and assigns; it is never the assignee
+            opened.check(Action.ASSIGN, StepInput(assignee_id=made.intake.user_id))
         with pytest.raises(NoAccess):
             open_for_staff(newcomer.user, newcomer.private_key, made.case_id)
+        opened.step(Action.ASSIGN, StepInput(assignee_id=newcomer.user_id))
+        db.session.commit()
+        # 改派: the new assignee holds the key, the previous one no longer does; intake and the
+        # supervisor keep theirs.
+        assert holdings.holder_ids(made.case_id) == {made.intake.user_id, newcomer.user_id, made.supervisor.user_id}
+        assert open_for_staff(newcomer.user, newcomer.private_key, made.case_id).key
+        with pytest.raises(NoAccess):
+            open_for_staff(made.reviewer.user, made.reviewer.private_key, made.case_id)
 
 
 def test_carrying_out_waits_for_every_form_and_a_form_must_be_one_of_the_list(app):
