@@ -62,9 +62,10 @@ def desk(app: Flask, staff, cadre: Cadre):
     return intake, chen, county, other, receipt, only_case_id(app)
 
 
-def transfer(member: Staff, case_id: str, to_body: int, reason: str, confirm: bool = True, **extra):
+def transfer(member: Staff, case_id: str, to_body: int, reason: str, confirm: bool = True, form_page=None, **extra):
     page = f"/review/cases/{case_id}/transfer"
-    return member.post(page, {"to_body": str(to_body), "reason": reason, **extra}, confirm=confirm)
+    data = {"to_body": str(to_body), "reason": reason, **extra}
+    return member.post(page, data, form_page=form_page, confirm=confirm)
 
 
 def queue_pages(member: Staff) -> str:
@@ -207,7 +208,10 @@ def test_only_intake_transfers_and_only_a_case_not_yet_accepted(app: Flask, desk
     assert intake.act(case_id, "accept", assignee=str(reviewer.user_id)).status_code == 303
     page = intake.get(f"/review/cases/{case_id}/transfer")
     assert page.status_code == 409 and 'name="to_body"' not in page.get_data(as_text=True)
-    assert transfer(intake, case_id, other, "other_body", confirm=False, confirmed="1").status_code == 409
+    # Even a forged confirmation with a fresh one-time token from the case page is refused.
+    case_page = f"/review/cases/{case_id}"
+    refused = transfer(intake, case_id, other, "other_body", confirm=False, form_page=case_page, confirmed="1")
+    assert refused.status_code == 409
     with app.app_context():
         assert db.session.get(Case, case_id).body_id == county
 
