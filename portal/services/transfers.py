@@ -118,7 +118,7 @@ def targets(case_body_id: int) -> list[Target]:
 
 
 def _reason(code: str | None) -> TransferReason:
-    if code not in TransferReason.__members__.values():
+    if code is None or code not in TransferReason.__members__.values():
         raise UnknownReason(str(code))
     return TransferReason(code)
 
@@ -179,10 +179,10 @@ def page(user: User, private_key: bytes | None, case_id: str) -> Page:
 
 def check(
     user: User, private_key: bytes | None, case_id: str, to_body_id: int | None, reason_code: str | None
-) -> Target:
-    """Raise what transfer() would refuse, writing nothing: the confirmation names the target."""
-    _reason_code, body = _checked(open_for_staff(user, private_key, case_id), to_body_id, reason_code)
-    return Target(body.id, body.name, body.level, body.kind)
+) -> tuple[Target, TransferReason]:
+    """Raise what transfer() would refuse, writing nothing; the target and reason, for the confirmation."""
+    reason, body = _checked(open_for_staff(user, private_key, case_id), to_body_id, reason_code)
+    return Target(body.id, body.name, body.level, body.kind), reason
 
 
 @use_case

@@ -83,11 +83,8 @@ def transfer(case_id: str):
     to_body, reason = optional_id(form.to_body.data), form.reason.data or None
     try:
         if confirm.pending(Action.TRANSFER):
-            target = transfer_service.check(user, key, case_id, to_body, reason)
-            review = [
-                (form.to_body.label.text, target.name),
-                (form.reason.label.text, REASONS[TransferReason(reason)]),
-            ]
+            target, why = transfer_service.check(user, key, case_id, to_body, reason)
+            review = [(form.to_body.label.text, target.name), (form.reason.label.text, REASONS[why])]
             return confirm.page(Action.TRANSFER.value, review, staff=True)
         transfer_service.transfer(user, key, case_id, to_body, reason, form.form_token.data)
     except REFUSED as exc:

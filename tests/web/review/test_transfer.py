@@ -80,7 +80,10 @@ def holders(app: Flask, case_id: str) -> set[int]:
 def test_transfer_moves_the_case_and_its_key_to_the_other_body(app: Flask, desk, cadre: Cadre) -> None:
     intake, chen, county, other, receipt, case_id = desk
     assert case_id in queue_pages(intake)
-    assert 'name="to_body"' in intake.get(f"/review/cases/{case_id}/transfer").get_data(as_text=True)
+    link = f'href="/review/cases/{case_id}/transfer"'
+    assert link in intake.get(f"/review/cases/{case_id}").get_data(as_text=True)
+    form = intake.get(f"/review/cases/{case_id}/transfer").get_data(as_text=True)
+    assert 'name="to_body"' in form and '<optgroup label="县级">' in form and "另一县纪委监委" in form
 
     response = transfer(intake, case_id, other, "other_body")
     assert response.status_code == 303 and response.headers["Location"].endswith("/review")
@@ -179,6 +182,19 @@ def test_pass_on_goes_only_to_a_department(app: Flask, desk) -> None:
     assert transfer(intake, case_id, department, "not_discipline").status_code == 303
     with app.app_context():
         assert db.session.get(Case, case_id).body_id == department
+
+
+def test_a_clarification_request_never_goes_to_a_department(app: Flask, staff, cadre: Cadre) -> None:
+    intake = staff("liwei", "intake")
+    county = default_body(app)
+    department = new_body(app, "测试县委组织部", "department", "county", county)
+    signed_in(app, "sunwu", "intake", department)
+    cadre.file_clarification()
+    case_id = only_case_id(app)
+    before = holders(app, case_id)
+    for reason in ("not_discipline", "other_body"):
+        assert transfer(intake, case_id, department, reason, confirm=False).status_code == 400
+    _unchanged(app, case_id, county, before)
 
 
 def test_a_body_nobody_could_open_the_case_in_is_refused(app: Flask, desk) -> None:
