@@ -143,6 +143,15 @@ def _target(case: Case, reason: TransferReason, to_body_id: int | None) -> Body:
     return target
 
 
+def _lock(case_id: str) -> None:
+    """Wait for any other transaction on the case, then read it afresh (PostgreSQL; SQLite runs one at a time).
+
+    Two officers sending the same case at once must not both move it: the second finds its key gone.
+    """
+    db.session.execute(db.select(Case.id).where(Case.id == case_id).with_for_update())
+    db.session.expire_all()  # the page may have read the case and the holder rows before the lock
+
+
 def _release_all(case: Case) -> None:
     """Delete every staff copy of the case's key: the source body keeps none."""
     # Holdings is the one writer of holder rows: this belongs there (holdings.release_all) on merging.
@@ -195,6 +204,7 @@ def transfer(
     form_token: str | None,
 ) -> int:
     """Send a case not yet accepted to another body; the id of the source's stub."""
+    _lock(case_id)
     opened = open_for_staff(user, private_key, case_id)
     form_tokens.spend(form_token)  # first, so a replay is told so whatever else would be said
     case = opened.case
