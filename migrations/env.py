@@ -88,10 +88,21 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table by copying it and dropping the old one; with foreign keys
+            # on, SQLite's DROP deletes the rows of every ON DELETE CASCADE child first (the case
+            # keys, events and messages of every case). Off for the migration, on again after; the
+            # pragma is ignored inside a transaction, so it goes to the driver's connection directly
+            # (the portal's "begin" hook would open one first).
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.commit()
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -194,14 +194,19 @@ class Worker:
         return db.session.get(User, self.user_id)
 
 
-def gen_worker(username: str, role: str, password: str = PASSWORD) -> Worker:
-    """A confirmed reviewer or supervisor and their private key, opened with the password as sign-in does."""
+def private_key_of(user: User, password: str = PASSWORD) -> bytes:
+    """A staff member's private key, opened with their password as sign-in does."""
     from portal.domain import aad
     from portal.domain.crypto import decrypt, open_credential
 
-    user = gen_user(username, role, password)
     wrap_key = open_credential(password.encode(), user.credential)
-    return Worker(user.id, username, decrypt(wrap_key, user.wrapped_private_key, aad.user_private_key(user.id)))
+    return decrypt(wrap_key, user.wrapped_private_key, aad.user_private_key(user.id))
+
+
+def gen_worker(username: str, role: str, password: str = PASSWORD) -> Worker:
+    """A confirmed case worker and their private key, opened with the password as sign-in does."""
+    user = gen_user(username, role, password)
+    return Worker(user.id, username, private_key_of(user, password))
 
 
 @dataclass(frozen=True)

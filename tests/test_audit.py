@@ -12,12 +12,12 @@ def actions(app) -> list[str]:
         return list(db.session.scalars(db.select(AuditEntry.action).order_by(AuditEntry.id)))
 
 
-def test_actions_are_audited_without_content(app, cadre, staff):
+def test_actions_are_audited_without_content(intake, app, cadre, staff):
     reviewer = staff("zhao.rev", "reviewer")
     cadre.file_concern(subject="ZM-AUDIT-CANARY")
     case_id = only_case_id(app)
     reviewer.get(f"/review/cases/{case_id}")
-    reviewer.act(case_id, "accept")
+    intake.accept(case_id, reviewer)
     page = f"/review/cases/{case_id}"
     reviewer.post(f"{page}/notes", {"body": "ZM-AUDIT-NOTE"}, form_page=page)
     logged = actions(app)

@@ -71,3 +71,81 @@ def test_the_gram_index_migration_backfills_existing_notices(tmp_path):
         assert stored == grams("n 关于王伟 澄清") and "王伟" in stored and "伟" in stored
         assert "于王" in stored and "伟 " not in stored and "n关" not in stored
         db.engine.dispose()
+
+
+def test_the_bodies_migration_keeps_every_case_with_exactly_its_holders_up_and_down(tmp_path):
+    """Existing data moves to one default body: staff keep their roles, each case keeps exactly the
+    holders it had (as "legacy" holder rows), and nothing a case owns is lost on SQLite's table
+    rebuilds (a DROP with foreign keys on would delete every cascading child)."""
+    app = make_app(f"sqlite:///{tmp_path / 'bodies.sqlite3'}")
+    at = dt.datetime(2026, 3, 2, 9)
+    with app.app_context():
+        upgrade(revision="7d3a9c5e1f20")
+        with db.engine.begin() as conn:
+            for user_id, role, key in ((1, "reviewer", b"p1"), (2, "supervisor", b"p2"), (3, "admin", None)):
+                conn.execute(
+                    text(
+                        "INSERT INTO users (id, username, role, credential, totp_secret, public_key, private_key,"
+                        " totp_enrolled, totp_last_step, session_epoch, disabled, keys_confirmed, created_at)"
+                        " VALUES (:id, :name, :role, :b, :b, :key, :key, 1, 0, 0, 0, 1, :at)"
+                    ),
+                    {"id": user_id, "name": f"user{user_id}", "role": role, "b": b"x", "key": key, "at": at},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO escrow_keys (id, public_key, credential, private_key, created_at)"
+                    " VALUES (1, :b, :b, :b, :at)"
+                ),
+                {"b": b"e", "at": at},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO cases (id, kind, state, category, created_at, updated_at, receipt_lookup,"
+                    " submitter_key, escrow_key, submission, objected, flag, referred, correction_pending, accept_due,"
+                    " due_on) VALUES ('c1', 'concern', 'submitted', 'other', :at, :at, :lookup, :sub, :esc, :blob,"
+                    " 0, 'none', 0, 0, '2026-03-11', '2026-03-11')"
+                ),
+                {"at": at, "lookup": b"l" * 32, "sub": b"wrapped", "esc": b"sealed", "blob": b"x"},
+            )
+            for user_id in (1, 2):
+                conn.execute(
+                    text("INSERT INTO case_keys (case_id, user_id, sealed_key) VALUES ('c1', :u, :k)"),
+                    {"u": user_id, "k": b"box%d" % user_id},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO case_events (id, case_id, position, created_at, state, action, visible_to_submitter)"
+                    " VALUES ('e1', 'c1', 1, :at, 'submitted', 'submit', 1)"
+                ),
+                {"at": at},
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT id, is_default FROM bodies")).all() == [(1, True)]
+            assert set(conn.execute(text("SELECT role, body_id FROM users")).all()) == {
+                ("reviewer", 1),
+                ("supervisor", 1),
+                ("admin", 1),
+            }
+            assert conn.execute(text("SELECT body_id FROM escrow_keys")).scalar() == 1
+            row = conn.execute(
+                text("SELECT body_id, submitter_wrapped_key, escrow_sealed_key FROM cases WHERE id = 'c1'")
+            ).one()
+            assert tuple(row) == (1, b"wrapped", b"sealed")
+            holders = conn.execute(
+                text("SELECT user_id, sealed_key, reason, case_filed_at FROM case_keys ORDER BY user_id")
+            ).all()
+            assert [(h[0], h[1], h[2]) for h in holders] == [(1, b"box1", "legacy"), (2, b"box2", "legacy")]
+            assert all(str(h[3]).startswith("2026-03-02 09:00") for h in holders)
+            assert conn.execute(text("SELECT count(*) FROM case_events")).scalar() == 1
+        downgrade(revision="7d3a9c5e1f20")
+        with db.engine.connect() as conn:
+            row = conn.execute(text("SELECT submitter_key, escrow_key FROM cases WHERE id = 'c1'")).one()
+            assert tuple(row) == (b"wrapped", b"sealed")
+            assert conn.execute(text("SELECT user_id, sealed_key FROM case_keys ORDER BY user_id")).all() == [
+                (1, b"box1"),
+                (2, b"box2"),
+            ]
+            assert conn.execute(text("SELECT count(*) FROM case_events")).scalar() == 1
+        assert "bodies" not in inspect(db.engine).get_table_names()
+        db.engine.dispose()

@@ -59,7 +59,7 @@ def upgrade():
 
     conn = op.get_bind()
     has_data = conn.execute(sa.text("SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM cases)"
-                                    " + (SELECT count(*) FROM escrow_keys)")).scalar()
+                                    " + (SELECT count(*) FROM escrow_keys) + (SELECT count(*) FROM notices)")).scalar()
     if has_data:
         # The body today's deployment is: renamed by an admin afterwards.
         conn.execute(
@@ -118,6 +118,12 @@ def upgrade():
         batch_op.create_check_constraint('hold_reason', _HOLDS)
         batch_op.create_index('ix_case_keys_holder_filed', ['user_id', 'case_filed_at', 'case_id'], unique=False)
 
+    with op.batch_alter_table('notices', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('body_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_notices_body_id_bodies'), 'bodies', ['body_id'], ['id'])
+    if has_data:
+        op.execute("UPDATE notices SET body_id = 1")
+
     op.create_table(
         'transfers',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -150,6 +156,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_transfers_from_body_id'))
         batch_op.drop_index(batch_op.f('ix_transfers_case_id'))
     op.drop_table('transfers')
+    with op.batch_alter_table('notices', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_notices_body_id_bodies'), type_='foreignkey')
+        batch_op.drop_column('body_id')
     with op.batch_alter_table('case_keys', schema=None) as batch_op:
         batch_op.drop_index('ix_case_keys_holder_filed')
         batch_op.drop_constraint('hold_reason', type_='check')

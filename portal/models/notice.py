@@ -24,6 +24,9 @@ class Notice(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The case it clears; kept NULL-able so retention can shred the case and keep the notice.
     case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), unique=True)
+    #: The body that issued it: only its supervisors and leaders correct or withdraw it (the case may
+    #: be shredded after the archive period; the notice and its issuer stay).
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("bodies.id"))
     #: Notice number (文号).
     number: Mapped[str] = mapped_column(String(64))
     #: Title.

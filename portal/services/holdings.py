@@ -73,6 +73,15 @@ def assign(case: Case, dk: bytes, old_assignee_id: int | None, new_assignee_id: 
         )
 
 
+def release(case_id: str, user_id: int, reason: HoldReason) -> bool:
+    """Delete a holder's copy held for this reason (a revoked 协办); False if there was none."""
+    row = db.session.get(CaseKey, (case_id, user_id))
+    if row is None or row.reason != reason.value:
+        return False
+    db.session.delete(row)
+    return True
+
+
 def holder_ids(case_id: str) -> frozenset[int]:
     return frozenset(db.session.scalars(db.select(CaseKey.user_id).where(CaseKey.case_id == case_id)))
 

@@ -10,7 +10,7 @@ from portal.domain.notice_text import clean_html, grams, plain_text, search_text
 from portal.domain.plan import NoticeDraft
 from portal.domain.workflow_rules import NOTICE_EDITORS
 from portal.extensions import db
-from portal.models import Case, Notice, NoticeGram, NoticeRevision, User
+from portal.models import Body, Case, Notice, NoticeGram, NoticeRevision, User
 from portal.services import audit, case_state, corrections, form_tokens, notices_public, timeline
 from portal.services.errors import ServiceError
 from portal.services.transaction import use_case
@@ -32,7 +32,7 @@ class NothingChanged(ServiceError):
 
 
 class SupervisorsOnly(ServiceError):
-    """Only supervisors correct or withdraw notices."""
+    """Only supervisors and leaders of the issuing body correct or withdraw its notices."""
 
 
 class FutureNoticeDate(ServiceError):
@@ -82,12 +82,19 @@ def _search_text(notice: Notice) -> None:
     )
 
 
-def publish(draft: NoticeDraft, case_id: str | None) -> Notice:
-    """Make a consented, approved draft public, verbatim (caller commits); never before its date."""
+def publish(draft: NoticeDraft, case_id: str | None, body_id: int | None = None) -> Notice:
+    """Make a consented, approved draft public, verbatim (caller commits); never before its date.
+
+    The issuing body is the case's (or ``body_id``, or the default body, for a notice without one)."""
     check_issued_on(draft.issued_on)
     now = this_hour()
+    if case_id is not None:
+        body_id = db.session.scalar(db.select(Case.body_id).where(Case.id == case_id))
+    elif body_id is None:
+        body_id = db.session.scalar(db.select(Body.id).order_by(Body.is_default.desc(), Body.id).limit(1))
     notice = Notice(
         case_id=case_id,
+        body_id=body_id,
         number=draft.number,
         title=draft.title,
         person=draft.person,
@@ -115,6 +122,8 @@ def _editable(user: User, notice_id: int) -> Notice:
     notice = db.session.get(Notice, notice_id)
     if notice is None:
         raise NoSuchNotice(str(notice_id))
+    if notice.body_id != user.body_id:
+        raise SupervisorsOnly("another body issued it")
     if notice.status != "published":
         raise NotPublished(str(notice_id))
     return notice
@@ -127,11 +136,16 @@ def _tell_submitter(notice: Notice, action: str) -> None:
         timeline.add_event(case, None, case.state, action, None, True, None)
 
 
-def for_staff(notice_id: int) -> Notice:
-    """A notice for its staff page, whatever its status; NoSuchNotice if there is none."""
+def for_staff(user: User, notice_id: int) -> Notice:
+    """A notice for its issuing body's staff page, whatever its status; NoSuchNotice if there is
+    none, SupervisorsOnly for an editor of another body."""
+    if user.role not in NOTICE_EDITORS:
+        raise SupervisorsOnly()
     notice = db.session.get(Notice, notice_id)
     if notice is None:
         raise NoSuchNotice(str(notice_id))
+    if notice.body_id != user.body_id:
+        raise SupervisorsOnly("another body issued it")
     return notice
 
 

@@ -31,7 +31,8 @@ from portal.models import (
     PendingCorrection,
     User,
 )
-from portal.services import audit, case_state, casework
+from portal.services import audit, case_state, casework, holdings
+from portal.services.case_keys import NoAccess
 from portal.services.casework import CaseFile, NoSuchCase
 from portal.services.errors import ServiceError
 from portal.services.settings import setting
@@ -147,6 +148,8 @@ def export(user: User, private_key: bytes | None, case_id: str) -> ArchiveCopy:
     case = db.session.get(Case, case_id)
     if case is None:
         raise NoSuchCase(case_id)
+    if not holdings.holds(user.id, case_id):
+        raise NoAccess(case_id)  # before anything about the case is told: need-to-know first
     facts = next(iter(_closed([case_id])), None)
     if facts is None:
         db.session.rollback()

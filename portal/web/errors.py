@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from portal.extensions import db
 from portal.services.case_keys import NoAccess
 from portal.services.errors import FormReplayed, NotInitialised, SessionExpired
-from portal.services.notices import NoSuchNotice
+from portal.services.notices import NoSuchNotice, SupervisorsOnly
 from portal.services.opened_case import NoSuchCase
 from portal.web.attachment_errors import megabytes
 from portal.web.request_checks import MalformedRequest
@@ -147,6 +147,10 @@ def _not_found(exc: NoSuchCase | NoSuchNotice):
     return error_page(404)
 
 
+def _forbidden(exc: SupervisorsOnly):
+    return error_page(403)
+
+
 def _no_access(exc: NoAccess):
     """The one "no access" page: the case is sealed to others (a supervisor can grant it)."""
     return render_template("review/no_access.html"), 403
@@ -161,4 +165,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(NoSuchCase, _not_found)
     app.register_error_handler(NoSuchNotice, _not_found)
     app.register_error_handler(NoAccess, _no_access)
+    app.register_error_handler(SupervisorsOnly, _forbidden)
     app.register_error_handler(HTTPException, _http_error)

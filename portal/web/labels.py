@@ -128,9 +128,9 @@ DEADLINES = {
 
 #: Button labels of the workflow actions offered to staff.
 ACTIONS = {
-    Action.TAKE: _l("Take this case"),
-    Action.ASSIGN: _l("Assign"),
-    Action.ACCEPT: _l("Accept"),
+    Action.TAKE: _l("Take the case over"),
+    Action.ASSIGN: _l("Reassign"),
+    Action.ACCEPT: _l("Accept and assign"),
     Action.REFUSE: _l("Do not accept"),
     Action.START: _l("Start handling"),
     Action.VERIFY: _l("Start verification"),
@@ -178,9 +178,9 @@ ACTION_GROUPS = {
 
 #: One line beside each action: what it does (who sees it comes from the rule's visibility).
 ACTION_HINTS = {
-    Action.TAKE: _l("You become the assignee of this case."),
-    Action.ASSIGN: _l("Hands the case to the person chosen, who receives its key."),
-    Action.ACCEPT: _l("Registers the case as accepted, so handling can begin."),
+    Action.TAKE: _l("You become the assignee in place of the current one, who can no longer open the case."),
+    Action.ASSIGN: _l("Hands the case to the person chosen, who receives its key; the previous assignee loses it."),
+    Action.ACCEPT: _l("Registers the case as accepted and hands it to the person chosen and their supervisor, who receive its key."),
     Action.REFUSE: _l("Ends the case without handling it, with the reason given."),
     Action.START: _l("Handling begins."),
     Action.VERIFY: _l("Verification of the report begins."),
@@ -222,6 +222,9 @@ STEPS = {
     Action.CONSENT_CORRECTION.value: _l("The cadre consented to the correction"),
     Action.DECLINE_CORRECTION.value: _l("The cadre declined the correction"),
     Action.DROP_CORRECTION.value: _l("The correction lapsed: the notice was withdrawn"),
+    "grant": _l("A colleague was added to the case (协办)"),
+    "revoke_grant": _l("A colleague added to the case was removed"),
+    "recover": _l("Recovered from the escrow key for a colleague"),
     Action.TRANSFER.value: _l("Sent to another body to handle"),
 }
 
@@ -286,11 +289,14 @@ AUDIT_ACTIONS = {
     "account_reset": _l("Reset an account"),
     "account_confirmed": _l("Confirmed an account to receive case keys"),
     "password_change_failed": _l("Password change refused: wrong current password"),
-    "escrow_passphrase_failed": _l("Grant refused: wrong escrow passphrase"),
+    "escrow_passphrase_failed": _l("Recovery refused: wrong escrow passphrase"),
     "escrow_passphrase_changed": _l("Changed the escrow passphrase"),
     "case_purged": _l("Shredded a case after its archive period"),
     "case_exported": _l("Exported a closed case for the paper archive"),
     "grant": _l("Granted access to earlier cases"),
+    "case_granted": _l("Added a colleague to a case (协办)"),
+    "case_grant_revoked": _l("Removed a colleague added to a case"),
+    "case_recovered": _l("Recovered a case from the escrow key"),
     "case_view": _l("Opened a case"),
     "message": _l("Sent a message to the cadre"),
     "message_from_submitter": _l("The cadre sent a message"),
@@ -323,9 +329,9 @@ def audit_action(code: str):
 
 #: What staff read after a step; a step not listed reads as its label.
 DONE: dict[str, object] = {
-    Action.TAKE: _l("You took this case."),
-    Action.ASSIGN: _l("Assigned."),
-    Action.ACCEPT: _l("Accepted."),
+    Action.TAKE: _l("You took this case over."),
+    Action.ASSIGN: _l("Reassigned."),
+    Action.ACCEPT: _l("Accepted and assigned."),
     Action.REFUSE: _l("The decision and its reasons were recorded."),
     Action.START: _l("Handling started."),
     Action.VERIFY: _l("Verification started."),

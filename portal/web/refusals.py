@@ -35,6 +35,17 @@ from portal.domain.workflow import (
     WrongState,
 )
 from portal.services.clarification import NoPlan
+from portal.services.errors import WrongPassphrase
+from portal.services.grants import (
+    AlreadyHolds,
+    HoldersRemain,
+    NotAGrant,
+    NotConfirmed,
+    NotOfThisBody,
+    NotRecoverable,
+    NotSupervising,
+    ReasonMissing,
+)
 from portal.services.notices import FutureNoticeDate, NothingChanged, NotPublished, SupervisorsOnly
 from portal.services.transfers import (
     NotAbove,
@@ -114,6 +125,23 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     NothingChanged: _fixed(400, _l("Nothing was changed."), "reason"),
     NotPublished: _fixed(409, _l("This notice was withdrawn: it can no longer be corrected or withdrawn.")),
     SupervisorsOnly: _fixed(403, _l("Your role or assignment does not allow this.")),
+    NotSupervising: _fixed(403, _l("Only a supervisor or leader of the case's body can do this.")),
+    NotOfThisBody: _fixed(400, _l("This colleague belongs to another body than the case."), "user_id"),
+    NotConfirmed: _fixed(
+        400, _l("This colleague's account is not active or not yet confirmed by a supervisor."), "user_id"
+    ),
+    AlreadyHolds: _fixed(409, _l("This colleague already holds the case."), "user_id"),
+    NotAGrant: _fixed(
+        409, _l("Only a colleague added to the case (协办) is removed here; reassign the case to change its assignee.")
+    ),
+    HoldersRemain: _fixed(
+        409,
+        _l("Someone can still open this case: ask them to add the colleague instead of using the escrow."),
+        "case_id",
+    ),
+    NotRecoverable: _fixed(404, _l("Your body has no case with this number."), "case_id"),
+    ReasonMissing: _fixed(400, _l("Please give a reason or text for this step."), "reason"),
+    WrongPassphrase: _fixed(400, _l("The escrow passphrase is wrong."), "passphrase"),
     UnknownReason: _fixed(400, _l("Choose a reason for the transfer."), "reason"),
     UnknownTarget: _fixed(400, _l("Choose another body to send the case to."), "to_body"),
     NotADepartment: _fixed(

@@ -85,7 +85,7 @@ def _new_case(app: Flask, known: dict[str, str]) -> str:
         return db.session.scalar(db.select(Case.id).where(Case.id.not_in(list(known.values()) or [""])))
 
 
-def _populate(world: World) -> None:
+def _populate(intake, world: World) -> None:
     """Cases in the states whose pages differ; found_false wants the first case of the database."""
     app = world.app
     cadre = Cadre(_client(app))
@@ -117,22 +117,22 @@ def _populate(world: World) -> None:
 
     world.consent_receipt = cadre.receipt_of(cadre.file_clarification())
     consent = world.cases["awaiting_consent"] = _new_case(app, world.cases)
-    for action in ("accept", "verify"):
-        assert reviewer.act(consent, action).status_code == 303
+    assert intake.accept(consent, reviewer).status_code == 303
+    assert reviewer.act(consent, "verify").status_code == 303
     reviewer.act(consent, "propose_finding", finding="found_false", reason="Accounts and witnesses.")
     assert chief.act(consent, "approve_finding", reason="经核查，反映问题失实。").status_code == 303
     assert draft(reviewer, consent).status_code == 303
 
     cadre.file_clarification()
     proposed = world.cases["finding_proposed"] = _new_case(app, world.cases)
-    for action in ("accept", "verify"):
-        assert reviewer.act(proposed, action).status_code == 303
+    assert intake.accept(proposed, reviewer).status_code == 303
+    assert reviewer.act(proposed, "verify").status_code == 303
     assert reviewer.act(proposed, "propose_finding", finding="unverifiable", reason="No witness.").status_code == 303
 
     cadre.file_clarification()
     found = world.cases["found_false"] = _new_case(app, world.cases)
-    for action in ("accept", "verify"):
-        assert reviewer.act(found, action).status_code == 303
+    assert intake.accept(found, reviewer).status_code == 303
+    assert reviewer.act(found, "verify").status_code == 303
     reviewer.act(found, "propose_finding", finding="found_false", reason="Records.")
     assert chief.act(found, "approve_finding", reason="经核查，反映问题失实。").status_code == 303
 

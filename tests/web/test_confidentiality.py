@@ -107,7 +107,7 @@ def _finer_than_the_hour(app) -> list[str]:
     return found
 
 
-def test_no_stored_time_dates_a_submitter_action_finer_than_the_hour(app, cadre, staff):
+def test_no_stored_time_dates_a_submitter_action_finer_than_the_hour(intake, app, cadre, staff):
     """File, sign in, reply, answer a question, object, consent: then walk every datetime stored."""
     receipt, clarification_id, drafter, _chief, _deputy = found_false(app, cadre, staff)
     assert draft(drafter, clarification_id).status_code == 303
@@ -118,7 +118,8 @@ def test_no_stored_time_dates_a_submitter_action_finer_than_the_hour(app, cadre,
     concern_receipt = cadre.receipt_of(cadre.file_concern())
     with app.app_context():
         concern_id = db.session.scalar(db.select(Case.id).where(Case.id != clarification_id))
-    for action, extra in (("accept", {}), ("start", {}), ("ask", {"reason": "Which teams?"})):
+    assert intake.accept(concern_id, reviewer).status_code == 303
+    for action, extra in (("start", {}), ("ask", {"reason": "Which teams?"})):
         assert reviewer.act(concern_id, action, **extra).status_code == 303
     assert cadre.follow_up(concern_receipt).status_code == 303
     assert cadre.reply("County, township and the education bureau.").status_code == 303

@@ -42,14 +42,14 @@ def test_a_pick_refusal_names_its_field_and_a_limit_comes_from_the_configuration
         assert closed.status == 409 and "20-day" in str(closed.message)
 
 
-def test_a_missing_reason_is_the_same_400_for_every_step_that_needs_one(app, cadre, staff):
+def test_a_missing_reason_is_the_same_400_for_every_step_that_needs_one(intake, app, cadre, staff):
     from tests.conftest import only_case_id
 
     reviewer = staff("ma.rev", "reviewer")
     chief = staff("niu.sup", "supervisor")
     cadre.file_concern()
     case_id = only_case_id(app)
-    assert reviewer.act(case_id, "accept").status_code == 303
+    assert intake.accept(case_id, reviewer).status_code == 303
     assert reviewer.act(case_id, "start").status_code == 303
     for who, action in ((reviewer, "ask"), (reviewer, "answer"), (chief, "answer")):
         response = who.act(case_id, action, reason="  ")

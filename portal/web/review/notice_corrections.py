@@ -48,7 +48,7 @@ class WithdrawForm(FlaskForm):
 @bp.route("/notices/<int:notice_id>/correct", methods=["GET", "POST"])
 @roles_required(StaffRole.SUPERVISOR)
 def correct_notice(notice_id: int):
-    notice = notices.for_staff(notice_id)
+    notice = notices.for_staff(current_user.user, notice_id)
     form = CorrectionForm(obj=notice)  # POST data wins over the stored values
     withdraw = WithdrawForm(formdata=None)
     if form.validate_on_submit():
@@ -93,7 +93,7 @@ def _edit_page(notice: Notice, form: CorrectionForm, withdraw: WithdrawForm, sta
 @bp.post("/notices/<int:notice_id>/withdraw")
 @roles_required(StaffRole.SUPERVISOR)
 def withdraw_notice(notice_id: int):
-    notice = notices.for_staff(notice_id)
+    notice = notices.for_staff(current_user.user, notice_id)
     form = WithdrawForm()
     if confirm.revising():
         return _edit_page(notice, CorrectionForm(obj=notice, formdata=None), form, 200)

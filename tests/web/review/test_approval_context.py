@@ -23,12 +23,12 @@ def timeline(page: str) -> str:
 
 
 @pytest.mark.parametrize("finding", list(FINDING_WORDS))
-def test_supervisor_sees_the_proposed_finding_its_grounds_and_the_proposer(app, cadre, staff, finding):
+def test_supervisor_sees_the_proposed_finding_its_grounds_and_the_proposer(intake, app, cadre, staff, finding):
     reviewer = staff("zhao.rev", "reviewer")
     chief = staff("qian.sup", "supervisor")
     cadre.file_clarification()
     case_id = only_case_id(app)
-    reviewer.act(case_id, "accept")
+    intake.accept(case_id, reviewer)
     reviewer.act(case_id, "verify")
     grounds = "Project accounts and six witnesses contradict the letter."
     assert reviewer.act(case_id, "propose_finding", finding=finding, reason=grounds).status_code == 303
@@ -54,12 +54,12 @@ def test_plan_approval_names_who_drafted_the_plan(app, cadre, staff):
     assert "zhao.rev" in box
 
 
-def test_english_approval_page_names_the_finding(app, cadre, staff):
+def test_english_approval_page_names_the_finding(intake, app, cadre, staff):
     reviewer = staff("zhao.rev", "reviewer")
     chief = staff("qian.sup", "supervisor")
     cadre.file_clarification()
     case_id = only_case_id(app)
-    reviewer.act(case_id, "accept")
+    intake.accept(case_id, reviewer)
     reviewer.act(case_id, "verify")
     reviewer.act(case_id, "propose_finding", finding="unverifiable", reason="No records survive.")
     chief.client.get("/lang/en")
@@ -67,12 +67,12 @@ def test_english_approval_page_names_the_finding(app, cadre, staff):
     assert "Cannot be verified" in box and "No records survive." in box and "zhao.rev" in box
 
 
-def test_the_applicant_reads_the_approved_finding_and_its_reasons_never_the_internal_grounds(app, cadre, staff):
+def test_the_applicant_reads_the_approved_finding_and_its_reasons_never_the_internal_grounds(intake, app, cadre, staff):
     reviewer = staff("zhao.rev", "reviewer")
     chief = staff("qian.sup", "supervisor")
     receipt = cadre.receipt_of(cadre.file_clarification())
     case_id = only_case_id(app)
-    reviewer.act(case_id, "accept")
+    intake.accept(case_id, reviewer)
     reviewer.act(case_id, "verify")
     grounds = "Internal: witness Li Ming's statement of 3 March."
     assert reviewer.act(case_id, "propose_finding", finding="found_false", reason=grounds).status_code == 303

@@ -1,7 +1,10 @@
-"""Who may do what under /review and /admin: every route, every method, five principals.
+"""Who may do what under /review and /admin: every route, every method, eight principals.
 
-The table below is checked against ``app.url_map``: a new staff route fails
-``test_every_staff_route_is_in_the_matrix`` until it gets a row here.
+The principals cover the body and holder dimensions: the case's holders (its body's intake
+officer, its assignee and the assignee's supervisor), a member of the same body who holds no
+key for it (bystander), a member of another body (outsider), an admin, a disabled account
+and an anonymous browser. The table below is checked against ``app.url_map``: a new staff
+route fails ``test_every_staff_route_is_in_the_matrix`` until it gets a row here.
 """
 
 from __future__ import annotations
@@ -18,9 +21,13 @@ from flask.testing import FlaskClient
 from portal.domain.plan import Naming, NoticeDraft
 from portal.extensions import db
 from portal.models import Attachment, AuditEntry, Case, Message, Note, User
-from portal.services import form_tokens, notices, staff_admin
+from portal.domain.workflow import Action
+from portal.services import accounts as accounts_service
+from portal.services import bodies, casework, form_tokens, holdings, notices, staff_admin
+from portal.services.opened_case import StepInput
 from tests.conftest import (
     ESCROW_PASSPHRASE,
+    STAFF_PASSWORD,
     Cadre,
     Staff,
     _client,
@@ -30,15 +37,17 @@ from tests.conftest import (
     make_app,
     only_case_id,
 )
-from tests.factories import gen_png, upload
+from tests.factories import gen_png, private_key_of, upload
 
 #: Distinctive plaintext of the case; only case workers may ever see it.
 SUBJECT = "Quota of inspections ZM-SUBJ-4471"
 DESCRIPTION = "Three teams ask for the same reports ZM-DESC-9032."
 
-ANONYMOUS, REVIEWER, SUPERVISOR, ADMIN, DISABLED = "anonymous", "reviewer", "supervisor", "admin", "disabled"
-PRINCIPALS = (ANONYMOUS, REVIEWER, SUPERVISOR, ADMIN, DISABLED)
-CASE_WORKERS = (REVIEWER, SUPERVISOR)
+ANONYMOUS, INTAKE, REVIEWER, SUPERVISOR = "anonymous", "intake", "reviewer", "supervisor"
+BYSTANDER, OUTSIDER, ADMIN, DISABLED = "bystander", "outsider", "admin", "disabled"
+PRINCIPALS = (ANONYMOUS, INTAKE, REVIEWER, SUPERVISOR, BYSTANDER, OUTSIDER, ADMIN, DISABLED)
+#: Who holds the case's key: its body's intake officer, its assignee, the assignee's supervisor.
+HOLDERS = (INTAKE, REVIEWER, SUPERVISOR)
 STAFF_PREFIXES = ("/review", "/admin")
 
 
@@ -64,37 +73,39 @@ CASE = "/review/cases/<case_id>"
 NOTICE = "/review/notices/<int:notice_id>"
 
 # fmt: off
-#: (method, rule): expected answer for          anonymous  reviewer          supervisor        admin           disabled
+L, H = to("/review"), see(CASE)  # a signed-in case worker at the login page; a step done on the case
+#: (method, rule): expected answer for       anonymous intake  reviewer  supervisor  bystander outsider admin  disabled
 MATRIX: dict[tuple[str, str], tuple] = {
-    ("GET",  "/review/login"):                     (200,   to("/review"),     to("/review"),    to("/admin"),   200),
-    ("POST", "/review/login"):                     (401,   to("/review"),     to("/review"),    to("/admin"),   401),
-    ("GET",  "/review/enrol"):                     (401,   401,               401,              401,            401),
-    ("POST", "/review/enrol"):                     (401,   401,               401,              401,            401),
-    ("POST", "/review/logout"):                    (LOGIN, see("/review/login"), see("/review/login"), see("/review/login"), LOGIN),
-    ("GET",  "/review/account/password"):          (LOGIN, 200,               200,              200,            LOGIN),
-    ("POST", "/review/account/password"):          (LOGIN, 400,               400,              400,            LOGIN),
-    ("GET",  "/review"):                           (LOGIN, 200,               200,              F,              LOGIN),
-    ("GET",  CASE):                                (LOGIN, 200,               200,              F,              LOGIN),
-    ("POST", CASE + "/act"):                       (LOGIN, see(CASE),         see(CASE),        F,              LOGIN),
-    ("POST", CASE + "/messages"):                  (LOGIN, see(CASE),         see(CASE),        F,              LOGIN),
-    ("POST", CASE + "/notes"):                     (LOGIN, see(CASE),         see(CASE),        F,              LOGIN),
-    ("GET",  CASE + "/files/<file_id>"):           (LOGIN, 200,               200,              F,              LOGIN),
-    ("GET",  CASE + "/archive"):                   (LOGIN, 409,               409,              F,              LOGIN),  # open
-    ("GET",  CASE + "/plan"):                      (LOGIN, 200,               200,              F,              LOGIN),
-    ("POST", CASE + "/plan"):                      (LOGIN, 409,               409,              F,              LOGIN),
-    ("POST", CASE + "/plan/done"):                 (LOGIN, 409,               409,              F,              LOGIN),
-    ("GET",  NOTICE + "/correct"):                 (LOGIN, F,                 200,              F,              LOGIN),
-    ("POST", NOTICE + "/correct"):                 (LOGIN, F,                 see(NOTICE + "/correct"), F,      LOGIN),
-    ("POST", NOTICE + "/withdraw"):                (LOGIN, F,                 see(NOTICE + "/correct"), F,      LOGIN),
-    ("GET",  "/review/grants"):                    (LOGIN, F,                 200,              F,              LOGIN),
-    ("POST", "/review/grants"):                    (LOGIN, F,                 see("/review/grants"), F,         LOGIN),
-    ("POST", "/review/grants/<int:user_id>/confirm"): (LOGIN, F,              see("/review/grants"), F,         LOGIN),
-    ("GET",  "/admin"):                            (LOGIN, F,                 F,                200,            LOGIN),
-    ("POST", "/admin/accounts"):                   (LOGIN, F,                 F,                200,            LOGIN),
-    ("POST", "/admin/accounts/<int:user_id>/disable"): (LOGIN, F,             F,                see("/admin"),  LOGIN),
-    ("POST", "/admin/accounts/<int:user_id>/enable"):  (LOGIN, F,             F,                see("/admin"),  LOGIN),
-    ("POST", "/admin/accounts/<int:user_id>/reset"):   (LOGIN, F,             F,                200,            LOGIN),
-    ("GET",  "/admin/audit"):                      (LOGIN, F,                 F,                200,            LOGIN),
+    ("GET",  "/review/login"):                     (200,   L,      L,      L,      L,      L,      to("/admin"),   200),
+    ("POST", "/review/login"):                     (401,   L,      L,      L,      L,      L,      to("/admin"),   401),
+    ("GET",  "/review/enrol"):                     (401,   401,    401,    401,    401,    401,    401,            401),
+    ("POST", "/review/enrol"):                     (401,   401,    401,    401,    401,    401,    401,            401),
+    ("POST", "/review/logout"):                    (LOGIN, see("/review/login"), see("/review/login"), see("/review/login"),
+                                                    see("/review/login"), see("/review/login"), see("/review/login"), LOGIN),
+    ("GET",  "/review/account/password"):          (LOGIN, 200,    200,    200,    200,    200,    200,            LOGIN),
+    ("POST", "/review/account/password"):          (LOGIN, 400,    400,    400,    400,    400,    400,            LOGIN),
+    ("GET",  "/review"):                           (LOGIN, 200,    200,    200,    200,    200,    F,              LOGIN),
+    ("GET",  CASE):                                (LOGIN, 200,    200,    200,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/act"):                       (LOGIN, F,      H,      H,      F,      F,      F,              LOGIN),
+    ("POST", CASE + "/messages"):                  (LOGIN, F,      H,      H,      F,      F,      F,              LOGIN),
+    ("POST", CASE + "/notes"):                     (LOGIN, F,      H,      H,      F,      F,      F,              LOGIN),
+    ("GET",  CASE + "/files/<file_id>"):           (LOGIN, 200,    200,    200,    F,      F,      F,              LOGIN),
+    ("GET",  CASE + "/archive"):                   (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),  # open
+    ("GET",  CASE + "/plan"):                      (LOGIN, 200,    200,    200,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/plan"):                      (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/plan/done"):                 (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),
+    ("GET",  NOTICE + "/correct"):                 (LOGIN, F,      F,      200,    F,      F,      F,              LOGIN),
+    ("POST", NOTICE + "/correct"):                 (LOGIN, F,      F,      see(NOTICE + "/correct"), F, F, F,      LOGIN),
+    ("POST", NOTICE + "/withdraw"):                (LOGIN, F,      F,      see(NOTICE + "/correct"), F, F, F,      LOGIN),
+    ("GET",  "/review/grants"):                    (LOGIN, F,      F,      200,    F,      200,    F,              LOGIN),
+    ("POST", "/review/grants"):                    (LOGIN, F,      F,      see("/review/grants"), F, 400, F,       LOGIN),
+    ("POST", "/review/grants/<int:user_id>/confirm"): (LOGIN, F,   F,      see("/review/grants"), F, 400, F,       LOGIN),
+    ("GET",  "/admin"):                            (LOGIN, F,      F,      F,      F,      F,      200,            LOGIN),
+    ("POST", "/admin/accounts"):                   (LOGIN, F,      F,      F,      F,      F,      200,            LOGIN),
+    ("POST", "/admin/accounts/<int:user_id>/disable"): (LOGIN, F,  F,      F,      F,      F,      see("/admin"),  LOGIN),
+    ("POST", "/admin/accounts/<int:user_id>/enable"):  (LOGIN, F,  F,      F,      F,      F,      see("/admin"),  LOGIN),
+    ("POST", "/admin/accounts/<int:user_id>/reset"):   (LOGIN, F,  F,      F,      F,      F,      200,            LOGIN),
+    ("GET",  "/admin/audit"):                      (LOGIN, F,      F,      F,      F,      F,      200,            LOGIN),
 }
 # fmt: on
 
@@ -110,7 +121,7 @@ def post_body(rule: str, world: World) -> dict[str, str]:
             "new": "a new password 1",
             "repeat": "a new password 1",
         },
-        CASE + "/act": {"action": "accept"},
+        CASE + "/act": {"action": "start"},  # the case is accepted and assigned to the reviewer
         CASE + "/messages": {"body": "Which three teams come every week?"},
         CASE + "/notes": {"body": "An internal note."},
         CASE + "/plan": {"scope": "County meeting.", "forms": "meeting"},  # a concern has no plan: 400
@@ -165,11 +176,34 @@ class World:
         )
 
 
+class OtherBodyStaff(Staff):
+    """A staff member of another body of the deployment."""
+
+    def __init__(self, app: Flask, username: str, role: str, body_id: int) -> None:
+        import pyotp
+
+        from portal.services import accounts as account_service
+
+        self.app, self.username, self.role, self.step = app, username, role, 0
+        with app.app_context():
+            created = account_service.create_user(username, role, STAFF_PASSWORD, body_id=body_id, confirmed=True)
+        self.user_id = created.user_id
+        self.totp = pyotp.parse_uri(created.totp_uri)
+        self.client = _client(app)
+
+
 def build_world(app: Flask, cadre: Cadre) -> World:
-    """Case workers exist before the case is filed (so they hold its key); one file is attached."""
+    """Staff exist before the case is filed; intake accepts it and assigns it to the reviewer, which
+    seals it to the reviewer and their supervisor too. One file is attached."""
+    with app.app_context():
+        other_body = bodies.create("邻县纪委监委", "邻纪", "commission", "county")
+        accounts_service.create_escrow(ESCROW_PASSPHRASE, other_body)
     accounts = {
+        INTAKE: Staff(app, "xin.fang", "intake"),
         REVIEWER: Staff(app, "li.rev", "reviewer"),
         SUPERVISOR: Staff(app, "qian.sup", "supervisor"),
+        BYSTANDER: Staff(app, "zhou.rev", "reviewer"),
+        OUTSIDER: OtherBodyStaff(app, "lin.sup", "supervisor", other_body),
         ADMIN: Staff(app, "root.admin", "admin"),
         DISABLED: Staff(app, "gone.rev", "reviewer"),
     }
@@ -177,6 +211,13 @@ def build_world(app: Flask, cadre: Cadre) -> World:
     response = cadre.file_concern(subject=SUBJECT, description=DESCRIPTION, files=[upload(gen_png(), "evidence.png")])
     assert response.status_code == 200, response.status_code
     case_id = only_case_id(app)
+    with app.app_context():
+        intake = accounts[INTAKE]
+        user = db.session.get(User, intake.user_id)
+        key = private_key_of(user, STAFF_PASSWORD)
+        assignee = StepInput(assignee_id=accounts[REVIEWER].user_id)
+        casework.act(user, key, case_id, Action.ACCEPT, assignee, form_tokens.issue())
+        assert holdings.holder_ids(case_id) == {accounts[k].user_id for k in HOLDERS}
     with app.app_context():
         file_id = db.session.scalar(db.select(Attachment.id).where(Attachment.case_id == case_id))
     assert file_id
@@ -284,7 +325,13 @@ def snapshot(app: Flask, case_id: str) -> tuple:
                 User.keys_confirmed,
             ).order_by(User.id)
         ).all()
-        return (count(AuditEntry), count(Note), count(Message), db.session.get(Case, case_id).state, tuple(users))
+        # A holder refused a step is shown the case page again with the refusal: that view is audited,
+        # and is a read, not a change.
+        changes = db.session.scalar(
+            db.select(db.func.count()).select_from(AuditEntry).where(AuditEntry.action != "case_view")
+        )
+        holders = tuple(sorted(holdings.holder_ids(case_id)))
+        return (changes, count(Note), count(Message), db.session.get(Case, case_id).state, tuple(users), holders)
 
 
 #: Answers of a request that changed nothing: a refusal, a read, a redirect to where one belongs.
@@ -344,9 +391,9 @@ def check_cell(world: World, method: str, rule: str, who: str, expected) -> None
         assert snapshot(world.app, world.case_id) == before, "a refused request changed something"
 
     body = response.get_data()
-    if who in CASE_WORKERS and method == "GET" and rule == CASE:
+    if who in HOLDERS and method == "GET" and rule == CASE:
         assert SUBJECT.encode() in body and DESCRIPTION.encode() in body  # the check below can see it
-    if who not in CASE_WORKERS:
+    if who not in HOLDERS:
         assert SUBJECT.encode() not in body and DESCRIPTION.encode() not in body
 
 

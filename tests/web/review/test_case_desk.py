@@ -29,12 +29,12 @@ def test_actions_come_in_groups_with_one_line_each(app, cadre, staff):
     assert "Only staff see it; it is recorded in the audit log." in groups["handling"]
 
 
-def test_a_clarification_speaks_of_the_applicant_in_chinese(app, cadre, staff):
+def test_a_clarification_speaks_of_the_applicant_in_chinese(intake, app, cadre, staff):
     reviewer = staff("wang.rev", "reviewer")
     reviewer.client.set_cookie("zm_lang", "zh_CN")
     cadre.file_clarification()
     case_id = only_case_id(app)
-    assert reviewer.act(case_id, "accept").status_code == 303
+    assert intake.accept(case_id, reviewer).status_code == 303
     assert reviewer.act(case_id, "verify").status_code == 303
     html = reviewer.get(f"/review/cases/{case_id}").get_data(as_text=True)
     groups = _sections(html)

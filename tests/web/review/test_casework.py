@@ -8,7 +8,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Case
-from tests.conftest import ESCROW_PASSPHRASE, confirming, only_case_id
+from tests.conftest import confirming, only_case_id
 
 
 def status_html(cadre, receipt: str) -> str:
@@ -21,12 +21,13 @@ def state(app, case_id: str) -> str:
         return db.session.get(Case, case_id).state
 
 
-def test_concern_from_submission_to_close_with_a_question_and_an_objection(app, cadre, staff):
+def test_concern_from_submission_to_close_with_a_question_and_an_objection(intake, app, cadre, staff):
     reviewer = staff("wang.rev", "reviewer")
     receipt = cadre.receipt_of(cadre.file_concern())
     case_id = only_case_id(app)
-    assert case_id[:8] in reviewer.get("/review?queue=new").get_data(as_text=True)
-    assert reviewer.act(case_id, "accept").status_code == 303
+    assert case_id[:8] in intake.get("/review?queue=new").get_data(as_text=True)
+    assert case_id[:8] not in reviewer.get("/review?queue=all").get_data(as_text=True)  # sealed to intake only
+    assert intake.accept(case_id, reviewer).status_code == 303
     assert reviewer.act(case_id, "start").status_code == 303
     assert reviewer.act(case_id, "ask", reason="Which three teams come every week?").status_code == 303
     assert state(app, case_id) == "awaiting_info"
@@ -63,14 +64,16 @@ def _token_of(page: str, action: str) -> str:
 
 
 @pytest.mark.parametrize("finding", ["found_false", "substantiated", "unverifiable"])
-def test_clarification_through_each_finding_with_four_eyes(app, cadre, staff, finding):
+def test_clarification_through_each_finding_with_four_eyes(intake, app, cadre, staff, finding):
     reviewer = staff("zhao.rev", "reviewer")
     chief = staff("qian.sup", "supervisor")
     deputy = staff("sun.sup", "supervisor")
     receipt = cadre.receipt_of(cadre.file_clarification())
     case_id = only_case_id(app)
+    assert reviewer.get(f"/review/cases/{case_id}").status_code == 403  # not assigned yet: no key
+    assert "王某某" in intake.get(f"/review/cases/{case_id}").get_data(as_text=True)
+    intake.accept(case_id, reviewer)
     assert "王某某" in reviewer.get(f"/review/cases/{case_id}").get_data(as_text=True)
-    reviewer.act(case_id, "accept")
     reviewer.act(case_id, "verify")
     assert state(app, case_id) == "verifying"
     # A supervisor proposes; the same supervisor may not approve (four eyes).
@@ -86,13 +89,13 @@ def test_clarification_through_each_finding_with_four_eyes(app, cadre, staff, fi
     assert "Witnesses and records." not in page  # grounds are internal
 
 
-def test_returned_finding_goes_back_to_verification_with_a_reason(app, cadre, staff):
+def test_returned_finding_goes_back_to_verification_with_a_reason(intake, app, cadre, staff):
     reviewer = staff("zhao.rev", "reviewer")
     chief = staff("qian.sup", "supervisor")
     cadre.file_clarification()
     case_id = only_case_id(app)
-    for action in ("accept", "verify"):
-        reviewer.act(case_id, action)
+    intake.accept(case_id, reviewer)
+    reviewer.act(case_id, "verify")
     reviewer.act(case_id, "propose_finding", finding="found_false", reason="grounds")
     assert chief.act(case_id, "return_finding").status_code == 400  # reason required
     assert chief.act(case_id, "return_finding", reason="Ask the village committee too.").status_code == 303
@@ -100,12 +103,13 @@ def test_returned_finding_goes_back_to_verification_with_a_reason(app, cadre, st
     assert "Ask the village committee too." in reviewer.get(f"/review/cases/{case_id}").get_data(as_text=True)
 
 
-def test_refused_clarification_tells_the_submitter_why(app, cadre, staff):
+def test_refused_clarification_tells_the_submitter_why(intake, app, cadre, staff):
     reviewer = staff("zhao.rev", "reviewer")
     receipt = cadre.receipt_of(cadre.file_clarification())
     case_id = only_case_id(app)
-    assert reviewer.act(case_id, "refuse", reason="The investigation is still open.").status_code == 400
-    response = reviewer.act(
+    assert intake.act(case_id, "refuse", reason="The investigation is still open.").status_code == 400
+    assert reviewer.act(case_id, "refuse", reason="x", refusal_reason="no_conclusion").status_code == 403
+    response = intake.act(
         case_id, "refuse", reason="The investigation is still open.", refusal_reason="no_conclusion"
     )
     assert response.status_code == 303
@@ -113,12 +117,12 @@ def test_refused_clarification_tells_the_submitter_why(app, cadre, staff):
     assert "The investigation is still open." in status_html(cadre, receipt)
 
 
-def test_malicious_accusation_is_flagged_and_referred_out_of_the_submitters_sight(app, cadre, staff):
+def test_malicious_accusation_is_flagged_and_referred_out_of_the_submitters_sight(intake, app, cadre, staff):
     reviewer = staff("zhao.rev", "reviewer")
     chief = staff("qian.sup", "supervisor")
     receipt = cadre.receipt_of(cadre.file_clarification())
     case_id = only_case_id(app)
-    reviewer.act(case_id, "accept")
+    intake.accept(case_id, reviewer)
     reviewer.act(case_id, "verify")
     assert reviewer.act(case_id, "flag", flag="suspected_malicious").status_code == 303
     assert reviewer.act(case_id, "refer", reason="x").status_code == 403  # supervisors refer
@@ -131,51 +135,39 @@ def test_malicious_accusation_is_flagged_and_referred_out_of_the_submitters_sigh
     assert referral not in page and "public security" not in page
 
 
-def test_a_reviewer_cannot_act_on_someone_elses_case(app, cadre, staff):
+def test_a_reviewer_cannot_act_on_someone_elses_case(intake, app, cadre, staff):
     first = staff("zhao.rev", "reviewer")
     second = staff("zhou.rev", "reviewer")
     cadre.file_concern()
     case_id = only_case_id(app)
     page = f"/review/cases/{case_id}"
-    stale = [second.tokens(page) for _ in range(2)]  # pages opened while the case was still unassigned
-    first.act(case_id, "accept")
-    for tokens, action in zip(stale, ("start", "take"), strict=True):
-        response = second.client.post(f"{page}/act", data={**tokens, "action": action})
-        assert response.status_code == 403  # the case is assigned to someone else
+    intake.accept(case_id, first)
+    assert second.get(page).status_code == 403  # the case was sealed to its assignee, not to every reviewer
+    for action in ("start", "take"):
+        response = second.client.post(f"{page}/act", data={**second.tokens("/review"), "action": action})
+        assert response.status_code == 403
     assert state(app, case_id) == "accepted"
 
 
-def test_supervisor_assigns_and_reviewer_takes(app, cadre, staff):
+def test_intake_assigns_and_a_supervisor_takes_the_case_over(intake, app, cadre, staff):
     chief = staff("qian.sup", "supervisor")
     reviewer = staff("zhao.rev", "reviewer")
-    cadre.file_concern()
-    first = only_case_id(app)
-    assert reviewer.act(first, "assign", assignee=str(reviewer.user_id)).status_code == 403  # supervisors assign
-    assert chief.act(first, "assign", assignee=str(reviewer.user_id)).status_code == 303
-    assert first[:8] in reviewer.get("/review?queue=mine").get_data(as_text=True)
-    cadre.file_concern(subject="Second")
-    with app.app_context():
-        second = db.session.scalar(db.select(Case.id).where(Case.id != first))
-    assert reviewer.act(second, "take").status_code == 303
-    with app.app_context():
-        assert db.session.get(Case, second).assignee_id == reviewer.user_id
-
-
-def test_a_new_reviewer_reads_an_old_case_after_a_supervisors_grant(app, cadre, staff):
-    chief = staff("qian.sup", "supervisor")
     cadre.file_concern()
     case_id = only_case_id(app)
-    newcomer = staff("new.rev", "reviewer")
-    assert newcomer.get(f"/review/cases/{case_id}").status_code == 403
-    wrong = chief.post("/review/grants", {"user_id": str(newcomer.user_id), "passphrase": "not it"})
-    assert wrong.status_code == 400
-    right = chief.post("/review/grants", {"user_id": str(newcomer.user_id), "passphrase": ESCROW_PASSPHRASE})
-    assert right.status_code == 303
-    assert "Too many inspections" in newcomer.get(f"/review/cases/{case_id}").get_data(as_text=True)
+    assert reviewer.act(case_id, "assign", assignee=str(reviewer.user_id)).status_code == 403  # holds no key
+    assert chief.act(case_id, "assign", assignee=str(reviewer.user_id)).status_code == 403  # nor does the chief
+    assert intake.accept(case_id, reviewer).status_code == 303
+    assert case_id[:8] in reviewer.get("/review?queue=mine").get_data(as_text=True)
+    # The reviewer's supervisor received the key with the assignment, and takes the case over.
+    assert chief.act(case_id, "take").status_code == 303
+    with app.app_context():
+        assert db.session.get(Case, case_id).assignee_id == chief.user_id
+    assert reviewer.get(f"/review/cases/{case_id}").status_code == 403  # the former assignee lost the key
+    assert case_id[:8] not in reviewer.get("/review?queue=all").get_data(as_text=True)
 
 
-def test_notes_stay_internal(app, cadre, staff):
-    reviewer = staff("zhao.rev", "reviewer")
+def test_notes_stay_internal(intake, app, cadre, staff):
+    reviewer = intake
     receipt = cadre.receipt_of(cadre.file_concern())
     case_id = only_case_id(app)
     page = f"/review/cases/{case_id}"
@@ -187,8 +179,8 @@ def test_notes_stay_internal(app, cadre, staff):
     assert "Caller sounded like the deputy head." not in status_html(cadre, receipt)
 
 
-def test_overdue_cases_stand_out(app, cadre, staff):
-    reviewer = staff("zhao.rev", "reviewer")
+def test_overdue_cases_stand_out(intake, app, cadre, staff):
+    reviewer = intake
     cadre.file_concern()
     case_id = only_case_id(app)
     assert case_id[:8] not in reviewer.get("/review?queue=overdue").get_data(as_text=True)
@@ -200,8 +192,8 @@ def test_overdue_cases_stand_out(app, cadre, staff):
     assert case_id[:8] in html and 'class="overdue"' in html
 
 
-def test_queue_pages_with_a_cursor_and_filters(app, cadre, staff, monkeypatch):
-    reviewer = staff("zhao.rev", "reviewer")
+def test_queue_pages_with_a_cursor_and_filters(intake, app, cadre, staff, monkeypatch):
+    reviewer = intake
     app.config["QUEUE_PAGE_SIZE"] = 2
     for i in range(3):
         cadre.file_concern(subject=f"s{i}")
@@ -219,10 +211,10 @@ def test_queue_pages_with_a_cursor_and_filters(app, cadre, staff, monkeypatch):
     assert shown == ids and more
 
 
-def test_queue_counts_stop_at_the_cap(app, cadre, staff, monkeypatch):
+def test_queue_counts_stop_at_the_cap(intake, app, cadre, staff, monkeypatch):
     from portal.services import queues
 
-    reviewer = staff("zhao.rev", "reviewer")
+    reviewer = intake
     for i in range(3):
         cadre.file_concern(subject=f"s{i}")
     monkeypatch.setattr(queues, "COUNT_CAP", 2)

@@ -38,15 +38,15 @@ def state(app, case_id):
         return db.session.get(Case, case_id).state
 
 
-def found_false(app, cadre, staff):
+def found_false(intake, app, cadre, staff):
     """A clarification request verified as untrue; returns (receipt, case_id, reviewer, chief, deputy)."""
     reviewer = staff("zhao.rev", "reviewer")
     chief = staff("qian.sup", "supervisor")
     deputy = staff("sun.sup", "supervisor")
     receipt = cadre.receipt_of(cadre.file_clarification())
     case_id = only_case_id(app)
-    for action in ("accept", "verify"):
-        assert reviewer.act(case_id, action).status_code == 303
+    assert intake.accept(case_id, reviewer).status_code == 303
+    assert reviewer.act(case_id, "verify").status_code == 303
     reviewer.act(case_id, "propose_finding", finding="found_false", reason="Accounts and witnesses.")
     assert chief.act(case_id, "approve_finding", reason="经核查，反映问题失实。").status_code == 303
     assert state(app, case_id) == "found_false"

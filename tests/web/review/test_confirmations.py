@@ -126,12 +126,12 @@ def test_declining_to_clarify_is_confirmed_with_the_reason_chosen(app, cadre, st
         assert db.session.get(Case, case_id).state == "not_accepted"
 
 
-def test_an_answer_is_confirmed_first_and_going_back_keeps_it(app, cadre, staff):
+def test_an_answer_is_confirmed_first_and_going_back_keeps_it(intake, app, cadre, staff):
     reviewer = staff("wang.rev", "reviewer")
     receipt = cadre.receipt_of(cadre.file_concern())
     case_id = only_case_id(app)
-    for action in ("accept", "start"):
-        assert reviewer.act(case_id, action).status_code == 303
+    assert intake.accept(case_id, reviewer).status_code == 303
+    assert reviewer.act(case_id, "start").status_code == 303
     path = f"/review/cases/{case_id}/act"
     back = going_back(reviewer.client, path, case_form(reviewer, case_id, "answer", reason=TEXT))
     assert str(escape(TEXT)) in back.get_data(as_text=True)
@@ -148,11 +148,12 @@ def test_an_answer_is_confirmed_first_and_going_back_keeps_it(app, cadre, staff)
     assert str(escape(TEXT)) in cadre.client.get("/followup/status").get_data(as_text=True)
 
 
-def test_the_cadres_one_objection_is_confirmed_and_said_to_be_once_only(app, cadre, staff):
+def test_the_cadres_one_objection_is_confirmed_and_said_to_be_once_only(intake, app, cadre, staff):
     reviewer = staff("wang.rev", "reviewer")
     receipt = cadre.receipt_of(cadre.file_concern())
     case_id = only_case_id(app)
-    for action, fields in (("accept", {}), ("start", {}), ("answer", {"reason": "Merged."})):
+    assert intake.accept(case_id, reviewer).status_code == 303
+    for action, fields in (("start", {}), ("answer", {"reason": "Merged."})):
         assert reviewer.act(case_id, action, **fields).status_code == 303
     cadre.follow_up(receipt)
 
@@ -199,12 +200,12 @@ def test_approving_the_plan_and_publishing_is_confirmed_first(app, cadre, staff,
         assert db.session.scalar(db.select(Notice.status).where(Notice.case_id == case_id)) == "published"
 
 
-def test_the_judgement_of_the_accusation_has_no_default_and_is_confirmed(app, cadre, staff):
+def test_the_judgement_of_the_accusation_has_no_default_and_is_confirmed(intake, app, cadre, staff):
     reviewer = staff("zhao.rev", "reviewer")
     cadre.file_clarification()
     case_id = only_case_id(app)
-    for action in ("accept", "verify"):
-        assert reviewer.act(case_id, action).status_code == 303
+    assert intake.accept(case_id, reviewer).status_code == 303
+    assert reviewer.act(case_id, "verify").status_code == 303
     page = reviewer.get(f"/review/cases/{case_id}").get_data(as_text=True)
     select = re.search(r'<select[^>]*name="flag"[^>]*>(.*?)</select>', page, re.S).group(1)
     options = re.findall(r"<option[^>]*>", select)

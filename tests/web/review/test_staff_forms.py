@@ -35,11 +35,11 @@ def test_a_replayed_staff_message_or_note_is_stored_once(app, cadre, staff, rout
     assert count(app, model) == 1
 
 
-def test_a_replayed_workflow_action_changes_nothing(app, cadre, staff):
+def test_a_replayed_workflow_action_changes_nothing(intake, app, cadre, staff):
     reviewer = staff("wang.rev", "reviewer")
     cadre.file_concern()
     case_id = only_case_id(app)
-    reviewer.act(case_id, "accept")
+    intake.accept(case_id, reviewer)
     reviewer.act(case_id, "start")
     page = f"/review/cases/{case_id}"
     audit_before = count(app, AuditEntry)
@@ -61,14 +61,14 @@ def test_a_post_without_a_one_time_token_is_refused(app, cadre, staff):
     assert response.status_code == 400 and count(app, Note) == 0
 
 
-def test_only_the_assignee_or_a_supervisor_writes_on_an_assigned_case(app, cadre, staff):
+def test_only_the_assignee_or_a_supervisor_writes_on_an_assigned_case(intake, app, cadre, staff):
     owner = staff("wang.rev", "reviewer")
     other = staff("li.rev", "reviewer")  # holds the key too: created before the case was filed
     chief = staff("qian.sup", "supervisor")
     cadre.file_concern()
     case_id = only_case_id(app)
     page = f"/review/cases/{case_id}"
-    assert owner.act(case_id, "accept").status_code == 303  # now assigned to wang.rev
+    assert intake.accept(case_id, owner).status_code == 303  # now assigned to wang.rev
 
     html = other.get(page).get_data(as_text=True)
     assert "/messages" not in html and "/notes" not in html

@@ -62,12 +62,12 @@ def test_a_new_case_says_who_decides_acceptance_and_by_when(app, cadre, staff):
     )
 
 
-def test_a_question_to_the_cadre_says_since_when_and_offers_a_reminder(app, cadre, staff):
+def test_a_question_to_the_cadre_says_since_when_and_offers_a_reminder(intake, app, cadre, staff):
     reviewer = staff("wang.rev", "reviewer")
     receipt = cadre.receipt_of(cadre.file_concern())
     case_id = only_case_id(app)
-    for action in ("accept", "start"):
-        reviewer.act(case_id, action)
+    intake.accept(case_id, reviewer)
+    reviewer.act(case_id, "start")
     assert reviewer.act(case_id, "ask", reason="Which teams?").status_code == 303
     sent = zh(app, today(app))
 
@@ -81,23 +81,23 @@ def test_a_question_to_the_cadre_says_since_when_and_offers_a_reminder(app, cadr
     assert "等待反映人" not in cadre_page
 
 
-def test_clarification_question_names_the_applicant(app, cadre, staff):
+def test_clarification_question_names_the_applicant(intake, app, cadre, staff):
     reviewer = staff("zhao.rev", "reviewer")
     cadre.file_clarification()
     case_id = only_case_id(app)
-    for action in ("accept", "verify"):
-        reviewer.act(case_id, action)
+    intake.accept(case_id, reviewer)
+    reviewer.act(case_id, "verify")
     reviewer.act(case_id, "ask", reason="Which project?")
     page = reviewer.get(f"/review/cases/{case_id}").get_data(as_text=True)
     assert f"等待申请人补充材料（问题已于{zh(app, today(app))}发出）。" in box(page)
 
 
-def test_after_an_answer_both_pages_say_when_the_objection_period_ends(app, cadre, staff):
+def test_after_an_answer_both_pages_say_when_the_objection_period_ends(intake, app, cadre, staff):
     reviewer = staff("wang.rev", "reviewer")
     receipt = cadre.receipt_of(cadre.file_concern())
     case_id = only_case_id(app)
-    for action in ("accept", "start"):
-        reviewer.act(case_id, action)
+    intake.accept(case_id, reviewer)
+    reviewer.act(case_id, "start")
     reviewer.act(case_id, "answer", reason="Merged from next month.")
     ends = today(app) + dt.timedelta(days=15)
 
@@ -110,11 +110,11 @@ def test_after_an_answer_both_pages_say_when_the_objection_period_ends(app, cadr
     assert f"Objection period until {en(app, ends)}; the case can be closed after it ends." in box(english)
 
 
-def test_a_concluded_case_says_nothing_more_is_awaited(app, cadre, staff):
+def test_a_concluded_case_says_nothing_more_is_awaited(intake, app, cadre, staff):
     reviewer = staff("wang.rev", "reviewer")
     receipt = cadre.receipt_of(cadre.file_concern())
     case_id = only_case_id(app)
-    reviewer.act(case_id, "refuse", reason="Outside our remit.")
+    intake.act(case_id, "refuse", reason="Outside our remit.")
     assert "本件已办理完毕，无待办事项。" in box(reviewer.get(f"/review/cases/{case_id}").get_data(as_text=True))
     assert "此事项已办理完毕，无待办事项。" in box(status(cadre, receipt))
 
@@ -148,13 +148,13 @@ def test_the_cadre_sees_the_finding_the_plan_deadline_and_each_form_carried_out(
     )
 
 
-def test_no_reply_is_no_dead_end_the_assignee_continues_and_the_cadre_reads_why(app, cadre, staff):
+def test_no_reply_is_no_dead_end_the_assignee_continues_and_the_cadre_reads_why(intake, app, cadre, staff):
     reviewer = staff("wang.rev", "reviewer")
     other = staff("li.rev", "reviewer")
     receipt = cadre.receipt_of(cadre.file_concern())
     case_id = only_case_id(app)
-    for action in ("accept", "start"):
-        reviewer.act(case_id, action)
+    intake.accept(case_id, reviewer)
+    reviewer.act(case_id, "start")
     assert reviewer.act(case_id, "ask", reason="Which teams?").status_code == 303
     page = reviewer.get(f"/review/cases/{case_id}").get_data(as_text=True)
     assert 'value="resume"' in page and "未补充材料，继续办理" in page

@@ -15,12 +15,12 @@ def text_of(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def test_a_clarification_case_page_names_its_cadre_the_applicant_never_the_submitter(app, cadre, staff):
+def test_a_clarification_case_page_names_its_cadre_the_applicant_never_the_submitter(intake, app, cadre, staff):
     reviewer = staff("li.rev", "reviewer")
     receipt = cadre.receipt_of(cadre.file_clarification(harms=["promotion", "reputation"]))
     case_id = only_case_id(app)
     page = f"/review/cases/{case_id}"
-    assert reviewer.act(case_id, "accept").status_code == 303
+    assert intake.accept(case_id, reviewer).status_code == 303
     assert "已受理。" in text_of(reviewer.get(page))  # not 已完成：受理。
     reviewer.act(case_id, "verify")
     reviewer.act(case_id, "ask", reason="请提供三月份的会议记录。")
@@ -48,11 +48,11 @@ def test_a_clarification_case_page_names_its_cadre_the_applicant_never_the_submi
     assert "已提出核查结论建议" in shown and "核查认定意见" not in shown
 
 
-def test_a_concern_case_page_keeps_the_submitter(app, cadre, staff):
+def test_a_concern_case_page_keeps_the_submitter(intake, app, cadre, staff):
     reviewer = staff("li.rev", "reviewer")
     cadre.file_concern()
     case_id = only_case_id(app)
-    reviewer.act(case_id, "accept")
+    intake.accept(case_id, reviewer)
     reviewer.act(case_id, "start")
     shown = text_of(reviewer.get(f"/review/cases/{case_id}"))
     assert "向反映人提问" in shown and "与反映人往来留言" in shown and "申请人" not in shown
