@@ -1,16 +1,24 @@
-"""What an admin does to accounts: create, disable, enable, reset. Admins never touch case keys."""
+"""What an admin does to accounts and bodies: create, disable, enable, reset; new bodies, routing.
+
+An admin manages their own body and the bodies below it, and nothing else: every account
+or body outside that subtree is refused (NotYourBody) before anything changes. Admins
+never touch case keys.
+"""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 import pyotp
 
 from portal.domain import aad
+from portal.domain.cases import Category
 from portal.domain.crypto import KeyPair, encrypt, new_credential
+from portal.domain.staff import SUPERVISING_ROLES
 from portal.extensions import db
-from portal.models import CaseKey, User
-from portal.services import accounts, audit, form_tokens
+from portal.models import Body, CaseKey, EscrowKey, User
+from portal.services import accounts, audit, bodies, form_tokens
 from portal.services.errors import ServiceError
 from portal.services.settings import argon2_profile
 from portal.services.transaction import use_case
@@ -24,15 +32,51 @@ class NotOnYourself(ServiceError):
     """An admin cannot disable or reset their own account."""
 
 
+class NotYourBody(ServiceError):
+    """The account or body is outside the admin's body and the bodies below it."""
+
+
+class NoEscrowYet(ServiceError):
+    """Concerns cannot be routed to a body before its supervisors set its escrow key."""
+
+
+@dataclass(frozen=True)
+class BodyRow:
+    """One body of the admin's tree, as the bodies page lists it."""
+
+    body: Body
+    depth: int
+    has_escrow: bool
+
+
+def managed(admin: User) -> frozenset[int]:
+    """The bodies an admin manages: their own and every body below it."""
+    return bodies.subtree_ids(admin.body_id)
+
+
+def reads_audit_log(admin: User) -> bool:
+    """The audit log spans every body (names, actions, case ids): only an admin of a top body reads it."""
+    body = db.session.get(Body, admin.body_id)
+    return body is not None and body.parent_id is None
+
+
+def _within(admin: User, body_id: int | None) -> int:
+    if body_id is None or body_id not in managed(admin):
+        raise NotYourBody(str(body_id))
+    return body_id
+
+
 def temporary_password() -> str:
     """A one-time password for the admin to hand over; the user changes it."""
     return secrets.token_urlsafe(12)
 
 
-def create(admin: User, username: str, role: str) -> str:
-    """Create an account; returns its temporary password (TOTP is enrolled at first sign-in)."""
+def create(admin: User, username: str, role: str, body_id: int | None = None, supervisor_id: int | None = None) -> str:
+    """Create an account in one of the admin's bodies (their own by default); returns its temporary
+    password (TOTP is enrolled at first sign-in). ``accounts.create_user`` checks the supervisor."""
+    body_id = _within(admin, admin.body_id if body_id is None else body_id)
     password = temporary_password()
-    accounts.create_user(username, role, password, actor_id=admin.id)
+    accounts.create_user(username, role, password, actor_id=admin.id, body_id=body_id, supervisor_id=supervisor_id)
     return password
 
 
@@ -42,6 +86,7 @@ def _account(user_id: int, admin: User) -> User:
         raise NoSuchAccount(str(user_id))
     if user.id == admin.id:
         raise NotOnYourself()
+    _within(admin, user.body_id)
     return user
 
 
@@ -84,9 +129,74 @@ def reset(admin: User, user_id: int, form_token: str | None) -> str:
     return password
 
 
-def all_accounts() -> list[User]:
-    """Every account, by name, for the admin's list."""
-    return list(db.session.scalars(db.select(User).order_by(User.username)))
+def all_accounts(admin: User) -> list[User]:
+    """The accounts of the admin's bodies, by name, for the admin's list."""
+    query = db.select(User).where(User.body_id.in_(sorted(managed(admin)))).order_by(User.username)
+    return list(db.session.scalars(query))
+
+
+def supervisor_choices(admin: User) -> list[User]:
+    """Who a new reviewer of one of the admin's bodies may report to: its active supervisors and leaders."""
+    query = (
+        db.select(User)
+        .where(
+            User.body_id.in_(sorted(managed(admin))),
+            User.role.in_(sorted(SUPERVISING_ROLES)),
+            User.disabled.is_(False),
+        )
+        .order_by(User.body_id, User.username)
+    )
+    return list(db.session.scalars(query))
+
+
+def body_tree(admin: User) -> list[BodyRow]:
+    """The admin's body and those below it, each after its parent, indented by depth."""
+    mine = managed(admin)
+    found = [b for b in bodies.all_bodies() if b.id in mine]
+    with_escrow = set(db.session.scalars(db.select(EscrowKey.body_id).where(EscrowKey.body_id.in_(sorted(mine)))))
+    children: dict[int | None, list[Body]] = {}
+    for body in found:
+        children.setdefault(body.parent_id, []).append(body)
+    rows: list[BodyRow] = []
+
+    def walk(body: Body, depth: int) -> None:
+        rows.append(BodyRow(body, depth, body.id in with_escrow))
+        for child in children.get(body.id, []):
+            walk(child, depth + 1)
+
+    root = db.session.get(Body, admin.body_id)
+    if root is not None:
+        walk(root, 0)
+    return rows
+
+
+def create_body(
+    admin: User, name: str, short_name: str, kind: str, level: str, ranks, parent_id: int, *, name_public: bool
+) -> int:
+    """A new body below one of the admin's; its supervisors set its escrow key (the admin cannot)."""
+    _within(admin, parent_id)
+    return bodies.create(name, short_name, kind, level, ranks, parent_id, name_public=name_public, actor_id=admin.id)
+
+
+def routed_body(category: str) -> int | None:
+    """The body a concern of this category goes to when the cadre chose none."""
+    found = bodies.routes().get(category)
+    if found is None:
+        default = bodies.default()
+        return default.id if default is not None else None
+    return found
+
+
+def route_category(admin: User, category: str, body_id: int) -> None:
+    """Send new concerns of a category to one of the admin's bodies; only a route that leads to one
+    of the admin's bodies now may be changed, so no admin takes another's concerns away."""
+    if category not in Category.__members__.values():
+        raise bodies.InvalidBody("category")
+    _within(admin, routed_body(category))
+    _within(admin, body_id)
+    if accounts.escrow(body_id) is None:
+        raise NoEscrowYet(str(body_id))
+    bodies.route_category(category, body_id, actor_id=admin.id)
 
 
 def username(user_id: int) -> str:

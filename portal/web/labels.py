@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from flask_babel import lazy_gettext as _l
 
 from portal.domain.cases import Category, ClarificationMode, Harm, Kind, State
+from portal.web.body_labels import RANKS
 
 KINDS = {
     Kind.CONCERN: _l("Concern"),
@@ -67,6 +68,7 @@ FIELDS = {
     "real_name": _l("Your full name"),
     "unit_name": _l("Your unit"),
     "post": _l("Your post"),
+    "rank": _l("Your rank"),
     "contact": _l("How to contact you (optional)"),
     "allegation": _l("The untrue allegation"),
     "allegation_source": _l("Where it came from"),
@@ -94,6 +96,7 @@ STAFF_FIELDS = {
     "real_name": _l("Name"),
     "unit_name": _l("Unit"),
     "post": _l("Post"),
+    "rank": _l("Rank"),
     "contact": _l("How to contact the applicant"),
     "harms": _l("How it harmed the applicant"),
     "wanted": _l("Clarification the applicant asks for"),
@@ -102,7 +105,7 @@ STAFF_FIELDS = {
 
 def choice_label(field: str, value: str):
     """Label for a stored choice value on the status page."""
-    tables: dict[str, dict] = {"category": CATEGORIES, "harms": HARMS, "wanted": FORMS}
+    tables: dict[str, dict] = {"category": CATEGORIES, "harms": HARMS, "wanted": FORMS, "rank": RANKS}
     table = tables.get(field, {})
     return table.get(value, value)
 
@@ -288,6 +291,8 @@ AUDIT_ACTIONS = {
     "account_enabled": _l("Enabled an account"),
     "account_reset": _l("Reset an account"),
     "account_confirmed": _l("Confirmed an account to receive case keys"),
+    "body_created": _l("Created a body"),
+    "category_routed": _l("Set the body a concern category goes to"),
     "password_change_failed": _l("Password change refused: wrong current password"),
     "escrow_passphrase_failed": _l("Recovery refused: wrong escrow passphrase"),
     "escrow_passphrase_changed": _l("Changed the escrow passphrase"),

@@ -34,6 +34,7 @@ from portal.domain.workflow import (
     WorkflowError,
     WrongState,
 )
+from portal.services.bodies import InvalidBody, NoSuchBody
 from portal.services.clarification import NoPlan
 from portal.services.errors import WrongPassphrase
 from portal.services.grants import (
@@ -47,6 +48,7 @@ from portal.services.grants import (
     ReasonMissing,
 )
 from portal.services.notices import FutureNoticeDate, NothingChanged, NotPublished, SupervisorsOnly
+from portal.services.staff_admin import NoEscrowYet, NotYourBody
 from portal.services.transfers import (
     NotAbove,
     NotADepartment,
@@ -104,6 +106,23 @@ def _attachment(exc: Exception) -> Refusal:
     return Refusal(400, attachment_message(exc), "attachments")
 
 
+#: What each rule a new body breaks reads as, and the field it belongs to (InvalidBody's argument).
+_INVALID_BODY = {
+    "name": (_l("Between 2 and 100 characters."), "name"),
+    "name_taken": (_l("A body with this name exists already."), "name"),
+    "short_name": (_l("Between 1 and 20 characters."), "short_name"),
+    "kind": (_l("Choose one of the kinds listed."), "kind"),
+    "level": (_l("Choose one of the levels listed."), "level"),
+    "parent": (_l("Choose one of the bodies listed."), "parent"),
+    "category": (_l("Choose one of the categories listed."), "category"),
+}
+
+
+def _invalid_body(exc: Exception) -> Refusal:
+    message, field = _INVALID_BODY.get(str(exc), (_l("Please fill this in."), None))
+    return Refusal(400, message, field)
+
+
 _WRONG_STATE = _l("This is not possible in the case's current state.")
 
 #: Every refusal, most specific first (a subclass is looked up before its base).
@@ -142,6 +161,12 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     NotRecoverable: _fixed(404, _l("Your body has no case with this number."), "case_id"),
     ReasonMissing: _fixed(400, _l("Please give a reason or text for this step."), "reason"),
     WrongPassphrase: _fixed(400, _l("The escrow passphrase is wrong."), "passphrase"),
+    NoSuchBody: _fixed(
+        400, _l("The body chosen is not one of those listed. Choose one of the list; nothing was sent."), "body"
+    ),
+    InvalidBody: _invalid_body,
+    NotYourBody: _fixed(403, _l("This account or body is outside your body and the bodies below it.")),
+    NoEscrowYet: _fixed(409, _l("This body cannot receive cases until its supervisors set its escrow key."), "body"),
     UnknownReason: _fixed(400, _l("Choose a reason for the transfer."), "reason"),
     UnknownTarget: _fixed(400, _l("Choose another body to send the case to."), "to_body"),
     NotADepartment: _fixed(

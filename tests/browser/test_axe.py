@@ -85,12 +85,13 @@ def _new_case(app: Flask, known: dict[str, str]) -> str:
         return db.session.scalar(db.select(Case.id).where(Case.id.not_in(list(known.values()) or [""])))
 
 
-def _populate(intake, world: World) -> None:
+def _populate(world: World) -> None:
     """Cases in the states whose pages differ; found_false wants the first case of the database."""
     app = world.app
     cadre = Cadre(_client(app))
     staff = _staff_factory(app, world.people)
     world.carried_receipt, carried, reviewer, chief, _deputy = found_false(app, cadre, staff)
+    intake = world.people["xin.fang"]  # found_false made the body's intake officer
     world.cases["plan_approved"] = carried
     assert draft(reviewer, carried).status_code == 303
     cadre.follow_up(world.carried_receipt)
@@ -139,6 +140,7 @@ def _populate(intake, world: World) -> None:
     world.concern_receipt = cadre.receipt_of(cadre.file_concern(files=[upload(gen_png(), "IMG_0001.png")]))
     concern = world.cases["concern"] = _new_case(app, world.cases)
     page = f"/review/cases/{concern}"
+    assert intake.accept(concern, reviewer).status_code == 303  # so the supervisor holds it too
     sent = reviewer.post(f"{page}/messages", {"body": "Which teams come every week?"}, form_page=page)
     assert sent.status_code == 303
     cadre.follow_up(world.concern_receipt)
@@ -146,7 +148,7 @@ def _populate(intake, world: World) -> None:
     assert reviewer.post(f"{page}/notes", {"body": "Check the inspection plan."}, form_page=page).status_code == 303
     with app.app_context():  # one overdue, so the red row shows
         case = db.session.get(Case, concern)
-        case.accept_due = case.due_on = dt.date(2020, 1, 2)
+        case.answer_due = case.due_on = dt.date(2020, 1, 2)
         db.session.commit()
     staff("late.reviewer", "reviewer", login=False)  # made after the cases: a gap to grant
     staff("root.admin", "admin")

@@ -137,14 +137,15 @@ def _queue(s: Scene) -> None:
     assert s.phone.page.locator(".table .overdue-row").count() == 1
 
 
-def _case_page(intake, s: Scene, kind: str) -> None:
+def _case_page(s: Scene, kind: str) -> None:
     """A supervisor (the most action forms) on a case with a file, a message each way and a note."""
     desk = s.desk("qian.sup", "supervisor")
     helper = s.staff("wang.rev", "reviewer")
+    intake = s.staff("xin.fang", "intake")
     concern, clarification = s.file_both_kinds(files=True)
     case_id = s.case_of(kind)
+    assert intake.accept(case_id, helper).status_code == 303  # sealed to the helper and the supervisor
     if kind == "clarification":  # accepted and verifying: finding, flag and referral forms show
-        assert intake.accept(case_id, helper).status_code == 303
         assert helper.act(case_id, "verify").status_code == 303
     page_path = f"/review/cases/{case_id}"
     sent = helper.post(
@@ -193,9 +194,10 @@ def _password(s: Scene) -> None:
     s.phone.open("/review/account/password")
 
 
-def _admin_scene(intake, s: Scene) -> Desk:
+def _admin_scene(s: Scene) -> Desk:
     desk = s.desk("root.admin", "admin")
     reviewer = s.staff("wang.rev", "reviewer")
+    intake = s.staff("xin.fang", "intake")
     s.desk("qian.sup", "supervisor")
     s.desk("late.reviewer.with.a.long.name", "reviewer")
     s.cadre.file_concern()

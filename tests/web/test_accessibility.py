@@ -142,7 +142,7 @@ def test_a_failed_staff_sign_in_is_marked(app, staff):
 
 
 def test_a_failed_message_on_the_case_page_is_marked(app, cadre, staff):
-    reviewer = staff("li.rev", "reviewer")
+    reviewer = staff("xin.fang", "intake")  # new cases are sealed to intake
     cadre.file_concern()
     case_id = only_case_id(app)
     response = reviewer.post(f"/review/cases/{case_id}/messages", {"body": ""}, form_page=f"/review/cases/{case_id}")
@@ -163,14 +163,30 @@ def test_a_failed_notice_date_on_the_plan_page_is_marked(app, cadre, staff):
 
 def test_a_wrong_escrow_passphrase_marks_the_field_it_was_typed_in(app, cadre, staff):
     supervisor = staff("qian.sup", "supervisor")
+    intake = staff("xin.fang", "intake")
+    reviewer = staff("li.rev", "reviewer")
     cadre.file_concern()
-    reviewer = staff("li.rev", "reviewer")  # came after the case: it needs a grant
-    response = supervisor.post("/review/grants", {"user_id": str(reviewer.user_id), "passphrase": "wrong"})
-    page = page_of(response)
-    assert response.status_code == 400 and page.title.startswith("错误：")
-    _tag, field = page.by_id(f"passphrase-{reviewer.user_id}")
-    assert field.get("aria-invalid") == "true" and field.get("aria-describedby") == "passphrase"
-    page.by_id("passphrase")  # the summary's link lands on the message
+    case_id = only_case_id(app)
+    with app.app_context():  # its only holder leaves: the case can only be recovered from escrow
+        from portal.extensions import db
+        from portal.models import User
+        from portal.services import form_tokens, staff_admin
+
+        admin = staff_admin_account(app)
+        staff_admin.set_disabled(db.session.get(User, admin), intake.user_id, True, form_tokens.issue())
+    response = supervisor.post(
+        "/review/recover",
+        {"case_id": case_id, "user_id": str(reviewer.user_id), "reason": "承办人调离。", "passphrase": "wrong"},
+    )
+    assert response.status_code == 400
+    assert_failed_form(response, ["passphrase"])
+
+
+def staff_admin_account(app) -> int:
+    from portal.services import accounts
+
+    with app.app_context():
+        return accounts.create_user("root.admin", "admin", "an admin password 1", confirmed=True).user_id
 
 
 # --- every page -----------------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def _finer_than_the_hour(app) -> list[str]:
 
 def test_no_stored_time_dates_a_submitter_action_finer_than_the_hour(intake, app, cadre, staff):
     """File, sign in, reply, answer a question, object, consent: then walk every datetime stored."""
-    receipt, clarification_id, drafter, _chief, _deputy = found_false(app, cadre, staff)
+    receipt, clarification_id, drafter, _chief, _deputy = found_false(app, cadre, staff, intake)
     assert draft(drafter, clarification_id).status_code == 303
     assert cadre.follow_up(receipt).status_code == 303
     assert submitter_post(cadre, "/followup/consent").status_code == 303

@@ -55,9 +55,11 @@ def test_wrong_receipts_are_rate_limited(cadre):
 
 
 def test_reviewer_reply_reaches_the_submitter_and_back(app, cadre, client, staff):
+    intake = staff("xin.fang", "intake")
     reviewer = staff("reviewer1", "reviewer")
     receipt = filed(cadre)
     case_id = only_case_id(app)
+    assert intake.accept(case_id, reviewer).status_code == 303
     page = f"/review/cases/{case_id}"
     assert (
         reviewer.post(f"{page}/messages", {"body": "Which inspections? Please list them."}, form_page=page).status_code

@@ -22,7 +22,7 @@ def _downloaded(reviewer, case_id: str) -> bytes:
 
 
 def test_reviewer_downloads_a_pdf_without_active_content(app, cadre, staff):
-    reviewer = staff("pdf_reviewer", "reviewer")
+    reviewer = staff("pdf_reviewer", "intake")  # new cases are sealed to intake
     filed = cadre.file_concern(files=[upload(gen_hostile_pdf("ZZStillReadable"), "evidence.pdf")])
     assert filed.status_code < 400
     data = _downloaded(reviewer, only_case_id(app))

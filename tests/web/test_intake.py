@@ -6,7 +6,7 @@ import re
 
 from portal.extensions import db
 from portal.models import Attachment, Case, CaseEvent, CaseKey
-from portal.services import accounts
+from portal.services import accounts, bodies
 from tests.conftest import ESCROW_PASSPHRASE
 from tests.factories import gen_jpeg_with_gps, gen_pdf, gen_png, gen_user, upload
 
@@ -54,19 +54,24 @@ def test_each_filing_gets_a_different_receipt(cadre):
     assert first != second
 
 
-def test_case_key_is_wrapped_for_escrow_and_every_active_case_worker(app, cadre):
+def test_a_new_case_is_sealed_to_its_bodys_intake_officers_and_escrow_only(app, cadre):
     with app.app_context():
-        reviewer = gen_user("rev", "reviewer")
-        supervisor = gen_user("sup", "supervisor")
+        desk = {gen_user(f"intake{i}", "intake").id for i in range(5)}
+        gen_user("rev", "reviewer")
+        gen_user("sup", "supervisor")
+        gen_user("lead", "leader")
         gen_user("adm", "admin")
-        gone = gen_user("gone", "reviewer")
+        gone = gen_user("gone", "intake")
         gone.disabled = True
+        other = bodies.create("另一县纪委监委", "另纪", "commission", "county")
+        accounts.create_escrow(ESCROW_PASSPHRASE + " of the other body", other)
+        accounts.create_user("far.intake", "intake", "a long password 1", body_id=other, confirmed=True)
         db.session.commit()
-        ids = {reviewer.id, supervisor.id}
     cadre.receipt_of(cadre.file_concern())
     with app.app_context():
-        holders = set(db.session.scalars(db.select(CaseKey.user_id)))
-        assert holders == ids
+        rows = db.session.execute(db.select(CaseKey.user_id, CaseKey.reason)).all()
+        # Five intake officers and the escrow key: six sealed boxes, not one per staff member.
+        assert {row.user_id for row in rows} == desk and {row.reason for row in rows} == {"intake"}
         # The escrow copy really opens: a supervisor with the passphrase can recover the case.
         from portal.domain import aad
         from portal.domain.crypto import unseal

@@ -19,7 +19,7 @@ def seen(member, path: str) -> None:
     assert_unique_ids(response, path)
 
 
-def test_no_page_has_duplicate_ids(app, cadre, staff, client):
+def test_no_page_has_duplicate_ids(intake, app, cadre, staff, client):
     for path in ("/", "/submit/concern", "/submit/clarification", "/followup", "/notices"):
         seen(client, path)
     reviewer = staff("zhao.rev", "reviewer")
@@ -33,7 +33,9 @@ def test_no_page_has_duplicate_ids(app, cadre, staff, client):
     receipt = cadre.receipt_of(cadre.file_concern())
     concern = only_case_id(app)
     page = f"/review/cases/{concern}"
-    for action, fields in (("accept", {}), ("start", {}), ("ask", {"reason": "Which teams?"})):
+    seen(intake, page)
+    assert intake.accept(concern, reviewer).status_code == 303
+    for action, fields in (("start", {}), ("ask", {"reason": "Which teams?"})):
         seen(reviewer, page)
         assert reviewer.act(concern, action, **fields).status_code == 303
     cadre.follow_up(receipt)
@@ -53,8 +55,9 @@ def test_no_page_has_duplicate_ids(app, cadre, staff, client):
 
         case_id = db.session.scalar(db.select(Case.id).where(Case.kind == "clarification"))
     page = f"/review/cases/{case_id}"
+    seen(intake, page)
+    assert intake.accept(case_id, reviewer).status_code == 303
     for member, action, fields in (
-        (reviewer, "accept", {}),
         (reviewer, "verify", {}),
         (reviewer, "propose_finding", {"finding": "found_false", "reason": "Records."}),
         (chief, "approve_finding", {"reason": "Found false."}),

@@ -4,6 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from portal.web.admin import routes  # noqa: E402,F401  (routes register on bp)
+from portal.web.admin import bodies, routes  # noqa: E402,F401  (routes register on bp)
 
 __all__ = ["bp"]

@@ -4,13 +4,59 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField
+from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
+from portal.domain.bodies import DISCIPLINE_KINDS, LEVEL_ORDER, Rank
 from portal.domain.cases import Category, ClarificationMode, Harm
+from portal.services.bodies import BodyChoice
+from portal.web.body_labels import LEVELS, RANKS
 from portal.web.fields import CheckboxesField, attachments_field, text_field
 from portal.web.labels import CATEGORIES, FIELDS, FORMS, HARMS
+
+#: The words of a forged or stale body choice (also bodies.NoSuchBody's, in portal.web.refusals).
+NOT_LISTED = _l("The body chosen is not one of those listed. Choose one of the list; nothing was sent.")
+
+
+def _body_id(value) -> int | None:
+    """A body select's value as an id; the empty choice (let the category decide) is None."""
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+def body_field(label, required: bool):
+    """受理机关: a select of the bodies a cadre may file to, grouped by level; choices set by offer_bodies."""
+    return SelectField(
+        label,
+        coerce=_body_id,
+        choices=[],
+        validators=[DataRequired(message=_l("Please choose the receiving body."))] if required else [Optional()],
+        invalid_choice_message=NOT_LISTED,
+        invalid_value_message=NOT_LISTED,
+    )
+
+
+def offer_bodies(field: SelectField, choices: list[BodyChoice], default_id: int | None, auto: bool) -> None:
+    """Offer ``choices`` grouped by level (highest first) with the default preselected; ``auto`` adds
+    the empty choice that lets the concern's category decide, which is then what is preselected.
+    A form sent without the field at all (the page showed one body as a line) gets the same choice."""
+    ordered = sorted(choices, key=lambda c: (LEVEL_ORDER.index(c.level), c.id))
+    offered = [SelectChoice(c.id, c.name, optgroup=str(LEVELS.get(c.level, c.level))) for c in ordered]
+    if auto:
+        offered.insert(0, SelectChoice("", _l("Decided by the category of the concern")))
+    field.choices = offered
+    if not field.raw_data:  # shown, not posted (None), or posted without the field ([])
+        ids = {c.id for c in ordered}
+        field.data = None if auto else (default_id if default_id in ids else (ordered[0].id if ordered else None))
+        if field.raw_data == []:
+            field.raw_data = [str(field.data or "")]
+
+
+def discipline_only(choices: list[BodyChoice]) -> list[BodyChoice]:
+    """A clarification request goes to a discipline-inspection body only."""
+    return [c for c in choices if c.kind in DISCIPLINE_KINDS]
 
 
 class ConcernForm(FlaskForm):
@@ -22,6 +68,7 @@ class ConcernForm(FlaskForm):
         choices=[SelectChoice(c.value, CATEGORIES[c]) for c in Category],
         validators=[DataRequired(message=_l("Please choose a category."))],
     )
+    body = body_field(_l("Receiving body (optional)"), required=False)
     subject = text_field(FIELDS["subject"], 200)
     description = text_field(FIELDS["description"], 20000, area=True, render_kw={"rows": 10})
     unit = text_field(FIELDS["unit"], 200, required=False)
@@ -34,9 +81,15 @@ class ClarificationRequestForm(FlaskForm):
     """澄清正名申请."""
 
     form_token = HiddenField()
+    body = body_field(_l("Receiving body"), required=True)
     real_name = text_field(FIELDS["real_name"], 50, render_kw={"autocomplete": "off"})
     unit_name = text_field(FIELDS["unit_name"], 200)
     post = text_field(FIELDS["post"], 100)
+    rank = RadioField(
+        _l("Your rank"),
+        choices=[SelectChoice(r.value, RANKS[r]) for r in Rank],
+        validators=[DataRequired(message=_l("Please choose your rank."))],
+    )
     contact = text_field(FIELDS["contact"], 200, required=False, render_kw={"autocomplete": "off"})
     allegation = text_field(FIELDS["allegation"], 20000, area=True, render_kw={"rows": 8})
     allegation_source = text_field(FIELDS["allegation_source"], 2000, area=True, render_kw={"rows": 3})

@@ -11,7 +11,8 @@ from flask_wtf import FlaskForm
 from portal.domain import receipts
 from portal.domain.cases import Kind
 from portal.domain.workflow import Action
-from portal.services import followup, form_tokens, held_receipts, intake
+from portal.services import bodies, followup, form_tokens, held_receipts, intake
+from portal.services.bodies import BodyChoice
 from portal.services.errors import FormReplayed, ReceiptNotFound, SessionExpired
 from portal.web import confirm, download
 from portal.web.errors import error_page
@@ -31,6 +32,8 @@ from portal.web.submit.forms import (
     ReceiptDoneForm,
     ReceiptForm,
     ReplyForm,
+    discipline_only,
+    offer_bodies,
 )
 
 bp = Blueprint("submit", __name__)
@@ -68,25 +71,42 @@ def _to_receipt(token: str):
     return redirect(url_for("submit.receipt"), code=303)
 
 
+def _offer_bodies(form, kind: Kind) -> BodyChoice | None:
+    """Fill the 受理机关 select; the one body there is when the choice is no choice (shown as a line)."""
+    choices = bodies.receiving()
+    if kind is Kind.CLARIFICATION:
+        choices = discipline_only(choices)
+    default = bodies.default()
+    offer_bodies(form.body, choices, default.id if default else None, auto=kind is Kind.CONCERN)
+    if len(choices) != 1:
+        return None
+    only = choices[0]
+    if kind is Kind.CONCERN and set(bodies.routes().values()) - {only.id}:
+        return None  # a category goes to a body not listed: "decided by the category" is a real choice
+    return only
+
+
 def _file(form, kind: Kind, template: str):
+    only_body = _offer_bodies(form, kind)
     if not form.is_submitted():
         if _waiting_receipt() is not None:  # Back from the receipt: write it down before anything else
             return redirect(url_for("submit.receipt"), code=303)
         form.form_token.data = form_tokens.issue()
         session.setdefault(_HOLDER, held_receipts.new_holder())
-        return render_template(template, form=form)
+        return render_template(template, form=form, only_body=only_body)
     if form.validate():
         fields = {name: getattr(form, name).data for name in form.text_fields}
         if kind is Kind.CLARIFICATION:
+            fields["rank"] = form.rank.data
             fields["harms"] = form.harms.data or []
             fields["wanted"] = ["written", *(form.wanted.data or [])]
         category = form.category.data if kind is Kind.CONCERN else None
         token, holder = form.form_token.data, session.setdefault(_HOLDER, held_receipts.new_holder())
         try:
-            intake.file_case(kind, category, fields, uploads_of(form.attachments), token, holder)
+            intake.file_case(kind, category, fields, uploads_of(form.attachments), token, holder, form.body.data)
         except REFUSED as exc:
             status = show_on(form, exc, "attachments")
-            return render_template(template, form=form), status
+            return render_template(template, form=form, only_body=only_body), status
         except FormReplayed:
             # A double tap or a resend: the same browser sees the receipt of the case it made.
             if held_receipts.read(token, holder, resend=True) is None:
@@ -94,7 +114,7 @@ def _file(form, kind: Kind, template: str):
             return _to_receipt(token)
         else:
             return _to_receipt(token)
-    return render_template(template, form=form), 400
+    return render_template(template, form=form, only_body=only_body), 400
 
 
 @bp.get("/submit/receipt")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from types import SimpleNamespace
 
 import pyotp
 import pytest
@@ -13,6 +14,7 @@ from portal.extensions import db
 from portal.models import AuditEntry, CaseKey, User
 from portal.services import audit
 from tests.conftest import STAFF_PASSWORD, Staff, _client, hidden, only_case_id
+from tests.web.body_helpers import Member
 
 PASSWORD_ONCE = re.compile(r'<p class="receipt">([^<]+)</p>')
 SECRET = re.compile(r'<code class="text">([A-Z2-7]+)</code>')
@@ -263,8 +265,8 @@ def test_enabling_does_not_revive_a_session_from_before_the_disable(app, admin, 
 
 
 def test_reset_gives_a_new_password_key_pair_and_enrolment(app, admin, staff, cadre):
-    reviewer = staff("li.rev", "reviewer")
-    supervisor = Staff(app, "qian.sup", "supervisor")
+    reviewer = staff("li.rev", "intake")  # an intake officer holds every new case of the body
+    supervisor = Staff(app, "qian.sup", "intake")
     cadre.file_concern()
     case_id = only_case_id(app)
     before, colleague = user(app, reviewer.user_id), user(app, supervisor.user_id)
@@ -420,3 +422,183 @@ def test_every_audited_action_has_words():
     source = "\n".join(p.read_text(encoding="utf-8") for p in Path("portal").rglob("*.py"))
     codes = set(re.findall(r'audit\.record\(\s*"([a-z_:]+)"', source))
     assert codes and codes <= set(AUDIT_ACTIONS), sorted(codes - set(AUDIT_ACTIONS))
+
+
+# --- bodies: an admin manages their body and those below it ------------------------
+
+
+FORBIDDEN = "This account or body is outside your body and the bodies below it."
+
+
+@pytest.fixture
+def township(app):
+    """A township below the county (the default body), its admin and intake officer, and the county's staff."""
+    from tests.web.body_helpers import Member, default_body_id, make_body
+
+    county = default_body_id(app)
+    east = make_body(app, "东镇纪委", "township", "township", county)
+    return SimpleNamespace(
+        county=county,
+        east=east,
+        admin=Member(app, "east.admin", "admin", east),
+        intake=Member(app, "east.in", "intake", east, login=False),
+        county_reviewer=Member(app, "county.rev", "reviewer", county, login=False),
+        county_admin=Member(app, "county.admin", "admin", county, login=False),
+    )
+
+
+def test_a_township_admin_sees_only_the_accounts_of_their_body(app, township):
+    page = township.admin.get("/admin").get_data(as_text=True)
+    assert '<strong class="text">east.in</strong>' in page and '<strong class="text">east.admin</strong>' in page
+    assert "county.rev" not in page and "county.admin" not in page
+    assert "测试县纪委监委" not in page  # nor the county among the bodies offered
+
+
+def test_a_county_admin_sees_the_accounts_of_the_bodies_below(app, township):
+    township.county_admin.login()
+    page = township.county_admin.get("/admin").get_data(as_text=True)
+    for name in ("east.in", "east.admin", "county.rev"):
+        assert f'<strong class="text">{name}</strong>' in page
+    assert "东镇纪委" in row_of(page, "east.in")
+
+
+@pytest.mark.parametrize("action", ["disable", "enable", "reset"])
+def test_a_township_admin_cannot_change_an_account_of_the_county(app, township, action):
+    target = township.county_reviewer.user_id
+    before, entries = user(app, target), audited(app, f"account_{action}d" if action != "reset" else "account_reset")
+    response = account_action(township.admin, target, action)
+    assert response.status_code == 403
+    assert FORBIDDEN in response.get_data(as_text=True)
+    assert user(app, target) == before
+    assert audited(app, f"account_{action}d" if action != "reset" else "account_reset") == entries
+    assert township.county_reviewer.login().status_code == 303  # still signs in as before
+
+
+def test_a_township_admin_cannot_create_an_account_in_the_county(app, township):
+    with app.app_context():
+        before = db.session.scalar(db.select(db.func.count()).select_from(User))
+    for body in (township.county, 999999):
+        response = township.admin.post(
+            "/admin/accounts", {"username": "sneaky.rev", "role": "reviewer", "body": str(body)}, form_page="/admin"
+        )
+        assert response.status_code == 403 and FORBIDDEN in response.get_data(as_text=True)
+    assert user_id_of(app, "sneaky.rev") is None
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == before
+
+
+def test_an_admin_creates_accounts_of_every_role_in_a_body_below_with_a_supervisor(app, admin, township):
+    page = admin.get("/admin").get_data(as_text=True)
+    for role in ("Intake officer", "Reviewer", "Supervisor", "Leader", "Administrator"):
+        assert f">{role}</option>" in page
+    chief = Member(app, "east.sup", "supervisor", township.east, login=False)
+    page = admin.get("/admin").get_data(as_text=True)
+    assert f'<optgroup label="东镇纪委"><option value="{chief.user_id}">east.sup' in page
+    response = admin.post(
+        "/admin/accounts",
+        {"username": "east.rev", "role": "reviewer", "body": str(township.east), "supervisor": str(chief.user_id)},
+        form_page="/admin",
+    )
+    password_once(response)
+    with app.app_context():
+        made = db.session.scalar(db.select(User).where(User.username == "east.rev"))
+        assert (made.body_id, made.supervisor_id, made.keys_confirmed) == (township.east, chief.user_id, False)
+    assert "Supervisor: east.sup" in row_of(admin.get("/admin").get_data(as_text=True), "east.rev")
+    for role in ("intake", "leader"):
+        password_once(create(admin, f"new.{role}", role))
+        assert user(app, user_id_of(app, f"new.{role}"))["public_key"] is not None
+
+
+def test_a_supervisor_of_another_body_is_refused(app, admin, township):
+    chief = Member(app, "east.sup", "supervisor", township.east, login=False)
+    for role, body in (("reviewer", township.county), ("intake", township.east)):
+        response = admin.post(
+            "/admin/accounts",
+            {"username": "odd.one", "role": role, "body": str(body), "supervisor": str(chief.user_id)},
+            form_page="/admin",
+        )
+        assert response.status_code == 400
+        assert "Choose a supervisor or leader of the same body, and only for a reviewer." in response.get_data(
+            as_text=True
+        )
+    assert user_id_of(app, "odd.one") is None
+
+
+def body_form(admin: Staff, parent: int, name: str, **fields):
+    data = {
+        "parent": str(parent),
+        "name": name,
+        "short_name": "西纪",
+        "kind": "township",
+        "level": "township",
+        "ranks": ["general", "section"],
+        "name_public": "y",
+        **fields,
+    }
+    return admin.post("/admin/bodies", data, form_page="/admin/bodies")
+
+
+def test_an_admin_creates_a_body_below_theirs_which_waits_for_its_escrow_key(app, admin, township):
+    response = body_form(township.admin, township.east, "东镇某村纪检小组")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/admin/bodies")
+    page = township.admin.get("/admin/bodies").get_data(as_text=True)
+    entry = page.split("东镇某村纪检小组")[1].split("</li>")[0]
+    assert "Escrow key not yet set" in entry and "General cadre、Section level" in entry
+    assert page.index("东镇纪委") < page.index("东镇某村纪检小组")  # below its parent
+    assert audited(app, "body_created")[-1][0] == township.admin.user_id
+    rows = audit_rows(admin, pick(admin, action="Created a body"))
+    assert rows and rows[0]["detail"] == "东镇某村纪检小组"
+
+
+def test_an_admin_cannot_create_a_body_outside_their_subtree(app, township):
+    from portal.models import Body
+
+    with app.app_context():
+        before = db.session.scalar(db.select(db.func.count()).select_from(Body))
+    for parent in (township.county, 999999):
+        response = body_form(township.admin, parent, "西镇纪委")
+        assert response.status_code == 403 and FORBIDDEN in response.get_data(as_text=True)
+    assert body_form(township.admin, township.east, "x").status_code == 400  # too short a name
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Body)) == before
+    assert audited(app, "body_created")[-1][0] is None  # only the bodies the fixtures made
+
+
+def test_routes_change_only_between_the_admins_bodies_with_escrow(app, admin, township):
+    from tests.web.body_helpers import make_body
+
+    unsealed = make_body(app, "南镇纪委", "township", "township", township.county, escrow=False)
+    response = admin.post(
+        "/admin/bodies/routes", {"category": "workload", "body": str(unsealed)}, form_page="/admin/bodies"
+    )
+    assert response.status_code == 409
+    assert "This body cannot receive cases until its supervisors set its escrow key." in response.get_data(as_text=True)
+    page = township.admin.get("/admin/bodies").get_data(as_text=True)
+    assert 'id="route-workload"' not in page  # it goes to the county: not the township admin's to change
+    response = township.admin.post(
+        "/admin/bodies/routes", {"category": "workload", "body": str(township.east)}, form_page="/admin/bodies"
+    )
+    assert response.status_code == 403
+    assert audited(app, "category_routed") == []
+    response = admin.post(
+        "/admin/bodies/routes", {"category": "workload", "body": str(township.east)}, form_page="/admin/bodies"
+    )
+    assert response.status_code == 303
+    assert audited(app, "category_routed") == [(admin.user_id, None)]
+    [row] = audit_rows(admin, pick(admin, action="Set the body a concern category goes to"))
+    assert row["detail"] == "Workload and formalism → 东镇纪委"
+
+
+def test_only_an_admin_of_a_top_body_reads_the_audit_log(app, admin, township):
+    response = township.admin.get("/admin/audit")
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "only an administrator of a top body reads it" in page and "county.rev" not in page
+    assert admin.get("/admin/audit").status_code == 200
+
+
+def test_a_route_without_a_body_is_a_clear_400(app, admin):
+    response = admin.post("/admin/bodies/routes", {"category": "workload"}, form_page="/admin/bodies")
+    assert response.status_code == 400
+    assert "Choose one of the bodies listed." in response.get_data(as_text=True)
+    assert audited(app, "category_routed") == []

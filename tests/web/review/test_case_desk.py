@@ -12,7 +12,7 @@ def _sections(html: str) -> dict[str, str]:
 
 
 def test_actions_come_in_groups_with_one_line_each(app, cadre, staff):
-    supervisor = staff("qian.sup", "supervisor")
+    supervisor = staff("xin.fang", "intake")  # a new case: intake registers, accepts and assigns it
     supervisor.client.set_cookie("zm_lang", "en")
     cadre.file_concern()
     case_id = only_case_id(app)

@@ -38,8 +38,9 @@ def state(app, case_id):
         return db.session.get(Case, case_id).state
 
 
-def found_false(intake, app, cadre, staff):
+def found_false(app, cadre, staff, intake=None):
     """A clarification request verified as untrue; returns (receipt, case_id, reviewer, chief, deputy)."""
+    intake = intake or staff("xin.fang", "intake")
     reviewer = staff("zhao.rev", "reviewer")
     chief = staff("qian.sup", "supervisor")
     deputy = staff("sun.sup", "supervisor")

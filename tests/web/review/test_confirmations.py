@@ -87,7 +87,7 @@ def case_form(member, case_id: str, action: str, **fields) -> dict:
 
 
 def test_not_accepting_a_concern_is_confirmed_and_going_back_keeps_the_reason(app, cadre, staff):
-    reviewer = staff("wang.rev", "reviewer")
+    reviewer = staff("xin.fang", "intake")  # intake decides acceptance
     cadre.file_concern()
     case_id = only_case_id(app)
     path = f"/review/cases/{case_id}/act"
@@ -111,7 +111,7 @@ def test_not_accepting_a_concern_is_confirmed_and_going_back_keeps_the_reason(ap
 
 
 def test_declining_to_clarify_is_confirmed_with_the_reason_chosen(app, cadre, staff):
-    reviewer = staff("zhao.rev", "reviewer")
+    reviewer = staff("xin.fang", "intake")  # intake decides acceptance
     cadre.file_clarification()
     case_id = only_case_id(app)
     confirmed_step(

@@ -116,7 +116,7 @@ def test_staff_and_cadre_cookies_are_separate(app, staff, cadre, client):
 
 
 def test_password_change_rewraps_the_key_and_nothing_else(app, staff, cadre):
-    member = staff("li.ming", "reviewer")
+    member = staff("li.ming", "intake")  # holds the new case's key from filing
     cadre.file_concern()
     case_id = _case_id(app)
     new = "a brand new password"

@@ -21,7 +21,7 @@ def test_a_clarification_case_page_names_its_cadre_the_applicant_never_the_submi
     case_id = only_case_id(app)
     page = f"/review/cases/{case_id}"
     assert intake.accept(case_id, reviewer).status_code == 303
-    assert "已受理。" in text_of(reviewer.get(page))  # not 已完成：受理。
+    assert "已受理并分办。" in text_of(intake.get(page))  # not 已完成：受理。
     reviewer.act(case_id, "verify")
     reviewer.act(case_id, "ask", reason="请提供三月份的会议记录。")
     cadre.follow_up(receipt)
@@ -60,7 +60,7 @@ def test_a_concern_case_page_keeps_the_submitter(intake, app, cadre, staff):
 
 
 def test_the_clarification_wording_reads_right_in_english_too(app, cadre, staff):
-    reviewer = staff("li.rev", "reviewer")
+    reviewer = staff("xin.fang", "intake")  # new cases are sealed to intake
     reviewer.client.set_cookie("zm_lang", "en")
     cadre.file_clarification()
     case_id = only_case_id(app)
@@ -71,7 +71,7 @@ def test_the_clarification_wording_reads_right_in_english_too(app, cadre, staff)
 
 
 def test_dates_in_running_chinese_text_read_year_month_day(app, cadre, staff):
-    reviewer = staff("li.rev", "reviewer")
+    reviewer = staff("xin.fang", "intake")  # new cases are sealed to intake
     cadre.file_concern()
     case_id = only_case_id(app)
     shown = text_of(reviewer.get(f"/review/cases/{case_id}"))
