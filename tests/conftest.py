@@ -197,6 +197,7 @@ class Cadre:
             "real_name": "王某某",
             "unit_name": "某县某镇人民政府",
             "post": "副镇长",
+            "rank": "section",
             "contact": "",
             "allegation": "Accused of taking gifts at a village project.",
             "allegation_source": "An anonymous letter in March.",

@@ -250,7 +250,11 @@ _CONCERN_PATH = {
     "not_accepted": [("intake", "refuse", {"reason": "Not a matter for this body."})],
     "accepted": [("intake", "accept", {"assignee_id": "reviewer"})],
     "in_progress": [("intake", "accept", {"assignee_id": "reviewer"}), ("reviewer", "start", {})],
-    "awaiting_info": [("intake", "accept", {"assignee_id": "reviewer"}), ("reviewer", "start", {}), ("reviewer", "ask", {"reason": "Which?"})],
+    "awaiting_info": [
+        ("intake", "accept", {"assignee_id": "reviewer"}),
+        ("reviewer", "start", {}),
+        ("reviewer", "ask", {"reason": "Which?"}),
+    ],
     "answered": [
         ("intake", "accept", {"assignee_id": "reviewer"}),
         ("reviewer", "start", {}),
@@ -274,7 +278,11 @@ _CLARIFICATION_PATH = {
     "not_accepted": [("intake", "refuse", {"reason": "Too early.", "refusal_reason": "no_conclusion"})],
     "accepted": [("intake", "accept", {"assignee_id": "reviewer"})],
     "verifying": [("intake", "accept", {"assignee_id": "reviewer"}), ("reviewer", "verify", {})],
-    "awaiting_info": [("intake", "accept", {"assignee_id": "reviewer"}), ("reviewer", "verify", {}), ("reviewer", "ask", {"reason": "When?"})],
+    "awaiting_info": [
+        ("intake", "accept", {"assignee_id": "reviewer"}),
+        ("reviewer", "verify", {}),
+        ("reviewer", "ask", {"reason": "When?"}),
+    ],
     "finding_proposed": _FOUND_FALSE[:3],
     "found_false": _FOUND_FALSE,
     "substantiated": [

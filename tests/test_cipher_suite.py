@@ -19,7 +19,7 @@ OTHER = {"intl": "gm", "gm": "intl"}
 
 def test_every_stored_record_is_of_the_configured_suite(app, cadre, staff):
     suite = crypto.SUITES[app.config["CIPHER_SUITE"]]
-    reviewer = staff("wang.rev", "reviewer")
+    reviewer = staff("wang.int", "intake")  # new cases are sealed to intake
     cadre.receipt_of(cadre.file_concern())
     with app.app_context():
         case = db.session.get(Case, only_case_id(app))
@@ -131,7 +131,9 @@ def _rewrite_as_before_suites(password_of: dict[int, str]) -> None:
         update(EscrowKey)
         .where(EscrowKey.id == escrow.id)
         .values(
-            wrapped_private_key=_old_private_key(wrap_key, escrow.wrapped_private_key, aad.escrow_private_key(escrow.id)),
+            wrapped_private_key=_old_private_key(
+                wrap_key, escrow.wrapped_private_key, aad.escrow_private_key(escrow.id)
+            ),
             public_key=_unprefixed(escrow.public_key),
             credential=_old_credential(escrow.credential),
         )
@@ -139,10 +141,10 @@ def _rewrite_as_before_suites(password_of: dict[int, str]) -> None:
     db.session.commit()
 
 
-def test_a_database_from_before_suites_still_works_under_intl(intake, app, cadre, staff):
+def test_a_database_from_before_suites_still_works_under_intl(app, cadre, staff):
     if app.config["CIPHER_SUITE"] != "intl":
         pytest.skip("records from before suites are intl")
-    reviewer = staff("wang.rev", "reviewer", login=False)  # signs in once the database is old
+    reviewer = staff("wang.int", "intake", login=False)  # signs in once the database is old
     receipt = cadre.receipt_of(cadre.file_concern(description="Three inspection teams, every single week."))
     case_id = only_case_id(app)
     with app.app_context():
@@ -160,4 +162,8 @@ def test_a_database_from_before_suites_still_works_under_intl(intake, app, cadre
         as_text=True
     )
     # New records are written in the current layout beside the old ones.
-    assert intake.accept(case_id, reviewer).status_code == 303
+    assignee = staff("li.rev", "reviewer")
+    assert reviewer.accept(case_id, assignee).status_code == 303
+    assert "Three inspection teams, every single week." in assignee.get(f"/review/cases/{case_id}").get_data(
+        as_text=True
+    )

@@ -74,7 +74,9 @@ def test_demo_prints_accounts_and_is_repeatable(tmp_path):
     )
     first = app.test_cli_runner().invoke(args=["demo"])
     assert first.exit_code == 0, first.output
-    assert "escrow passphrase" in first.output and first.output.count("otpauth://") == 5  # intake, supervisor, reviewer, leader, admin
+    assert (
+        "escrow passphrase" in first.output and first.output.count("otpauth://") == 5
+    )  # intake, supervisor, reviewer, leader, admin
     second = app.test_cli_runner().invoke(args=["demo"])
     credentials = first.output.split("Demo deployment")[1]
     assert second.output.split("Demo deployment")[1] == credentials

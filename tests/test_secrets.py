@@ -37,7 +37,7 @@ def rotated(cadre_factory, schema):
 
 def test_a_rotated_key_keeps_cadres_and_staff_signed_in_with_the_old_key_as_fallback(rotated):
     old_app, cadre, after = rotated
-    reviewer = Staff(old_app, "zhao.rev", "reviewer")
+    reviewer = Staff(old_app, "zhao.rev", "intake")  # new cases are sealed to intake
     assert reviewer.login().status_code == 303
     receipt = cadre.receipt_of(cadre.file_concern(description="ZM-ROTATION-CONCERN"))
     assert cadre.follow_up(receipt).status_code == 303
@@ -77,8 +77,15 @@ def test_fallbacks_come_from_the_environment_comma_separated(monkeypatch, schema
 
 def test_a_supervisor_changes_the_escrow_passphrase_and_old_cases_stay_recoverable(app, cadre, staff, runner):
     chief = staff("qian.sup", "supervisor")
+    intake = staff("xin.fang", "intake")
     cadre.file_concern()
     case_id = only_case_id(app)
+    with app.app_context():  # the case's only holder leaves: only the escrow opens it now
+        from portal.models import User
+        from portal.services import accounts, form_tokens, staff_admin
+
+        admin_id = accounts.create_user("root.admin", "admin", "an admin password 1", confirmed=True).user_id
+        staff_admin.set_disabled(db.session.get(User, admin_id), intake.user_id, True, form_tokens.issue())
     new = "a new escrow passphrase 2026"
 
     wrong = runner.invoke(args=["escrow", "passphrase"], input=f"not the passphrase\n{new}\n")
@@ -90,9 +97,10 @@ def test_a_supervisor_changes_the_escrow_passphrase_and_old_cases_stay_recoverab
     assert ESCROW_PASSPHRASE not in changed.output and new not in changed.output
 
     newcomer = staff("new.rev", "reviewer")
-    old = chief.post("/review/grants", {"user_id": str(newcomer.user_id), "passphrase": ESCROW_PASSPHRASE})
+    recovery = {"case_id": case_id, "user_id": str(newcomer.user_id), "reason": "承办人调离。"}
+    old = chief.post("/review/recover", {**recovery, "passphrase": ESCROW_PASSPHRASE})
     assert old.status_code == 400  # the old passphrase opens nothing now
-    right = chief.post("/review/grants", {"user_id": str(newcomer.user_id), "passphrase": new})
+    right = chief.post("/review/recover", {**recovery, "passphrase": new})
     assert right.status_code == 303
     assert "Too many inspections" in newcomer.get(f"/review/cases/{case_id}").get_data(as_text=True)
     audit_log = runner.invoke(args=["audit", "verify"])

@@ -98,6 +98,7 @@ def _file_clarification(page) -> None:
     page.fill("input[name=real_name]", "李建华")
     page.fill("input[name=unit_name]", "青山县城关镇人民政府")
     page.fill("input[name=post]", "副镇长")
+    page.locator("input[name=rank][value=section]").check()
     page.fill("textarea[name=allegation]", "有人反映我在村道硬化工程验收中收受施工方礼品，与事实不符。")
     page.fill("textarea[name=allegation_source]", "2026年10月匿名信访件。")
     page.locator("input[name=harms]").first.check()

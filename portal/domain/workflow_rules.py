@@ -119,9 +119,7 @@ class Record(StrEnum):
 #: Who may write on a case, in any state: a supervisor or leader who holds it, or a reviewer or
 #: intake officer while the case is unassigned or assigned to them; once another is assigned,
 #: holding the key (through intake or a grant) is not enough. The submitter replies on their page.
-RECORDS: Mapping[Record, frozenset[Role]] = MappingProxyType(
-    {Record.MESSAGE: STAFF_ROLES, Record.NOTE: STAFF_ROLES}
-)
+RECORDS: Mapping[Record, frozenset[Role]] = MappingProxyType({Record.MESSAGE: STAFF_ROLES, Record.NOTE: STAFF_ROLES})
 
 RULES: Mapping[Action, Rule] = MappingProxyType(
     {

@@ -133,9 +133,7 @@ def create_user(
 
 def _only_body() -> int:
     """The body of an account created without one: the default body (the command line's case)."""
-    body_id = db.session.scalar(
-        db.select(Body.id).order_by(Body.is_default.desc(), Body.id).limit(1)
-    )
+    body_id = db.session.scalar(db.select(Body.id).order_by(Body.is_default.desc(), Body.id).limit(1))
     if body_id is None:
         raise InvalidAccount("body: create a body first (flask init)")
     return body_id

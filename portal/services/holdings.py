@@ -14,13 +14,19 @@ from portal.domain.crypto import seal
 from portal.extensions import db
 from portal.models import Case, CaseKey, User
 from portal.services import accounts
-from portal.services.errors import NotInitialised
+from portal.services.errors import NotInitialised, ServiceError
+
+
+class NotACaseWorker(ServiceError):
+    """Only accounts with a key pair (never an admin) hold a case's key."""
 
 
 def seal_to(case: Case, dk: bytes, user: User, reason: HoldReason) -> bool:
     """Give ``user`` a copy of the case's key; False if they hold one already (its reason stays)."""
     if db.session.get(CaseKey, (case.id, user.id)) is not None:
         return False
+    if user.public_key is None:
+        raise NotACaseWorker(user.username)  # an admin holds no key pair, so never a case
     sealed = seal(user.public_key, dk, aad.user_key(case.id, user.id))
     db.session.add(
         CaseKey(case_id=case.id, user_id=user.id, sealed_key=sealed, reason=reason.value, case_filed_at=case.created_at)

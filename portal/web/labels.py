@@ -183,7 +183,9 @@ ACTION_GROUPS = {
 ACTION_HINTS = {
     Action.TAKE: _l("You become the assignee in place of the current one, who can no longer open the case."),
     Action.ASSIGN: _l("Hands the case to the person chosen, who receives its key; the previous assignee loses it."),
-    Action.ACCEPT: _l("Registers the case as accepted and hands it to the person chosen and their supervisor, who receive its key."),
+    Action.ACCEPT: _l(
+        "Registers the case as accepted and hands it to the person chosen and their supervisor, who receive its key."
+    ),
     Action.REFUSE: _l("Ends the case without handling it, with the reason given."),
     Action.START: _l("Handling begins."),
     Action.VERIFY: _l("Verification of the report begins."),

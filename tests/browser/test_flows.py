@@ -72,6 +72,7 @@ def test_clarification_request_gets_a_receipt(phone):
     page.fill("input[name=real_name]", "王某某")
     page.fill("input[name=unit_name]", "某县某镇人民政府")
     page.fill("input[name=post]", "副镇长")
+    page.locator("input[name=rank][value=section]").check()
     page.fill("textarea[name=allegation]", "Accused of taking gifts at a village project.")
     page.fill("textarea[name=allegation_source]", "An anonymous letter in March.")
     page.check("input[name=harms][value=promotion]")

@@ -116,7 +116,7 @@ def _endpoint(app, action: str) -> str:
 
 def test_forms_with_files_or_long_text_are_declared(app, cadre, client, staff):
     """Every form on the pages that carry a file field or a long text names an endpoint with room for it."""
-    reviewer = staff("reviewer1", "reviewer")
+    reviewer = staff("reviewer1", "intake")  # new cases are sealed to intake
     receipt = cadre.receipt_of(cadre.file_concern())
     case_page = f"/review/cases/{only_case_id(app)}"
     cadre.follow_up(receipt)

@@ -19,9 +19,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.domain.plan import Naming, NoticeDraft
+from portal.domain.workflow import Action
 from portal.extensions import db
 from portal.models import Attachment, AuditEntry, Case, Message, Note, User
-from portal.domain.workflow import Action
 from portal.services import accounts as accounts_service
 from portal.services import bodies, casework, form_tokens, holdings, notices, staff_admin
 from portal.services.opened_case import StepInput
@@ -110,6 +110,9 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", "/admin/accounts/<int:user_id>/enable"):  (LOGIN, F,  F,      F,      F,      F,      see("/admin"),  LOGIN),
     ("POST", "/admin/accounts/<int:user_id>/reset"):   (LOGIN, F,  F,      F,      F,      F,      200,            LOGIN),
     ("GET",  "/admin/audit"):                      (LOGIN, F,      F,      F,      F,      F,      200,            LOGIN),
+    ("GET",  "/admin/bodies"):                     (LOGIN, F,      F,      F,      F,      F,      200,            LOGIN),
+    ("POST", "/admin/bodies"):                     (LOGIN, F,      F,      F,      F,      F,      see("/admin/bodies"), LOGIN),
+    ("POST", "/admin/bodies/routes"):              (LOGIN, F,      F,      F,      F,      F,      see("/admin/bodies"), LOGIN),
 }
 # fmt: on
 
@@ -155,6 +158,8 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         "/admin/accounts/<int:user_id>/disable": {"confirmed": "1"},
         "/admin/accounts/<int:user_id>/enable": {},
         "/admin/accounts/<int:user_id>/reset": {"confirmed": "1"},
+        "/admin/bodies": {"name": "矩阵镇纪委", "short_name": "矩纪", "kind": "township", "level": "township"},
+        "/admin/bodies/routes": {"category": "workload", "body": str(world.body_id)},
     }[rule]
 
 
@@ -176,6 +181,7 @@ class World:
     target_id: int  # the account the admin routes act on
     accounts: dict[str, Staff]
     notice_id: int
+    body_id: int  # the case's body
     principals: dict[str, Principal] | None = None  # signed in once, when the world is shared
 
     def url(self, rule: str) -> str:
@@ -250,8 +256,10 @@ def build_world(app: Flask, cadre: Cadre) -> World:
         )
         db.session.commit()
         notice_id = notice.id
+    with app.app_context():
+        body_id = db.session.get(Case, case_id).body_id
     return World(
-        app, case_id, file_id, {k: v.user_id for k, v in accounts.items()}, target.user_id, accounts, notice_id
+        app, case_id, file_id, {k: v.user_id for k, v in accounts.items()}, target.user_id, accounts, notice_id, body_id
     )
 
 

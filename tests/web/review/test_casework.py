@@ -109,9 +109,7 @@ def test_refused_clarification_tells_the_submitter_why(intake, app, cadre, staff
     case_id = only_case_id(app)
     assert intake.act(case_id, "refuse", reason="The investigation is still open.").status_code == 400
     assert reviewer.act(case_id, "refuse", reason="x", refusal_reason="no_conclusion").status_code == 403
-    response = intake.act(
-        case_id, "refuse", reason="The investigation is still open.", refusal_reason="no_conclusion"
-    )
+    response = intake.act(case_id, "refuse", reason="The investigation is still open.", refusal_reason="no_conclusion")
     assert response.status_code == 303
     assert state(app, case_id) == "not_accepted"
     assert "The investigation is still open." in status_html(cadre, receipt)

@@ -6,7 +6,7 @@ from flask import Flask
 
 from portal.extensions import db
 from portal.models import CaseKey, User
-from tests.conftest import ESCROW_PASSPHRASE, Staff, only_case_id
+from tests.conftest import Staff, only_case_id
 from tests.web.review.test_admin import (
     Newcomer,
     account_action,
@@ -68,7 +68,7 @@ def test_an_account_the_admin_made_holds_no_key_to_new_cases_until_a_supervisor_
     cadre.file_concern(subject="Filed before the account existed")
     old_case = only_case_id(app)
 
-    newcomer, new_id = admin_made(app, admin, "mole.rev")
+    newcomer, new_id = admin_made(app, admin, "mole.int", "intake")  # intake: new cases are sealed to it
     home = newcomer.client.get("/review")
     assert home.status_code == 403 and AWAITING in home.get_data(as_text=True)
     assert "Access grants" in home.get_data(as_text=True)  # says where a supervisor confirms it
@@ -77,7 +77,7 @@ def test_an_account_the_admin_made_holds_no_key_to_new_cases_until_a_supervisor_
     page = newcomer.client.get(f"/review/cases/{waiting_case}")
     assert page.status_code == 403 and "Filed while the account waits" not in page.get_data(as_text=True)
     assert case_keys(app, new_id) == set()  # not even new cases are sealed to it
-    assert "Awaiting confirmation by a supervisor" in row_of(admin.get("/admin").get_data(as_text=True), "mole.rev")
+    assert "Awaiting confirmation by a supervisor" in row_of(admin.get("/admin").get_data(as_text=True), "mole.int")
 
     # Neither the admin nor the account itself can confirm it.
     assert confirm(admin, new_id).status_code == 403
@@ -85,25 +85,20 @@ def test_an_account_the_admin_made_holds_no_key_to_new_cases_until_a_supervisor_
     assert not confirmed(app, new_id)
 
     listed = supervisor.get("/review/grants").get_data(as_text=True)
-    assert "mole.rev" in listed and f"/review/grants/{new_id}/confirm" in listed
+    assert "mole.int" in listed and f"/review/grants/{new_id}/confirm" in listed
     response = confirm(supervisor, new_id)
     assert response.status_code == 303 and response.headers["Location"].endswith("/review/grants")
     assert confirmed(app, new_id)
     assert audited(app, "account_confirmed")[-1] == (supervisor.user_id, new_id)
-    assert "Confirmed by a supervisor" in row_of(admin.get("/admin").get_data(as_text=True), "mole.rev")
+    assert "Confirmed by a supervisor" in row_of(admin.get("/admin").get_data(as_text=True), "mole.int")
 
     known = all_cases(app)
     cadre.file_concern(subject="Filed after the confirmation")
     new_case = newest_case(app, known)
-    assert case_keys(app, new_id) == {new_case}  # only new cases; older ones need the grant
+    assert case_keys(app, new_id) == {new_case}  # only new cases: no bulk grant opens the older ones
     assert newcomer.client.get("/review").status_code == 200
     assert "Filed after the confirmation" in newcomer.client.get(f"/review/cases/{new_case}").get_data(as_text=True)
     assert newcomer.client.get(f"/review/cases/{old_case}").status_code == 403
-
-    grant = supervisor.post("/review/grants", {"user_id": str(new_id), "passphrase": ESCROW_PASSPHRASE})
-    assert grant.status_code == 303
-    assert case_keys(app, new_id) == {old_case, waiting_case, new_case}
-    assert "Filed before the account existed" in newcomer.client.get(f"/review/cases/{old_case}").get_data(as_text=True)
 
 
 def test_a_supervisor_the_admin_made_cannot_confirm_itself_or_others(app, staff, cadre):
@@ -151,13 +146,16 @@ def test_a_reset_drops_the_confirmation_again(app, staff, cadre):
     assert confirmed(app, reviewer.user_id)
 
 
-def test_a_grant_needs_the_confirmation_first(app, staff, cadre):
+def test_a_grant_needs_the_confirmation_first(app, staff, cadre, intake):
     admin = english(staff("root.admin", "admin"))
     supervisor = english(staff("qian.sup", "supervisor"))
+    reviewer = staff("li.rev", "reviewer")
     cadre.file_concern()
+    case_id = only_case_id(app)
+    assert intake.accept(case_id, reviewer).status_code == 303  # sealed to the reviewer and the supervisor
     _newcomer, new_id = admin_made(app, admin, "mole.rev")
-    assert "mole.rev</strong> · Cases it cannot open" not in supervisor.get("/review/grants").get_data(as_text=True)
-    response = supervisor.post("/review/grants", {"user_id": str(new_id), "passphrase": ESCROW_PASSPHRASE})
+    page = f"/review/cases/{case_id}/holders"
+    response = supervisor.post(page, {"user_id": str(new_id), "reason": "协办。"})
     assert response.status_code == 400
-    assert "A supervisor must confirm this account first." in response.get_data(as_text=True)
+    assert "not yet confirmed by a supervisor" in response.get_data(as_text=True)
     assert case_keys(app, new_id) == set()

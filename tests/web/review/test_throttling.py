@@ -6,7 +6,7 @@ from flask import Flask
 
 from portal.extensions import db
 from portal.models import AuditEntry
-from tests.conftest import ESCROW_PASSPHRASE, STAFF_PASSWORD, Staff, _client, only_case_id
+from tests.conftest import STAFF_PASSWORD, Staff, _client
 
 ATTACKER = ("198.51.100.66", "AttackerAgent/1.0")
 OWNER = ("192.0.2.10", "OwnerAgent/2.0")
@@ -51,22 +51,6 @@ def test_wrong_current_passwords_are_throttled_per_account_and_audited(app, staf
     assert change_password(member, STAFF_PASSWORD).status_code == 429  # even the right one, for now
     assert entries(app, "password_change_failed") == [(member.user_id, member.user_id)] * 5
     assert change_password(colleague, STAFF_PASSWORD).status_code == 303  # per account, not per client
-
-
-def test_wrong_escrow_passphrases_are_throttled_per_account_and_audited(app, staff, cadre):
-    supervisor = staff("qian.sup", "supervisor")
-    cadre.file_concern()
-    reviewer = staff("li.rev", "reviewer")  # came after the case: it needs a grant
-
-    def grant(passphrase: str):
-        return supervisor.post("/review/grants", {"user_id": str(reviewer.user_id), "passphrase": passphrase})
-
-    statuses = [grant(f"wrong passphrase {i}").status_code for i in range(6)]
-    assert statuses == [400] * 5 + [429]
-    assert grant(ESCROW_PASSPHRASE).status_code == 429
-    assert entries(app, "escrow_passphrase_failed") == [(supervisor.user_id, reviewer.user_id)] * 5
-    assert entries(app, "grant") == []
-    assert reviewer.get(f"/review/cases/{only_case_id(app)}").status_code == 403  # nothing was granted
 
 
 def test_an_attacker_at_one_client_cannot_lock_the_owner_out_at_theirs(app):

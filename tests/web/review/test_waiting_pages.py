@@ -111,7 +111,6 @@ def test_after_an_answer_both_pages_say_when_the_objection_period_ends(intake, a
 
 
 def test_a_concluded_case_says_nothing_more_is_awaited(intake, app, cadre, staff):
-    reviewer = staff("wang.rev", "reviewer")
     receipt = cadre.receipt_of(cadre.file_concern())
     case_id = only_case_id(app)
     intake.act(case_id, "refuse", reason="Outside our remit.")
