@@ -142,6 +142,7 @@ class Deadlines:
     carry_out_working_days: int = 5
     answer_days: int = 90
     objection_days: int = 15
+    transfer_working_days: int = 5  # the target body of a transfer accepts or refuses within these
 
 
 @dataclass(frozen=True)
@@ -415,6 +416,10 @@ def _effect(
             return replace(new, proposer_id=actor.user_id)
         case Action.DECLINE | Action.RETURN_PLAN:
             return replace(new, proposer_id=None)
+        case Action.TRANSFER:
+            # The target body starts afresh: its own acceptance clock, and nobody of the source assigned.
+            due = add_working_days(today, deadlines.transfer_working_days)
+            return replace(new, accept_due=due, assignee_id=None)
         case Action.APPROVE_PLAN:
             due = add_working_days(today, deadlines.carry_out_working_days)
             return replace(new, proposer_id=None, carry_out_due=due)

@@ -59,6 +59,7 @@ class Action(StrEnum):
     DECLINE_CORRECTION = "decline_correction"
     DROP_CORRECTION = "drop_correction"
     RECORD_FORM = "record_form"
+    TRANSFER = "transfer"
 
 
 class Choice(StrEnum):
@@ -76,6 +77,7 @@ class Page(StrEnum):
 
     PLAN = "plan"  # the clarification plan page
     NOTICE = "notice"  # the public notice's correction page
+    TRANSFER = "transfer"  # the transfer page: the target body and the reason (转办, 转送, 报送上一级)
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,9 @@ RULES: Mapping[Action, Rule] = MappingProxyType(
         Action.CONSENT_CORRECTION: Rule(_SUBMITTER, visible=True, confirm=True),
         Action.DECLINE_CORRECTION: Rule(_SUBMITTER, visible=True, needs_reason=True),
         Action.DROP_CORRECTION: Rule(_SUPERVISOR, visible=True, page=Page.NOTICE),
+        # 转办 / 转送 / 报送上一级: intake sends a case it has not yet accepted to another body, whose
+        # acceptance clock starts afresh; the service reseals the key to the target body.
+        Action.TRANSFER: Rule(_INTAKE, visible=True, confirm=True, page=Page.TRANSFER),
     }
 )
 
@@ -181,8 +186,9 @@ ACTION_BOX: tuple[Action, ...] = tuple(
     action for action, rule in RULES.items() if rule.page is None and rule.roles & STAFF_ROLES
 )
 
-#: What the case page offers: the action box, and the link to the plan page for a new draft.
-CASE_PAGE: tuple[Action, ...] = (*ACTION_BOX, Action.DRAFT_PLAN)
+#: What the case page offers: the action box, and links to the plan page for a new draft and to the
+#: transfer page.
+CASE_PAGE: tuple[Action, ...] = (*ACTION_BOX, Action.DRAFT_PLAN, Action.TRANSFER)
 
 #: The forms a clarification takes, as codes the engine accepts for RECORD_FORM.
 FORMS: frozenset[str] = frozenset(m.value for m in ClarificationMode)
@@ -264,6 +270,7 @@ Edge = tuple[State, Action, State]
 _CONCERN_MOVES: tuple[Edge, ...] = (
     (State.SUBMITTED, Action.ACCEPT, State.ACCEPTED),
     (State.SUBMITTED, Action.REFUSE, State.NOT_ACCEPTED),
+    (State.SUBMITTED, Action.TRANSFER, State.SUBMITTED),
     (State.ACCEPTED, Action.START, State.IN_PROGRESS),
     (State.IN_PROGRESS, Action.ASK, State.AWAITING_INFO),
     (State.AWAITING_INFO, Action.PROVIDE_INFO, State.IN_PROGRESS),
@@ -276,6 +283,7 @@ _CONCERN_MOVES: tuple[Edge, ...] = (
 _CLARIFICATION_MOVES: tuple[Edge, ...] = (
     (State.SUBMITTED, Action.ACCEPT, State.ACCEPTED),
     (State.SUBMITTED, Action.REFUSE, State.NOT_ACCEPTED),
+    (State.SUBMITTED, Action.TRANSFER, State.SUBMITTED),
     (State.ACCEPTED, Action.VERIFY, State.VERIFYING),
     (State.VERIFYING, Action.ASK, State.AWAITING_INFO),
     (State.AWAITING_INFO, Action.PROVIDE_INFO, State.VERIFYING),

@@ -22,6 +22,7 @@ from portal.services import (
     key_sessions,
     notices,
     timeline,
+    transfers,
 )
 from portal.services.case_files import FileInfo, ThreadMessage
 from portal.services.errors import ReceiptNotFound
@@ -53,6 +54,7 @@ class SubmitterView:
     waiting: tuple[Waiting, ...] = ()  # what the case waits for now, and until when
     deadlines: workflow.Deadlines | None = None  # the lengths the deadlines above count
     finding: Finding | None = None  # the approved finding of a clarification
+    moved: transfers.Moved | None = None  # the case went to another body (named if its name is public)
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ def status(access: Access) -> SubmitterView:
         waiting=waiting_for(facts, today, deadlines),
         deadlines=deadlines,
         finding=_approved_finding(steps),
+        moved=transfers.moved_to(case),
     )
     db.session.commit()
     return view

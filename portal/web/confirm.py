@@ -115,6 +115,16 @@ WORDINGS: dict[str, Wording] = {
         ),
         _l("Confirm: I consent to the correction"),
     ),
+    Action.TRANSFER.value: Wording(
+        _l("Send this case to another body?"),
+        _l(
+            "The body below receives the case and its key, and accepts or refuses it within %(days)d working "
+            "days. You and everyone else here lose the key at once: only a record of the transfer stays "
+            "here. The cadre's page says that another body handles the case. This cannot be undone."
+        ),
+        _l("Confirm: send the case"),
+        limits=(("days", "TRANSFER_WORKING_DAYS"),),
+    ),
     "withdraw_notice": Wording(
         _l("Withdraw this notice?"),
         _l(

@@ -150,11 +150,12 @@ ACTIONS = {
     Action.CARRY_OUT: _l("Mark the clarification carried out"),
     Action.FLAG: _l("Judge the accusation"),
     Action.REFER: _l("Refer"),
+    Action.TRANSFER: _l("Transfer to another body"),
 }
 
 #: The case page groups the actions allowed now under these headings, in this order.
 ACTION_GROUPS = {
-    "handling": (_l("Who handles it"), (Action.TAKE, Action.ASSIGN)),
+    "handling": (_l("Who handles it"), (Action.TAKE, Action.ASSIGN, Action.TRANSFER)),
     "steps": (
         _l("Next step"),
         (
@@ -201,6 +202,7 @@ ACTION_HINTS = {
     Action.CARRY_OUT: _l("Records that every form of the clarification was carried out."),
     Action.FLAG: _l("Records whether the accusation was mistaken or suspected malicious."),
     Action.REFER: _l("Records the referral to another body, with its reference."),
+    Action.TRANSFER: _l("Sends the case to another body (转办, 转送, 报送上一级); you lose its key."),
 }
 
 #: Who sees a step, from the rule's visibility and the kind of case.
@@ -228,10 +230,17 @@ STEPS = {
     "grant": _l("A colleague was added to the case (协办)"),
     "revoke_grant": _l("A colleague added to the case was removed"),
     "recover": _l("Recovered from the escrow key for a colleague"),
+    Action.TRANSFER.value: _l("Sent to another body to handle"),
 }
 
 #: Steps that do not change the state; the submitter's page names them by action.
-EVENT_ONLY = ("record_form", "notice_corrected", "notice_withdrawn", *(a.value for a in CORRECTION_ACTIONS))
+EVENT_ONLY = (
+    "record_form",
+    "notice_corrected",
+    "notice_withdrawn",
+    Action.TRANSFER.value,
+    *(a.value for a in CORRECTION_ACTIONS),
+)
 
 FINDINGS = {
     Finding.FOUND_FALSE: _l("Found untrue (经核查失实)"),
@@ -304,6 +313,7 @@ AUDIT_ACTIONS = {
     "notice_corrected": _l("Corrected a public notice"),
     "notice_correction_proposed": _l("Put a correction of a public notice to the cadre"),
     "notice_withdrawn": _l("Withdrew a public notice"),
+    "case_transferred": _l("Sent a case to another body"),
     **{f"transition:{a.value}": _l("Case step: %(step)s", step=STEPS[a.value]) for a in Action},
     # Words that hold for either kind of case (the log mixes concerns and clarifications).
     f"transition:{Action.ASK.value}": _l("Case step: a question to the cadre"),
@@ -344,6 +354,7 @@ DONE: dict[str, object] = {
     Action.CARRY_OUT: _l("The clarification is recorded as carried out."),
     Action.FLAG: _l("The judgement of the accusation was recorded."),
     Action.REFER: _l("Referred; the referral is recorded."),
+    Action.TRANSFER: _l("The case was sent to the other body; you no longer hold its key."),
 }
 
 #: A clarification case's words where they differ: its cadre is the applicant (申请人), never 反映人.

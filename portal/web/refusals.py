@@ -49,6 +49,15 @@ from portal.services.grants import (
 )
 from portal.services.notices import FutureNoticeDate, NothingChanged, NotPublished, SupervisorsOnly
 from portal.services.staff_admin import NoEscrowYet, NotYourBody
+from portal.services.transfers import (
+    NotAbove,
+    NotADepartment,
+    NotDiscipline,
+    NotReceiving,
+    TransferRefused,
+    UnknownReason,
+    UnknownTarget,
+)
 from portal.web.attachment_errors import attachment_message
 
 
@@ -158,6 +167,23 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     InvalidBody: _invalid_body,
     NotYourBody: _fixed(403, _l("This account or body is outside your body and the bodies below it.")),
     NoEscrowYet: _fixed(409, _l("This body cannot receive cases until its supervisors set its escrow key."), "body"),
+    UnknownReason: _fixed(400, _l("Choose a reason for the transfer."), "reason"),
+    UnknownTarget: _fixed(400, _l("Choose another body to send the case to."), "to_body"),
+    NotADepartment: _fixed(
+        400, _l("转送 sends a case to a department (组织部, 人社, 编办…), not to a discipline body."), "to_body"
+    ),
+    NotDiscipline: _fixed(
+        400,
+        _l("This case can go only to a discipline body; a clarification request is never sent to a department."),
+        "to_body",
+    ),
+    NotAbove: _fixed(400, _l("报送上一级 sends a case to a body above this one."), "to_body"),
+    NotReceiving: _fixed(
+        409,
+        _l("That body cannot receive cases yet: it needs an escrow key and a confirmed intake officer."),
+        "to_body",
+    ),
+    TransferRefused: _fixed(400, _l("Choose another body to send the case to."), "to_body"),
 }
 
 #: What views catch: every exception the table answers.

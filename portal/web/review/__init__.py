@@ -12,6 +12,7 @@ from portal.web.review import (  # noqa: E402,F401  (routes register on bp)
     notice_corrections,
     plan,
     queues,
+    transfers,
 )
 
 __all__ = ["bp"]
