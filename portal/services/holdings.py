@@ -88,6 +88,13 @@ def release(case_id: str, user_id: int, reason: HoldReason) -> bool:
     return True
 
 
+def move_to_body(case: Case, dk: bytes, body_id: int) -> int:
+    """A transfer (转办, 转送, 报送上一级): every staff copy of the case's key goes (the source body
+    keeps none), then it is sealed to the target body's escrow and intake officers."""
+    db.session.execute(db.delete(CaseKey).where(CaseKey.case_id == case.id))
+    return seal_for_body(case, dk, body_id)
+
+
 def leave(user_id: int) -> int:
     """Someone leaves the office (disabled) or starts anew (reset): every copy they hold is deleted,
     so enabling the account again opens no old case. Returns how many cases they held."""

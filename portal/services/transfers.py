@@ -16,7 +16,7 @@ from portal.domain.cases import Kind
 from portal.domain.clock import this_hour
 from portal.domain.workflow import Action, WorkflowError
 from portal.extensions import db
-from portal.models import Body, Case, CaseKey, Transfer, User
+from portal.models import Body, Case, Transfer, User
 from portal.services import accounts, audit, form_tokens, holdings
 from portal.services.errors import ServiceError
 from portal.services.opened_case import OpenedCase, open_for_staff
@@ -152,12 +152,6 @@ def _lock(case_id: str) -> None:
     db.session.expire_all()  # the page may have read the case and the holder rows before the lock
 
 
-def _release_all(case: Case) -> None:
-    """Delete every staff copy of the case's key: the source body keeps none."""
-    # Holdings is the one writer of holder rows: this belongs there (holdings.release_all) on merging.
-    db.session.execute(db.delete(CaseKey).where(CaseKey.case_id == case.id))
-
-
 def _checked(opened: OpenedCase, to_body_id: int | None, reason_code: str | None) -> tuple[TransferReason, Body]:
     opened.check(Action.TRANSFER)  # a role or state the engine refuses is said before the target
     reason = _reason(reason_code)
@@ -213,8 +207,7 @@ def transfer(
     # The step first: its timeline entry and audit entry are written with the key still in hand
     # (the entry is under the case key, which the target's holders will have: it does not change).
     outcome = opened.step(Action.TRANSFER)
-    _release_all(case)
-    holdings.seal_for_body(case, opened.key, target.id)
+    holdings.move_to_body(case, opened.key, target.id)
     stub = Transfer(
         case_id=case.id,
         from_body_id=source_id,

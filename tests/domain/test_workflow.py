@@ -427,7 +427,7 @@ def test_flag_needs_a_real_choice(bad):
     [
         (new_case(CONCERN, DAY, D), R1, []),
         (new_case(CONCERN, DAY, D), S1, [A.TAKE, A.ASSIGN]),
-        (new_case(CONCERN, DAY, D), I1, [A.ASSIGN, A.ACCEPT, A.REFUSE]),
+        (new_case(CONCERN, DAY, D), I1, [A.ASSIGN, A.ACCEPT, A.REFUSE, A.TRANSFER]),
         (new_case(CONCERN, DAY, D), U, []),
         (at(CONCERN, State.IN_PROGRESS), I1, [A.ASSIGN]),
         (at(CONCERN, State.IN_PROGRESS), L1, [A.TAKE, A.ASSIGN, A.ASK, A.ANSWER]),

@@ -97,6 +97,9 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("GET",  NOTICE + "/correct"):                 (LOGIN, F,      F,      200,    F,      F,      F,              LOGIN),
     ("POST", NOTICE + "/correct"):                 (LOGIN, F,      F,      see(NOTICE + "/correct"), F, F, F,      LOGIN),
     ("POST", NOTICE + "/withdraw"):                (LOGIN, F,      F,      see(NOTICE + "/correct"), F, F, F,      LOGIN),
+    ("GET",  CASE + "/transfer"):                  (LOGIN, 409,    F,      F,      F,      F,      F,              LOGIN),
+    ("POST", CASE + "/transfer"):                  (LOGIN, 409,    F,      F,      F,      F,      F,              LOGIN),
+    ("GET",  "/review/transfers"):                 (LOGIN, 200,    200,    200,    200,    200,    F,              LOGIN),
     ("GET",  "/review/grants"):                    (LOGIN, F,      F,      200,    F,      200,    F,              LOGIN),
     ("GET",  CASE + "/holders"):                   (LOGIN, 200,    200,    200,    F,      F,      F,              LOGIN),
     ("POST", CASE + "/holders"):                   (LOGIN, F,      F,      see(CASE + "/holders"), F, F, F,        LOGIN),
@@ -145,6 +148,7 @@ def post_body(rule: str, world: World) -> dict[str, str]:
             "reason": "Typo.",
         },
         NOTICE + "/withdraw": {"reason": "Published in error.", "confirmed": "1"},
+        CASE + "/transfer": {"to_body": str(world.body_id), "reason": "other_body", "confirmed": "1"},  # accepted: 409
         CASE + "/holders": {"user_id": str(world.target_id), "reason": "协办：需要查阅本件材料。"},
         CASE + "/holders/revoke": {"user_id": str(world.target_id)},  # holds no grant: nothing to revoke
         "/review/recover": {  # its holders are all active: no recovery
