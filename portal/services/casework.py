@@ -126,7 +126,7 @@ def _approval(facts: workflow.Facts, steps: list[TimelineEntry], staff_names: di
 
 def _opened_for_box(user: User, private_key: bytes | None, case_id: str, action: Action) -> OpenedCase:
     """The case opened for a step of the action box; a step with its own page is refused here."""
-    opened = open_for_staff(user, private_key, case_id)
+    opened = open_for_staff(user, private_key, case_id, lock=True)
     if action not in ACTION_BOX:
         raise workflow.WrongState(f"{action} is not fired from the action box")
     return opened

@@ -152,16 +152,20 @@ def actor_of(user: User) -> Actor:
     return Actor(user_id=user.id, role=Role(user.role))
 
 
-def _case(case_id: str | None) -> Case:
-    case = db.session.get(Case, case_id) if case_id else None
+def _case(case_id: str | None, lock: bool = False) -> Case:
+    case = db.session.get(Case, case_id, with_for_update=lock or None) if case_id else None
     if case is None:
         raise NoSuchCase(str(case_id))
     return case
 
 
-def open_for_staff(user: User, private_key: bytes | None, case_id: str | None) -> OpenedCase:
-    """The case opened with this staff member's key; NoSuchCase, or NoAccess without a key for it."""
-    case = _case(case_id)
+def open_for_staff(user: User, private_key: bytes | None, case_id: str | None, *, lock: bool = False) -> OpenedCase:
+    """The case opened with this staff member's key; NoSuchCase, or NoAccess without a key for it.
+
+    ``lock`` (for a step) takes the case row's lock first, so the key is looked up after any
+    concurrent step or transfer of the case has committed: a step never runs on stale facts,
+    nor seals the key to someone after the case has moved to another body."""
+    case = _case(case_id, lock)
     actor = actor_of(user)
     if private_key is None:
         raise NoAccess(case.id)

@@ -127,3 +127,65 @@ def test_no_stored_time_dates_a_submitter_action_finer_than_the_hour(intake, app
     assert submitter_post(cadre, "/followup/object", {"reason": "Nothing changed."}).status_code == 303
 
     assert _finer_than_the_hour(app) == []
+
+
+OTHER_SECRET = "ZM-CANARY-OTHER-BODY-3b7e"
+OTHER_ESCROW = "the other body's escrow passphrase"
+
+
+def test_a_dump_and_one_bodys_credentials_open_none_of_the_other_bodys_cases(app, cadre, staff):
+    """Threat model 3, with two bodies: an attacker with the whole database, every password of one
+    body's staff and that body's escrow passphrase opens that body's cases and none of the other's."""
+    from portal.domain import aad
+    from portal.domain.crypto import CryptoError, decrypt, unseal
+    from portal.models import CaseKey, User
+    from portal.services import accounts
+    from tests.conftest import ESCROW_PASSPHRASE, STAFF_PASSWORD
+    from tests.factories import private_key_of
+    from tests.web.body_helpers import Member, default_body_id, make_body
+
+    here = default_body_id(app)
+    there = make_body(app, "邻县纪委监委", "commission", "county", escrow=False)
+    with app.app_context():
+        accounts.create_escrow(OTHER_ESCROW, there)
+    ours = [staff("xin.fang", "intake"), staff("li.rev", "reviewer"), staff("qian.sup", "supervisor")]
+    Member(app, "lin.intake", "intake", there)
+    Member(app, "lin.rev", "reviewer", there)
+    cadre.file_concern(description=SECRET_TEXT)
+    cadre.file_concern(description=OTHER_SECRET, body=str(there))
+    with app.app_context():
+        mine = db.session.scalar(db.select(Case.id).where(Case.body_id == here))
+        theirs = db.session.scalar(db.select(Case.id).where(Case.body_id == there))
+    assert mine and theirs
+    assert ours[0].accept(mine, ours[1]).status_code == 303  # the reviewer and supervisor hold it too
+
+    with app.app_context():
+        # What the attacker can open: every private key of our body, and our escrow key.
+        privates = [private_key_of(db.session.get(User, m.user_id), STAFF_PASSWORD) for m in ours]
+        privates.append(accounts.unlock_escrow(ESCROW_PASSPHRASE, here))
+        boxes = [(row.case_id, row.user_id, row.sealed_key) for row in db.session.scalars(db.select(CaseKey))]
+        escrowed = [(case.id, case.escrow_sealed_key) for case in db.session.scalars(db.select(Case))]
+        submissions = {case.id: case.submission for case in db.session.scalars(db.select(Case))}
+    opened: dict[str, bytes] = {}
+    for private in privates:  # every box in the dump, with every key, under every binding it could have
+        for case_id, user_id, sealed in boxes:
+            try:
+                opened[case_id] = unseal(private, sealed, aad.user_key(case_id, user_id))
+            except CryptoError:
+                pass
+        for case_id, sealed in escrowed:
+            try:
+                opened[case_id] = unseal(private, sealed, aad.escrow_key(case_id))
+            except CryptoError:
+                pass
+    assert set(opened) == {mine}  # the attack works on our body's case, so its failure below is real
+    readable = []
+    for case_id, blob in submissions.items():
+        for dk in opened.values():
+            try:
+                readable.append(decrypt(dk, blob, aad.submission(case_id)).decode())
+            except CryptoError:
+                pass
+    assert any(SECRET_TEXT in text for text in readable)
+    assert not any(OTHER_SECRET in text for text in readable)
+    assert all(OTHER_SECRET.encode() not in value for value in every_stored_value(app))
