@@ -66,6 +66,7 @@ class World:
     carried_receipt: str = ""
     cases: dict[str, str] = field(default_factory=dict)
     notice_id: int = 0
+    new_case: str = ""  # a concern still waiting for intake's decision
     people: dict[str, Staff] = field(default_factory=dict)
 
 
@@ -150,7 +151,9 @@ def _populate(world: World) -> None:
         case = db.session.get(Case, concern)
         case.answer_due = case.due_on = dt.date(2020, 1, 2)
         db.session.commit()
-    staff("late.reviewer", "reviewer", login=False)  # made after the cases: a gap to grant
+    cadre.file_concern(subject="Still waiting for intake")
+    world.new_case = _new_case(app, {**world.cases, "x": concern})
+    staff("late.reviewer", "reviewer", login=False)  # made after the cases: holds none of them
     staff("root.admin", "admin")
 
 
@@ -336,20 +339,35 @@ def test_the_staff_journey(audit: Audit) -> None:
     audit.check("clarification plan form")
     audit.press("main form", status=400)
     audit.check("clarification plan form with errors")
-    concern = f"/review/cases/{w.cases['concern']}"
-    audit.open(concern)
-    audit.press("main form.action:has(input[name=action][value=refuse])", status=None)
-    audit.check("case: a step refused (no reason given)")
-    audit.open(concern)
-    page.fill("main form.action:has(input[name=action][value=refuse]) textarea", "Outside our remit.")
-    audit.press("main form.action:has(input[name=action][value=refuse])")
-    audit.check("confirmation of a step")
     audit.open("/review/grants")
     audit.check("access grants")
+    audit.open(f"/review/cases/{w.cases['concern']}/holders")
+    audit.check("who holds a case, and adding a colleague")
+    audit.open("/review/recover")
+    audit.check("recovery from the escrow key")
     audit.open(f"/review/notices/{w.notice_id}/correct")
     audit.check("notice correction")
     audit.open("/review/account/password")
     audit.check("password")
+
+    # The intake desk: a new case is sealed to intake only.
+    audit.context.clear_cookies()
+    audit.context.add_cookies([{"name": "zm_lang", "value": audit.lang, "url": w.base}])
+    audit.sign_in("xin.fang")
+    audit.check("intake queue")
+    new = f"/review/cases/{w.new_case}"
+    audit.open(new)
+    audit.check("case: waiting for acceptance")
+    audit.press("main form.action:has(input[name=action][value=refuse])", status=None)
+    audit.check("case: a step refused (no reason given)")
+    audit.open(new)
+    page.fill("main form.action:has(input[name=action][value=refuse]) textarea", "Outside our remit.")
+    audit.press("main form.action:has(input[name=action][value=refuse])")
+    audit.check("confirmation of a step")
+    audit.open(f"{new}/transfer")
+    audit.check("transfer to another body")
+    audit.open("/review/transfers")
+    audit.check("cases sent to other bodies")
 
 
 def test_the_admins_journey(audit: Audit) -> None:

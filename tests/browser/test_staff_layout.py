@@ -123,7 +123,7 @@ def _enrol(s: Scene) -> None:
 
 
 def _queue(s: Scene) -> None:
-    desk = s.desk("zhao.rev", "reviewer")
+    desk = s.desk("zhao.int", "intake")  # new cases are sealed to intake
     for i in range(3):
         s.cadre.file_concern(subject=f"Inspections {i}")
     s.cadre.file_clarification()
@@ -181,12 +181,21 @@ def _case_clarification(s: Scene) -> None:
 
 
 def _grants(s: Scene) -> None:
+    """Who holds a case, with the form to add a colleague (协办) and a 协办 to remove."""
     desk = s.desk("qian.sup", "supervisor")
+    reviewer = s.staff("wang.rev", "reviewer")
+    intake = s.staff("xin.fang", "intake")
+    s.desk("late.reviewer.with.a.long.name", "reviewer")
     s.cadre.file_concern()
-    s.desk("late.reviewer.with.a.long.name", "reviewer")  # made after the case: a gap to grant
+    case_id = only_case_id(s.app)
+    assert intake.accept(case_id, reviewer).status_code == 303
     desk.sign_in(s.phone)
-    s.phone.open("/review/grants")
-    assert s.phone.page.locator("main .cards input[type=password]").count() == 1
+    s.phone.open(f"/review/cases/{case_id}/holders")
+    page = s.phone.page
+    page.select_option("select[name=user_id]", label="late.reviewer.with.a.long.name")
+    page.fill("textarea[name=reason]", "协办：需要查阅本件材料。")
+    s.phone.submit("main form[action$='/holders']")
+    assert page.locator("main .cards button").count() == 1  # the colleague added can be removed
 
 
 def _password(s: Scene) -> None:
@@ -207,7 +216,7 @@ def _admin_scene(s: Scene) -> Desk:
 
 def _accounts(s: Scene) -> None:
     _admin_scene(s).sign_in(s.phone)  # lands on /admin
-    assert s.phone.page.locator("main .cards > li").count() == 4
+    assert s.phone.page.locator("main .cards > li").count() == 5
 
 
 def _audit(s: Scene) -> None:
@@ -262,9 +271,10 @@ def test_staff_page_fits_a_phone_screen(name, lang, app, phone, cadre, staff, co
         assert image.width == WIDTH and image.height >= VIEWPORT["height"]
 
 
-def test_reviewer_accepts_a_case_with_the_button(app, phone, cadre, live_server):
-    """JavaScript off: the Accept button posts its form; the page then shows the new state."""
-    desk = Desk(app, "zhao.rev", "reviewer")
+def test_intake_accepts_and_assigns_a_case_with_the_button(app, phone, cadre, live_server):
+    """JavaScript off: the Accept button posts its form with the assignee chosen; the page then shows the new state."""
+    desk = Desk(app, "zhao.int", "intake")
+    reviewer = Desk(app, "zhao.rev", "reviewer")
     cadre.file_concern()
     case_id = only_case_id(app)
     desk.sign_in(phone)
@@ -273,7 +283,8 @@ def test_reviewer_accepts_a_case_with_the_button(app, phone, cadre, live_server)
     assert page.locator("span.state").inner_text() == _translated(app, "Submitted")
 
     accept = page.locator("main form.action").filter(has=page.locator("input[name=action][value=accept]"))
-    button = accept.get_by_role("button", name=_translated(app, "Accept"), exact=True)
+    accept.locator("select[name=assignee]").select_option(label="zhao.rev")
+    button = accept.get_by_role("button", name=_translated(app, "Accept and assign"), exact=True)
     assert button.is_visible()
     with page.expect_navigation() as navigation:
         button.click()
@@ -283,9 +294,10 @@ def test_reviewer_accepts_a_case_with_the_button(app, phone, cadre, live_server)
     assert page.locator("ul.flash li").count() == 1
     assert page.locator("ol.steps li").count() == 2
     assert page.locator("main input[name=action][value=accept]").count() == 0
-    assert page.locator("main input[name=action][value=start]").count() == 1
+    assert page.locator("main input[name=action][value=start]").count() == 0  # the assignee starts it
     with app.app_context():
-        assert db.session.get(Case, case_id).state == "accepted"
+        case = db.session.get(Case, case_id)
+        assert (case.state, case.assignee_id) == ("accepted", reviewer.user_id)
 
 
 #: Per-row form controls of the account and grant lists, with the visible part of their list:
