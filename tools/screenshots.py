@@ -28,7 +28,7 @@ from portal.bootstrap import DEMO_CONTACT, DEMO_OPERATOR
 from portal.domain.plan import Naming, NoticeDraft
 from portal.extensions import db
 from portal.models import Case
-from portal.services import accounts, notices
+from portal.services import accounts, bodies, notices
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -169,9 +169,12 @@ def take(out: Path) -> dict[str, int]:
         )
         with app.app_context():
             upgrade()
+            bodies.create(DEMO_OPERATOR, "青纪", "commission", "county", ("general", "section"))
             accounts.create_escrow("screenshot escrow passphrase")
-            supervisor = accounts.create_user("supervisor", "supervisor", PASSWORD, confirmed=True)
-        totp = pyotp.parse_uri(supervisor.totp_uri)
+            accounts.create_user("supervisor", "supervisor", PASSWORD, confirmed=True)
+            accounts.create_user("reviewer", "reviewer", PASSWORD, confirmed=True)
+            intake = accounts.create_user("intake", "intake", PASSWORD, confirmed=True)
+        totp = pyotp.parse_uri(intake.totp_uri)
         notice_id = _seed_notices(app)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
@@ -201,11 +204,14 @@ def take(out: Path) -> dict[str, int]:
                     db.session.commit()
                     first = db.session.scalar(db.select(Case.id).where(Case.category == "workload"))
 
-                _desk_sign_in(reviewer, "supervisor", totp)
+                # The intake officer (new cases are sealed to intake only) asks, then accepts and assigns.
+                _desk_sign_in(reviewer, "intake", totp)
                 reviewer.goto(f"/review/cases/{first}")
-                _submit(reviewer, "main form.action:has(input[name=action][value=accept])")
                 reviewer.fill("textarea[name=body]", "您好，请具体说明是哪三个检查组，分别要求报送哪些材料？")
                 _submit(reviewer, "main form[action$='/messages']")
+                accept = "main form.action:has(input[name=action][value=accept])"
+                reviewer.locator(f"{accept} select[name=assignee]").select_option(label="reviewer")
+                _submit(reviewer, accept)
 
                 cadre.goto("/followup")
                 cadre.fill("input[name=receipt]", receipt)
