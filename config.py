@@ -82,7 +82,7 @@ class DefaultConfig:
     DEADLINE_ANSWER_DAYS = 90
     OBJECTION_DAYS = 15
     #: A transferred case (转办, 转送, 报送上一级) is accepted or refused by its new body within these.
-    TRANSFER_WORKING_DAYS = 5
+    DEADLINE_TRANSFER_WORKING_DAYS = 5
     #: Who runs this deployment (its body's name, e.g. "某某县纪委监委"), named on the landing page
     #: so a cadre knows whom they are trusting; ZM_OPERATOR_NAME in the environment.
     OPERATOR_NAME = ""

@@ -19,7 +19,7 @@ def deadlines() -> Deadlines:
         carry_out_working_days=setting("DEADLINE_CARRY_OUT_WORKING_DAYS"),
         answer_days=setting("DEADLINE_ANSWER_DAYS"),
         objection_days=setting("OBJECTION_DAYS"),
-        transfer_working_days=setting("TRANSFER_WORKING_DAYS"),
+        transfer_working_days=setting("DEADLINE_TRANSFER_WORKING_DAYS"),
     )
 
 

@@ -123,7 +123,7 @@ WORDINGS: dict[str, Wording] = {
             "here. The cadre's page says that another body handles the case. This cannot be undone."
         ),
         _l("Confirm: send the case"),
-        limits=(("days", "TRANSFER_WORKING_DAYS"),),
+        limits=(("days", "DEADLINE_TRANSFER_WORKING_DAYS"),),
     ),
     "withdraw_notice": Wording(
         _l("Withdraw this notice?"),
