@@ -71,7 +71,8 @@ def deploy(folder: Path, database_url: str, workers: int = 2, staff_pool: bool =
     from portal.services import accounts
 
     with app.app_context():
-        created = accounts.create_user("li.reviewer", "reviewer", harness.STAFF_PASSWORD, confirmed=True)
+        # The staff member the tests sign in as: an intake officer, to whom every new case is sealed.
+        created = accounts.create_user("li.intake", "intake", harness.STAFF_PASSWORD, confirmed=True)
     ports = [harness.free_port(), harness.free_port()] + ([harness.free_port()] if staff_pool else [])
     nginx_port_hint = harness.free_port()
     env = harness.instance_environment(database_url, REDIS_URL, f"https://{harness.SERVER_NAME}:{nginx_port_hint}")
@@ -89,7 +90,7 @@ def deploy(folder: Path, database_url: str, workers: int = 2, staff_pool: bool =
             app,
             env,
             folder,
-            "li.reviewer",
+            "li.intake",
             harness.Authenticator(pyotp.parse_uri(created.totp_uri)),
         )
     finally:

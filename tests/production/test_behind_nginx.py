@@ -42,7 +42,7 @@ def _counts(app) -> dict[str, int]:
 
 
 def _every_case_is_whole(app) -> None:
-    """No partial case: each has its key for the reviewer, its filing event and exactly its one file."""
+    """No partial case: each has its key for the intake officer, its filing event and exactly its one file."""
     with app.app_context():
         for case in db.session.scalars(db.select(Case)):
             assert case.submission and case.submitter_wrapped_key and case.escrow_sealed_key
