@@ -63,6 +63,12 @@ def subtree_ids(body_id: int) -> frozenset[int]:
     return frozenset(found)
 
 
+def public_name(body_id: int) -> str | None:
+    """A body's name where cadres may read it (``name_public``), else None."""
+    body = db.session.get(Body, body_id)
+    return body.name if body is not None and body.name_public else None
+
+
 def ranks_of(body: Body) -> frozenset[str]:
     return parse_ranks(body.ranks)
 

@@ -14,6 +14,7 @@ from portal.domain.workflow import Action
 from portal.extensions import db
 from portal.models import Case
 from portal.services import (
+    bodies,
     case_files,
     case_state,
     clarification,
@@ -55,6 +56,7 @@ class SubmitterView:
     deadlines: workflow.Deadlines | None = None  # the lengths the deadlines above count
     finding: Finding | None = None  # the approved finding of a clarification
     moved: transfers.Moved | None = None  # the case went to another body (named if its name is public)
+    handled_by: str | None = None  # the body handling the case, if its name is public
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ def status(access: Access) -> SubmitterView:
         deadlines=deadlines,
         finding=_approved_finding(steps),
         moved=transfers.moved_to(case),
+        handled_by=bodies.public_name(case.body_id),
     )
     db.session.commit()
     return view

@@ -8,10 +8,10 @@ from functools import wraps
 from flask import Flask, abort, g, render_template, session
 from flask_login import UserMixin, current_user, login_required, login_user
 
-from portal.domain.staff import StaffRole
+from portal.domain.staff import SUPERVISING_ROLES, StaffRole
 from portal.extensions import login_manager
 from portal.models import User
-from portal.services import staff_auth
+from portal.services import staff_admin, staff_auth
 from portal.services.errors import SessionExpired
 from portal.services.staff_auth import StaffAccess
 
@@ -36,7 +36,12 @@ class StaffUser(UserMixin):
 
     @property
     def is_supervisor(self) -> bool:
-        return self.user.role == StaffRole.SUPERVISOR
+        """A supervisor or a leader: they approve, edit their body's notices, grant and recover."""
+        return self.user.role in SUPERVISING_ROLES
+
+    @property
+    def reads_audit_log(self) -> bool:
+        return staff_admin.reads_audit_log(self.user)
 
     @property
     def awaits_confirmation(self) -> bool:

@@ -198,3 +198,17 @@ def test_a_clarification_sent_without_the_select_goes_to_the_preselected_body_bu
     assert cases(app) == []
     cadre.receipt_of(cadre.file_clarification(rank="general"))  # no body field at all: what the page preselects
     assert [body for _id, body, _cat in cases(app)] == [default_body_id(app)]
+
+
+def test_the_cadre_reads_which_body_handles_the_case_only_if_its_name_is_public(app, cadre):
+    from portal.extensions import db
+    from portal.models import Body
+
+    receipt = cadre.receipt_of(cadre.file_concern())
+    cadre.follow_up(receipt)
+    assert "办理机关：测试县纪委监委" in cadre.client.get("/followup/status").get_data(as_text=True)
+    with app.app_context():
+        db.session.execute(db.update(Body).values(name_public=False))
+        db.session.commit()
+    page = cadre.client.get("/followup/status").get_data(as_text=True)
+    assert "办理机关" not in page and "测试县纪委监委" not in page
