@@ -8,7 +8,7 @@ from functools import wraps
 from flask import Flask, abort, g, render_template, session
 from flask_login import UserMixin, current_user, login_required, login_user
 
-from portal.domain.staff import SUPERVISING_ROLES, StaffRole
+from portal.domain.staff import SUPERVISING_ROLES
 from portal.extensions import login_manager
 from portal.models import User
 from portal.services import staff_admin, staff_auth
