@@ -171,7 +171,7 @@ def draft_plan(
     form_token: str | None,
 ) -> None:
     """Write the clarification plan and put it before the cadre for consent."""
-    opened = open_for_staff(user, private_key, case_id)
+    opened = open_for_staff(user, private_key, case_id, lock=True)
     form_tokens.spend(form_token)
     clarification.draft(opened, forms, scope, notice)
     db.session.commit()
@@ -182,7 +182,7 @@ def record_form(
     user: User, private_key: bytes | None, case_id: str, form: str, record: str, form_token: str | None
 ) -> None:
     """Record one form of the approved plan as carried out."""
-    opened = open_for_staff(user, private_key, case_id)
+    opened = open_for_staff(user, private_key, case_id, lock=True)
     form_tokens.spend(form_token)
     clarification.record_done(opened, form, record)
     db.session.commit()
@@ -194,7 +194,7 @@ def message(
 ) -> None:
     """Write to the submitter (shown on their status page); the reviewer's name is not."""
     files = clean_uploads(uploads)
-    opened = open_for_staff(user, private_key, case_id)
+    opened = open_for_staff(user, private_key, case_id, lock=True)
     opened.check_write(Record.MESSAGE)
     form_tokens.spend(form_token)
     case_files.add_message(opened.case, opened.key, Author.REVIEWER.value, body, files, user_id=user.id)
@@ -205,7 +205,7 @@ def message(
 @use_case
 def note(user: User, private_key: bytes | None, case_id: str, body: str, form_token: str | None) -> None:
     """An internal note, encrypted, never shown to the submitter."""
-    opened = open_for_staff(user, private_key, case_id)
+    opened = open_for_staff(user, private_key, case_id, lock=True)
     opened.check_write(Record.NOTE)
     form_tokens.spend(form_token)
     case = opened.case

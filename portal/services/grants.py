@@ -158,7 +158,7 @@ def grant(
     actor: User, actor_private_key: bytes | None, case_id: str, target_user_id: int, reason: str, form_token: str | None
 ) -> None:
     """Add one confirmed case worker of the case's body as a holder (协办), with a reason."""
-    opened = open_for_staff(actor, actor_private_key, case_id)  # NoAccess unless the actor holds it
+    opened = open_for_staff(actor, actor_private_key, case_id, lock=True)  # NoAccess unless the actor holds it
     if not supervises(actor):
         raise NotSupervising(str(actor.id))
     case = opened.case

@@ -21,9 +21,18 @@ class NotACaseWorker(ServiceError):
     """Only accounts with a key pair (never an admin) hold a case's key."""
 
 
+#: Holds an assignment takes over: a colleague added (协办) or recovered who becomes the assignee or
+#: their supervisor holds the case for that reason from then on, so a reassignment removes it.
+_SUPERSEDED = frozenset({HoldReason.GRANT, HoldReason.RECOVERY, HoldReason.LEGACY})
+
+
 def seal_to(case: Case, dk: bytes, user: User, reason: HoldReason) -> bool:
-    """Give ``user`` a copy of the case's key; False if they hold one already (its reason stays)."""
-    if db.session.get(CaseKey, (case.id, user.id)) is not None:
+    """Give ``user`` a copy of the case's key; False if they hold one already (an assignment then
+    becomes its reason, in place of a grant, a recovery or a legacy hold; an intake hold stays)."""
+    held = db.session.get(CaseKey, (case.id, user.id))
+    if held is not None:
+        if reason in ASSIGNMENT_HOLDS and held.reason in _SUPERSEDED:
+            held.reason = reason.value
         return False
     if user.public_key is None:
         raise NotACaseWorker(user.username)  # an admin holds no key pair, so never a case

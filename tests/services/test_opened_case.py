@@ -9,7 +9,7 @@ from portal.domain import receipts
 from portal.domain.cases import Kind
 from portal.domain.workflow import Action, MissingChoice, NotAssignable, NotPermitted, PlanIncomplete
 from portal.extensions import db
-from portal.models import AuditEntry, Case, CaseEvent
+from portal.models import AuditEntry, Case, CaseEvent, CaseKey
 from portal.services import accounts, bodies, case_state, casework, followup, form_tokens, holdings, intake
 from portal.services.case_keys import NoAccess
 from portal.services.opened_case import NoSuchCase, StepInput, open_for_staff, open_for_submitter
@@ -158,3 +158,29 @@ def test_the_database_refuses_a_state_without_its_columns(app):
         db.session.rollback()
         assert db.session.get(Case, made.case_id).state == "submitted"
         assert case_state.facts_of(db.session.get(Case, made.case_id)).proposed_finding is None
+
+
+def test_a_colleague_added_then_assigned_loses_the_key_when_reassigned(app):
+    """A 协办 who becomes the assignee holds the case as its assignee from then on."""
+    from portal.services import grants
+
+    with app.app_context():
+        made = gen_case("concern", "accepted")
+        helper = gen_worker("xie.ban", "reviewer")
+        other = gen_worker("ling.yi", "reviewer")
+        grants.grant(
+            made.supervisor.user,
+            made.supervisor.private_key,
+            made.case_id,
+            helper.user_id,
+            "协办。",
+            form_tokens.issue(),
+        )
+        opened = open_for_staff(made.supervisor.user, made.supervisor.private_key, made.case_id)
+        opened.step(Action.ASSIGN, StepInput(assignee_id=helper.user_id))
+        db.session.commit()
+        assert db.session.get(CaseKey, (made.case_id, helper.user_id)).reason == "assigned"
+        opened = open_for_staff(made.supervisor.user, made.supervisor.private_key, made.case_id)
+        opened.step(Action.ASSIGN, StepInput(assignee_id=other.user_id))
+        db.session.commit()
+        assert helper.user_id not in holdings.holder_ids(made.case_id)
