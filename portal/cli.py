@@ -168,12 +168,13 @@ escrow_group = AppGroup("escrow", help="The escrow key that recovers cases whose
 
 
 @escrow_group.command("passphrase")
-def escrow_passphrase_command() -> None:
-    """Change the escrow passphrase: a supervisor holding it types the current one, then the new one."""
+@click.option("--body", "body_id", type=int, default=None, help="Body id (default: the default body).")
+def escrow_passphrase_command(body_id: int | None) -> None:
+    """Change a body's escrow passphrase: a supervisor holding it types the current one, then the new one."""
     current = _read_secret_once("Current escrow passphrase")
     new = _read_secret("New escrow passphrase")
     try:
-        accounts.change_escrow_passphrase(current, new)
+        accounts.change_escrow_passphrase(current, new, body_id)
     except WrongPassphrase as exc:
         raise click.ClickException("The current escrow passphrase is wrong; nothing changed.") from exc
     except ServiceError as exc:

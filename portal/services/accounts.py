@@ -147,8 +147,9 @@ def escrow(body_id: int | None = None) -> EscrowKey | None:
 
 
 @use_case
-def create_escrow(passphrase: str, body_id: int | None = None) -> bool:
-    """Make a body's escrow key pair once; False if it already has one."""
+def create_escrow(passphrase: str, body_id: int | None = None, actor_id: int | None = None) -> bool:
+    """Make a body's escrow key pair once; False if it already has one. ``actor_id`` is the
+    supervisor who set it on the staff page (None: the operator's command line)."""
     if body_id is None:
         body_id = _only_body()
     if escrow(body_id) is not None:
@@ -166,6 +167,7 @@ def create_escrow(passphrase: str, body_id: int | None = None) -> bool:
     db.session.add(row)
     db.session.flush()
     row.wrapped_private_key = encrypt(wrap_key, pair.private, aad.escrow_private_key(row.id))
+    audit.record("escrow_created", actor_id=actor_id, detail=f"body:{body_id}" + ("" if actor_id else ":command_line"))
     db.session.commit()
     return True
 
@@ -183,7 +185,7 @@ def unlock_escrow(passphrase: str, body_id: int | None = None) -> bytes:
 
 
 @use_case
-def change_escrow_passphrase(current: str, new: str, body_id: int | None = None) -> None:
+def change_escrow_passphrase(current: str, new: str, body_id: int | None = None, actor_id: int | None = None) -> None:
     """Re-wrap the escrow private key under a new passphrase; WrongPassphrase if ``current`` is wrong.
 
     Only someone holding the passphrase can do it (the key is opened with it); the key pair does
@@ -198,5 +200,9 @@ def change_escrow_passphrase(current: str, new: str, body_id: int | None = None)
     credential, wrap_key = new_credential(new.encode(), argon2_profile())
     row.credential = credential
     row.wrapped_private_key = encrypt(wrap_key, private, aad.escrow_private_key(row.id))
-    audit.record("escrow_passphrase_changed", detail="command_line")
+    audit.record(
+        "escrow_passphrase_changed",
+        actor_id=actor_id,
+        detail=f"body:{row.body_id}" + ("" if actor_id else ":command_line"),
+    )
     db.session.commit()

@@ -18,6 +18,10 @@ class InvalidBody(ServiceError):
     """A body's name, short name, kind, level, ranks or parent does not meet the rules."""
 
 
+class NoEscrowYet(ServiceError):
+    """The body has no escrow key yet: its supervisors set it; until then it receives no case."""
+
+
 class NoSuchBody(ServiceError):
     """No body with this id (or not one the cadre may choose)."""
 

@@ -19,6 +19,7 @@ from portal.domain.staff import SUPERVISING_ROLES
 from portal.extensions import db
 from portal.models import Body, EscrowKey, User
 from portal.services import accounts, audit, bodies, form_tokens, holdings
+from portal.services.bodies import NoEscrowYet
 from portal.services.errors import ServiceError
 from portal.services.settings import argon2_profile
 from portal.services.transaction import use_case
@@ -34,10 +35,6 @@ class NotOnYourself(ServiceError):
 
 class NotYourBody(ServiceError):
     """The account or body is outside the admin's body and the bodies below it."""
-
-
-class NoEscrowYet(ServiceError):
-    """Concerns cannot be routed to a body before its supervisors set its escrow key."""
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,9 @@ from portal.services.grants import (
     ReasonMissing,
 )
 from portal.services.notices import FutureNoticeDate, NothingChanged, NotPublished, SupervisorsOnly
-from portal.services.staff_admin import NoEscrowYet, NotYourBody
+from portal.services.bodies import NoEscrowYet
+from portal.services.body_escrow import EscrowExists, PassphrasesDiffer
+from portal.services.staff_admin import NotYourBody
 from portal.services.transfers import (
     NotAbove,
     NotADepartment,
@@ -161,6 +163,8 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     NotRecoverable: _fixed(404, _l("Your body has no case with this number."), "case_id"),
     ReasonMissing: _fixed(400, _l("Please give a reason or text for this step."), "reason"),
     WrongPassphrase: _fixed(400, _l("The escrow passphrase is wrong."), "passphrase"),
+    EscrowExists: _fixed(409, _l("Your body has its escrow key already: change its passphrase instead.")),
+    PassphrasesDiffer: _fixed(400, _l("The two passphrases differ. Type the same one twice."), "repeat"),
     NoSuchBody: _fixed(
         400, _l("The body chosen is not one of those listed. Choose one of the list; nothing was sent."), "body"
     ),

@@ -8,6 +8,7 @@ from portal.web.review import (  # noqa: E402,F401  (routes register on bp)
     archive,
     auth,
     cases,
+    escrow,
     grants,
     notice_corrections,
     plan,

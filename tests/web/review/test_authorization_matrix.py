@@ -104,6 +104,9 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("GET",  CASE + "/holders"):                   (LOGIN, 200,    200,    200,    F,      F,      F,              LOGIN),
     ("POST", CASE + "/holders"):                   (LOGIN, F,      F,      see(CASE + "/holders"), F, F, F,        LOGIN),
     ("POST", CASE + "/holders/revoke"):            (LOGIN, F,      F,      409,    F,      F,      F,              LOGIN),
+    ("GET",  "/review/escrow"):                    (LOGIN, F,      F,      200,    F,      200,    F,              LOGIN),
+    ("POST", "/review/escrow"):                    (LOGIN, F,      F,      409,    F,      409,    F,              LOGIN),  # set already
+    ("POST", "/review/escrow/passphrase"):         (LOGIN, F,      F,      400,    F,      400,    F,              LOGIN),  # wrong current
     ("GET",  "/review/recover"):                   (LOGIN, F,      F,      200,    F,      200,    F,              LOGIN),
     ("POST", "/review/recover"):                   (LOGIN, F,      F,      409,    F,      404,    F,              LOGIN),
     ("POST", "/review/grants/<int:user_id>/confirm"): (LOGIN, F,   F,      see("/review/grants"), F, see("/review/grants"), F, LOGIN),
@@ -151,6 +154,12 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         CASE + "/transfer": {"to_body": str(world.body_id), "reason": "other_body", "confirmed": "1"},  # accepted: 409
         CASE + "/holders": {"user_id": str(world.target_id), "reason": "协办：需要查阅本件材料。"},
         CASE + "/holders/revoke": {"user_id": str(world.target_id)},  # holds no grant: nothing to revoke
+        "/review/escrow": {"passphrase": "a passphrase set twice", "repeat": "a passphrase set twice"},
+        "/review/escrow/passphrase": {
+            "current": "not the passphrase",
+            "new": "a new passphrase",
+            "repeat": "a new passphrase",
+        },
         "/review/recover": {  # its holders are all active: no recovery
             "case_id": world.case_id,
             "user_id": str(world.target_id),
