@@ -329,8 +329,7 @@ def middle_cursor(name: str, user: User, sort: str, size: int) -> tuple[str | No
 def _next_cursor(name: str, user: User, cursor: str | None, size: int, sort: str) -> str | None:
     """What ``page`` hands back as next_cursor, without its counts (same query, same order)."""
     query = queues._filtered(queues._queue(name, user, queues.case_state.today()), queues.Filters())
-    query = queues._after_deadline(query, cursor) if sort == "deadline" else queues._after_filed(query, cursor)
-    rows = list(db.session.scalars(query.limit(size + 1)))
+    rows = queues._rows(query, user, cursor, sort, size + 1)
     return queues.encode_cursor(rows[size - 1], sort) if len(rows) > size else None
 
 
