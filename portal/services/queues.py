@@ -156,7 +156,7 @@ def _after_deadline(query, cursor: str | None, limit: int, few: bool) -> list[Ca
     Two keyset scans: the cases with a deadline after the cursor, then, if the page is not
     full yet, those without one (one statement with "... OR due_on IS NULL" reads and sorts
     every held case on each page). A viewer holding many cases walks ``ix_cases_due_id``
-    (due_on, id) in order until the page is full; one holding ``few`` has their holder rows
+    (due_on, id), or ``ix_cases_state_due_id`` in a queue of one state, until the page is full; one holding ``few`` has their holder rows
     read and sorted instead (the ``coalesce`` keeps the planner off the index walk, which
     would visit most of the deployment's cases to find a few of theirs).
     """
