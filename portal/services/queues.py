@@ -156,25 +156,31 @@ def _after_deadline(query, cursor: str | None, limit: int, few: bool) -> list[Ca
     Two keyset scans: the cases with a deadline after the cursor, then, if the page is not
     full yet, those without one (one statement with "... OR due_on IS NULL" reads and sorts
     every held case on each page). A viewer holding many cases walks ``ix_cases_due_id``
-    (due_on, id), or ``ix_cases_state_due_id`` in a queue of one state, until the page is full; one holding ``few`` has their holder rows
-    read and sorted instead (the ``coalesce`` keeps the planner off the index walk, which
-    would visit most of the deployment's cases to find a few of theirs).
+    (due_on, id), or ``ix_cases_state_due_id`` in a queue of one state, until the page is full
+    (the cases without a deadline are ordered by (due_on, id) too, though due_on is NULL
+    throughout: ordered by id alone, the planner walks every holder row in case id order).
+    One holding ``few`` has their holder rows read and sorted instead: the ``coalesce`` keeps
+    the planner off the index walk, which would visit most of the deployment's cases to find a
+    few of theirs.
     """
-    due = db.func.coalesce(Case.due_on, Case.due_on) if few else Case.due_on
-    case_id = db.func.coalesce(Case.id, Case.id) if few else Case.id
+    if few:
+        dated_order = (db.func.coalesce(Case.due_on, Case.due_on), Case.id)
+        undated_order: tuple = (db.func.coalesce(Case.id, Case.id),)
+    else:
+        dated_order = undated_order = (Case.due_on, Case.id)
     after = decode_deadline_cursor(cursor)
     rows: list[Case] = []
     if after is None or after[0] is not None:
         dated = query.where(Case.due_on.is_not(None))
         if after is not None:
             dated = dated.where(db.tuple_(Case.due_on, Case.id) > db.tuple_(after[0], after[1]))
-        rows = list(db.session.scalars(dated.order_by(due.asc(), Case.id.asc()).limit(limit)))
+        rows = list(db.session.scalars(dated.order_by(*dated_order).limit(limit)))
         if len(rows) == limit:
             return rows
     undated = query.where(Case.due_on.is_(None))
     if after is not None and after[0] is None:
         undated = undated.where(Case.id > after[1])
-    return rows + list(db.session.scalars(undated.order_by(case_id.asc()).limit(limit - len(rows))))
+    return rows + list(db.session.scalars(undated.order_by(*undated_order).limit(limit - len(rows))))
 
 
 def _holds_few(user: User) -> bool:
