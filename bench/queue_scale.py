@@ -451,11 +451,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--filings", type=int, default=10)
     parser.add_argument("--reuse", action="store_true", help="keep the rows of an earlier run")
+    parser.add_argument(
+        "--parallel-workers",
+        type=int,
+        help="max_parallel_workers_per_gather for the bench's connections (default: the server's setting)",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgresql"):
         raise SystemExit("DATABASE_URL=postgresql+psycopg://... : this bench is about PostgreSQL")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url}, config_name="testing")
+    overrides: dict = {"SQLALCHEMY_DATABASE_URI": url}
+    if args.parallel_workers is not None:
+        options = f"-c max_parallel_workers_per_gather={args.parallel_workers}"
+        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "connect_args": {"options": options}}
+    app = create_app(overrides, config_name="testing")
     with app.app_context():
         if args.reuse:
             real = {
@@ -469,6 +478,8 @@ def main() -> None:
             upgrade()
             real = seed()
         describe()
+        workers = db.session.scalar(text("SHOW max_parallel_workers_per_gather"))
+        print(f"max_parallel_workers_per_gather = {workers}")
         time_queues(real, args.rounds, app.config["QUEUE_PAGE_SIZE"])
         time_filing(args.filings)
         db.session.rollback()
