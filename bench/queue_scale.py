@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/zm_bench .venv/bin/python -m bench.queue_scale
     ... -m bench.queue_scale --reuse --rounds 50    # time again on the rows of an earlier run
+    ... -m bench.queue_scale --reuse --parallel-workers 0   # without parallel query workers
 
 One deployment serves a city: 10 counties of 15 bodies each (a commission, its dispatched groups,
 townships and departments), 500 staff, a million cases filed over the last year. Cases and holder
