@@ -61,7 +61,8 @@ class Case(db.Model):
         Index("ix_cases_state_created", "state", "created_at", "id"),
         Index("ix_cases_created", "created_at", "id"),
         Index("ix_cases_assignee_created", "assignee_id", "created_at", "id"),
-        Index("ix_cases_due", "due_on"),
+        Index("ix_cases_due_id", "due_on", "id"),
+        Index("ix_cases_state_due_id", "state", "due_on", "id"),
     )
 
     #: Random id; names the case in every ciphertext's associated data.

@@ -28,6 +28,9 @@ SORTS = ("filed", "deadline")
 SOON_WORKING_DAYS = 2
 #: Counts stop here ("1000+"), so a million cases cost what a thousand do.
 COUNT_CAP = 1000
+#: Up to this many holder rows, a deadline-ordered page sorts the viewer's cases rather than
+#: walking the deployment's deadline index (bench/queue_scale.py: 2,000 of 1,000,000 held).
+FEW_HELD = 10_000
 APPROVAL_STATES = (State.FINDING_PROPOSED.value, State.PLAN_CONSENTED.value)
 
 
@@ -147,16 +150,50 @@ def _after_filed(query, cursor: str | None):
     return query.order_by(CaseKey.case_filed_at.desc(), CaseKey.case_id.desc())
 
 
-def _after_deadline(query, cursor: str | None):
-    """Soonest deadline first, then by id; cases with no deadline running come last."""
+def _after_deadline(query, cursor: str | None, limit: int, few: bool) -> list[Case]:
+    """Soonest deadline first, then by id; cases with no deadline running come last.
+
+    Two keyset scans: the cases with a deadline after the cursor, then, if the page is not
+    full yet, those without one (one statement with "... OR due_on IS NULL" reads and sorts
+    every held case on each page). A viewer holding many cases walks ``ix_cases_due_id``
+    (due_on, id), or ``ix_cases_state_due_id`` in a queue of one state, until the page is full
+    (the cases without a deadline are ordered by (due_on, id) too, though due_on is NULL
+    throughout: ordered by id alone, the planner walks every holder row in case id order).
+    One holding ``few`` has their holder rows read and sorted instead: the ``coalesce`` keeps
+    the planner off the index walk, which would visit most of the deployment's cases to find a
+    few of theirs.
+    """
+    if few:
+        dated_order = (db.func.coalesce(Case.due_on, Case.due_on), Case.id)
+        undated_order: tuple = (db.func.coalesce(Case.id, Case.id),)
+    else:
+        dated_order = undated_order = (Case.due_on, Case.id)
     after = decode_deadline_cursor(cursor)
-    if after is not None:
-        due, case_id = after
-        if due is None:
-            query = query.where(Case.due_on.is_(None) & (Case.id > case_id))
-        else:
-            query = query.where((db.tuple_(Case.due_on, Case.id) > db.tuple_(due, case_id)) | Case.due_on.is_(None))
-    return query.order_by(Case.due_on.is_(None), Case.due_on.asc(), Case.id.asc())
+    rows: list[Case] = []
+    if after is None or after[0] is not None:
+        dated = query.where(Case.due_on.is_not(None))
+        if after is not None:
+            dated = dated.where(db.tuple_(Case.due_on, Case.id) > db.tuple_(after[0], after[1]))
+        rows = list(db.session.scalars(dated.order_by(*dated_order).limit(limit)))
+        if len(rows) == limit:
+            return rows
+    undated = query.where(Case.due_on.is_(None))
+    if after is not None and after[0] is None:
+        undated = undated.where(Case.id > after[1])
+    return rows + list(db.session.scalars(undated.order_by(*undated_order).limit(limit - len(rows))))
+
+
+def _holds_few(user: User) -> bool:
+    """Whether the viewer holds at most FEW_HELD cases (counted from their holder rows, capped)."""
+    capped = db.select(CaseKey.case_id).where(CaseKey.user_id == user.id).limit(FEW_HELD + 1).subquery()
+    return db.session.scalar(db.select(db.func.count()).select_from(capped)) <= FEW_HELD
+
+
+def _rows(query, user: User, cursor: str | None, sort: str, limit: int) -> list[Case]:
+    """Up to ``limit`` cases of the queue after the cursor, in the queue's order."""
+    if sort == "deadline":
+        return _after_deadline(query, cursor, limit, _holds_few(user))
+    return list(db.session.scalars(_after_filed(query, cursor).limit(limit)))
 
 
 def _which_deadline(case: Case) -> str | None:
@@ -192,8 +229,7 @@ def page(name: str | None, user: User, filters: Filters, cursor: str | None, siz
     name = name or default_queue(counts)
     sort = sort if sort in SORTS else "filed"
     query = _filtered(_queue(name, user, today), filters)
-    query = _after_deadline(query, cursor) if sort == "deadline" else _after_filed(query, cursor)
-    cases = list(db.session.scalars(query.limit(size + 1)))
+    cases = _rows(query, user, cursor, sort, size + 1)
     more = len(cases) > size
     cases = cases[:size]
     ids = {c.assignee_id for c in cases if c.assignee_id}
