@@ -34,7 +34,8 @@ from portal.domain.workflow import (
     WorkflowError,
     WrongState,
 )
-from portal.services.bodies import InvalidBody, NoSuchBody
+from portal.services.bodies import InvalidBody, NoEscrowYet, NoSuchBody
+from portal.services.body_escrow import EscrowExists, PassphrasesDiffer
 from portal.services.clarification import NoPlan
 from portal.services.errors import WrongPassphrase
 from portal.services.grants import (
@@ -48,8 +49,6 @@ from portal.services.grants import (
     ReasonMissing,
 )
 from portal.services.notices import FutureNoticeDate, NothingChanged, NotPublished, SupervisorsOnly
-from portal.services.bodies import NoEscrowYet
-from portal.services.body_escrow import EscrowExists, PassphrasesDiffer
 from portal.services.staff_admin import NotYourBody
 from portal.services.transfers import (
     NotAbove,
