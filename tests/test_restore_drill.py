@@ -41,7 +41,7 @@ def restored_database(database_url: str):
 
 def test_a_restored_dump_opens_receipts_signs_staff_in_and_shows_case_contents(app, cadre, restored_database, tmp_path):
     url, name = restored_database
-    reviewer = Staff(app, "zhao.rev", "reviewer")
+    reviewer = Staff(app, "zhao.int", "intake")  # new cases are sealed to intake
     assert reviewer.login().status_code == 303
     receipt = cadre.receipt_of(cadre.file_concern(description="ZM-RESTORE-DRILL"))
     case_id = only_case_id(app)
