@@ -73,6 +73,14 @@ def public_name(body_id: int) -> str | None:
     return body.name if body is not None and body.name_public else None
 
 
+def outside_remit(body_id: int, rank: str | None) -> bool:
+    """Whether a cadre of this rank is outside the body's 干部管理权限 (a body with no ranks set
+    handles every rank; no rank stated is never outside)."""
+    body = db.session.get(Body, body_id)
+    handled = parse_ranks(body.ranks) if body is not None else frozenset()
+    return bool(rank and handled and rank not in handled)
+
+
 def ranks_of(body: Body) -> frozenset[str]:
     return parse_ranks(body.ranks)
 

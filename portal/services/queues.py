@@ -17,7 +17,7 @@ from portal.domain.cases import State
 from portal.domain.workflow_rules import APPROVERS
 from portal.domain.working_days import add_working_days
 from portal.extensions import db
-from portal.models import Case, CaseKey, User
+from portal.models import Body, Case, CaseKey, User
 from portal.services import case_state
 
 QUEUES = ("new", "mine", "approval", "overdue", "all")
@@ -50,6 +50,7 @@ class Row:
     days_left: int | None  # calendar days to the deadline; negative when overdue
     urgency: str  # overdue, soon or "" (none or later)
     assignee: str | None  # username
+    body: str = ""  # the short name of the body handling the case (青纪)
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def _which_deadline(case: Case) -> str | None:
     return "answer"
 
 
-def _row(case: Case, today: dt.date, soon: dt.date, names: dict[int, str]) -> Row:
+def _row(case: Case, today: dt.date, soon: dt.date, names: dict[int, str], bodies: dict[int, str]) -> Row:
     due = case.due_on
     urgency = "" if due is None else ("overdue" if due < today else ("soon" if due <= soon else ""))
     return Row(
@@ -214,6 +215,7 @@ def _row(case: Case, today: dt.date, soon: dt.date, names: dict[int, str]) -> Ro
         days_left=None if due is None else (due - today).days,
         urgency=urgency,
         assignee=names.get(case.assignee_id) if case.assignee_id else None,
+        body=bodies.get(case.body_id, ""),
     )
 
 
@@ -235,11 +237,14 @@ def page(name: str | None, user: User, filters: Filters, cursor: str | None, siz
     ids = {c.assignee_id for c in cases if c.assignee_id}
     who = db.select(User.id, User.username).where(User.id.in_(ids))
     names: dict[int, str] = {row.id: row.username for row in db.session.execute(who)} if ids else {}
+    body_ids = {c.body_id for c in cases}
+    short = db.select(Body.id, Body.short_name).where(Body.id.in_(body_ids))
+    bodies = {row.id: row.short_name for row in db.session.execute(short)} if body_ids else {}
     soon = add_working_days(today, SOON_WORKING_DAYS)
     return Page(
         name=name,
         sort=sort,
-        rows=[_row(c, today, soon, names) for c in cases],
+        rows=[_row(c, today, soon, names, bodies) for c in cases],
         next_cursor=encode_cursor(cases[-1], sort) if more else None,
         counts=counts,
         cap=COUNT_CAP,

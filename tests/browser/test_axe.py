@@ -345,6 +345,8 @@ def test_the_staff_journey(audit: Audit) -> None:
     audit.check("who holds a case, and adding a colleague")
     audit.open("/review/recover")
     audit.check("recovery from the escrow key")
+    audit.open("/review/escrow")
+    audit.check("the body's escrow key")
     audit.open(f"/review/notices/{w.notice_id}/correct")
     audit.check("notice correction")
     audit.open("/review/account/password")

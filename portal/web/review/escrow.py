@@ -67,6 +67,7 @@ def _page(status: int = 200, set_up: SetUpForm | None = None, change: ChangeForm
             state=state,
             set_up=set_up or SetUpForm(formdata=None),
             change=change or ChangeForm(formdata=None),
+            min_length=MIN_SECRET_LENGTH,
         ),
         status,
     )

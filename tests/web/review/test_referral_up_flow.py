@@ -23,7 +23,9 @@ def test_a_request_outside_a_townships_remit_is_referred_up_and_cleared_by_the_c
         assert db.session.get(Case, case_id).body_id == township
     # Only the township's intake holds it; it reads the rank and refers the request up.
     assert county_intake.get(f"/review/cases/{case_id}").status_code == 403
-    assert "Section level" in town_intake.get(f"/review/cases/{case_id}").get_data(as_text=True)
+    page = town_intake.get(f"/review/cases/{case_id}").get_data(as_text=True)
+    assert "Section level" in page and "is outside this body" in page  # and it links to the transfer
+    assert f'href="/review/cases/{case_id}/transfer"' in page
     page = f"/review/cases/{case_id}/transfer"
     sent = town_intake.post(page, {"to_body": str(county), "reason": "outside_remit"}, form_page=page)
     assert sent.status_code == 303
