@@ -21,7 +21,7 @@ from bench.notices_load import seed
 from portal import create_app
 from portal.extensions import db
 from portal.services import notices_public
-from portal.services.notices_public import Filters
+from portal.services.notices_public import NoticeFilters
 
 TERMS = {
     "2 characters, no match (乙丙)": "乙丙",
@@ -39,7 +39,7 @@ def _time(app, term: str, runs: int) -> tuple[float, int]:
     with app.app_context():
         for _ in range(runs):
             started = time.perf_counter()
-            page = notices_public.list_page(Filters(q=term), 20)
+            page = notices_public.list_page(NoticeFilters(q=term), 20)
             times.append(time.perf_counter() - started)
             found = len(page.items)
             db.session.rollback()

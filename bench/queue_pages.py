@@ -112,12 +112,12 @@ def main() -> None:
             )
             cursor = queues.encode_cursor(deep)
             cases = {
-                "all, first page": ("all", queues.Filters(), None),
-                "all, page at the middle (cursor)": ("all", queues.Filters(), cursor),
-                "new, first page": ("new", queues.Filters(), None),
-                "mine, first page": ("mine", queues.Filters(), None),
-                "overdue, first page": ("overdue", queues.Filters(), None),
-                "all, category filter, middle": ("all", queues.Filters(category="workload"), cursor),
+                "all, first page": ("all", queues.QueueFilters(), None),
+                "all, page at the middle (cursor)": ("all", queues.QueueFilters(), cursor),
+                "new, first page": ("new", queues.QueueFilters(), None),
+                "mine, first page": ("mine", queues.QueueFilters(), None),
+                "overdue, first page": ("overdue", queues.QueueFilters(), None),
+                "all, category filter, middle": ("all", queues.QueueFilters(category="workload"), cursor),
             }
             print(f"{'query (page + the five counts)':<40}{'median ms':>10}{'max ms':>10}")
             for label, (name, filters, after) in cases.items():
@@ -126,7 +126,7 @@ def main() -> None:
                 )
                 print(f"{label:<40}{med:>10.1f}{worst:>10.1f}")
             only_page = lambda: db.session.scalars(  # noqa: E731
-                queues._filtered(queues._queue("all", user, dt.date.today()), queues.Filters())
+                queues._filtered(queues._queue("all", user, dt.date.today()), queues.QueueFilters())
                 .where(Case.created_at < deep.created_at)
                 .order_by(Case.created_at.desc(), Case.id.desc())
                 .limit(size + 1)

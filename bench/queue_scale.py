@@ -329,7 +329,7 @@ def middle_cursor(name: str, user: User, sort: str, size: int) -> tuple[str | No
 
 def _next_cursor(name: str, user: User, cursor: str | None, size: int, sort: str) -> str | None:
     """What ``page`` hands back as next_cursor, without its counts (same query, same order)."""
-    query = queues._filtered(queues._queue(name, user, queues.case_state.today()), queues.Filters())
+    query = queues._filtered(queues._queue(name, user, queues.case_state.today()), queues.QueueFilters())
     rows = queues._rows(query, user, cursor, sort, size + 1)
     return queues.encode_cursor(rows[size - 1], sort) if len(rows) > size else None
 
@@ -384,7 +384,7 @@ def time_queues(real: dict[str, int], rounds: int, size: int) -> None:
     slowest = (0.0, None)
     for label, who, name, sort, cursor in shapes:
         call = lambda who=who, name=name, sort=sort, cursor=cursor: queues.page(  # noqa: E731
-            name, who, queues.Filters(), cursor, size, sort
+            name, who, queues.QueueFilters(), cursor, size, sort
         )
         samples = samples_ms(call, rounds)
         med = statistics.median(samples)
@@ -395,7 +395,7 @@ def time_queues(real: dict[str, int], rounds: int, size: int) -> None:
     for who in (reviewer, officer):
         today = queues.case_state.today()
         counts = lambda who=who, today=today: [  # noqa: E731
-            queues._capped_count(queues._filtered(queues._queue(q, who, today), queues.Filters()))
+            queues._capped_count(queues._filtered(queues._queue(q, who, today), queues.QueueFilters()))
             for q in queues.QUEUES
         ]
         samples = samples_ms(counts, rounds)

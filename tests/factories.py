@@ -296,7 +296,7 @@ _CLARIFICATION_PATH = {
 _CLARIFICATION_PATH["plan_approved"] = [*_CLARIFICATION_PATH["plan_consented"], ("supervisor", "approve_plan", {})]
 _CLARIFICATION_PATH["carried_out"] = [
     *_CLARIFICATION_PATH["plan_approved"],
-    ("reviewer", "record_form", {"form": "written", "reason": "Letter handed over on 3 December."}),
+    ("reviewer", "record_form", {"mode": "written", "reason": "Letter handed over on 3 December."}),
     ("reviewer", "carry_out", {}),
 ]
 
@@ -346,8 +346,8 @@ def gen_case(
                 form_tokens.issue(),
             )
         elif action == "record_form":
-            casework.record_form(
-                worker.user, worker.private_key, case_id, given["form"], given["reason"], form_tokens.issue()
+            casework.record_mode(
+                worker.user, worker.private_key, case_id, given["mode"], given["reason"], form_tokens.issue()
             )
         else:
             if given.get("assignee_id") in workers:  # a role named in the path: that worker's id

@@ -29,7 +29,7 @@ def test_every_stored_record_is_of_the_configured_suite(app, cadre, staff):
         assert {case.submission[0], case.submitter_wrapped_key[0], case.escrow_sealed_key[0]} == {suite.IDENT}
         assert sealed and {box[0] for box in sealed} == {suite.IDENT}
         assert {user.public_key[0], escrow.public_key[0], user.credential[3], escrow.credential[3]} == {suite.IDENT}
-        assert cipher_suite.stored() == cipher_suite.Choice(app.config["CIPHER_SUITE"], app.config["SECRET_KDF"])
+        assert cipher_suite.stored() == cipher_suite.SuiteChoice(app.config["CIPHER_SUITE"], app.config["SECRET_KDF"])
 
 
 def test_the_app_refuses_to_serve_a_database_of_the_other_suite(app, client, schema):
@@ -57,7 +57,7 @@ def test_init_records_the_suite_and_commands_refuse_the_other(tmp_path):
     assert result.exit_code == 0, result.output
     assert "cipher suite gm, key derivation pbkdf2-sm3" in result.output
     with gm_app.app_context():
-        assert cipher_suite.stored() == cipher_suite.Choice("gm", "pbkdf2-sm3")
+        assert cipher_suite.stored() == cipher_suite.SuiteChoice("gm", "pbkdf2-sm3")
         private = accounts.unlock_escrow("the escrow passphrase")
         public = accounts.escrow().public_key
         assert crypto.unseal(private, crypto.seal(public, b"dk", b"aad"), b"aad") == b"dk"
@@ -150,7 +150,7 @@ def test_a_database_from_before_suites_still_works_under_intl(app, cadre, staff)
     with app.app_context():
         _rewrite_as_before_suites({reviewer.user_id: STAFF_PASSWORD})
         assert len(accounts.escrow().public_key) == 32 and accounts.escrow().credential.startswith(b"ZC1")
-        assert cipher_suite.stored() == cipher_suite.Choice("intl", "argon2id")
+        assert cipher_suite.stored() == cipher_suite.SuiteChoice("intl", "argon2id")
         escrow_private = accounts.unlock_escrow(ESCROW_PASSPHRASE)
         case = db.session.get(Case, case_id)
         assert len(crypto.unseal(escrow_private, case.escrow_sealed_key, aad.escrow_key(case_id))) == 32

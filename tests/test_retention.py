@@ -49,8 +49,8 @@ def carried_out_case(app, cadre, staff):
     assert draft(reviewer, case_id).status_code == 303
     assert submitter_post(cadre, "/followup/consent").status_code == 303
     assert chief.act(case_id, "approve_plan").status_code == 303
-    for form, record in (("written", "Letter sent."), ("meeting", "Township meeting.")):
-        reviewer.post(f"{page}/plan/done", {"form": form, "record": record}, form_page=page)
+    for mode, record in (("written", "Letter sent."), ("meeting", "Township meeting.")):
+        reviewer.post(f"{page}/plan/done", {"mode": mode, "record": record}, form_page=page)
     assert reviewer.act(case_id, "carry_out").status_code == 303
     assert state(app, case_id) == "carried_out"
     # The cadre leaves (an idle session would expire in 30 minutes): no session holds the key then.
@@ -124,8 +124,8 @@ def test_a_holder_takes_a_paper_archive_copy_of_a_closed_case_audited(app, cadre
     status(cadre, receipt)
     assert submitter_post(cadre, "/followup/consent").status_code == 303
     assert chief.act(case_id, "approve_plan").status_code == 303
-    for form, record in (("written", "ZM-LETTER-SENT"), ("meeting", "Township meeting.")):
-        reviewer.post(f"{page}/plan/done", {"form": form, "record": record}, form_page=page)
+    for mode, record in (("written", "ZM-LETTER-SENT"), ("meeting", "Township meeting.")):
+        reviewer.post(f"{page}/plan/done", {"mode": mode, "record": record}, form_page=page)
     assert reviewer.act(case_id, "carry_out").status_code == 303
 
     assert f"{page}/archive" in reviewer.get(page).get_data(as_text=True)

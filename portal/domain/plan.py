@@ -63,25 +63,25 @@ class NoticeDraft:
 
 @dataclass(frozen=True)
 class Plan:
-    """Forms (written always), scope, the notice draft if a public notice is a form, and what is done."""
+    """Modes (written always), scope, the notice draft if a public notice is one, and what is done."""
 
-    forms: tuple[ClarificationMode, ...]
+    modes: tuple[ClarificationMode, ...]
     scope: str
     notice: NoticeDraft | None = None
-    done: dict[str, str] = field(default_factory=dict)  # form -> record (meeting date, letter sent...)
+    done: dict[str, str] = field(default_factory=dict)  # mode -> record (meeting date, letter sent...)
 
     @property
     def all_done(self) -> bool:
-        return all(f.value in self.done for f in self.forms)
+        return all(m.value in self.done for m in self.modes)
 
-    def with_done(self, form: ClarificationMode, record: str) -> Plan:
-        if form not in self.forms:
-            raise PlanError("form")
-        return replace(self, done={**self.done, form.value: record})
+    def with_done(self, mode: ClarificationMode, record: str) -> Plan:
+        if mode not in self.modes:
+            raise PlanError("mode")
+        return replace(self, done={**self.done, mode.value: record})
 
     def to_json(self) -> dict:
         data = asdict(self)
-        data["forms"] = [f.value for f in self.forms]
+        data["modes"] = [m.value for m in self.modes]
         if self.notice:
             data["notice"]["naming"] = self.notice.naming.value
             data["notice"]["issued_on"] = self.notice.issued_on.isoformat()
@@ -91,7 +91,8 @@ class Plan:
     def from_json(cls, data: dict) -> Plan:
         notice = data.get("notice")
         return cls(
-            forms=tuple(ClarificationMode(f) for f in data["forms"]),
+            # "forms" is how plans stored before the rename name their modes.
+            modes=tuple(ClarificationMode(m) for m in data.get("modes", data.get("forms", []))),
             scope=data["scope"],
             notice=NoticeDraft(
                 **{
@@ -106,9 +107,9 @@ class Plan:
         )
 
 
-def make_plan(forms: list[str], scope: str, real_name: str, notice: dict | None) -> Plan:
+def make_plan(modes: list[str], scope: str, real_name: str, notice: dict | None) -> Plan:
     """Build and check a plan from form input; PlanError names the first missing piece."""
-    chosen = {ClarificationMode(f) for f in forms if f in set(ClarificationMode)}
+    chosen = {ClarificationMode(m) for m in modes if m in set(ClarificationMode)}
     chosen.add(ClarificationMode.WRITTEN)
     ordered = tuple(m for m in ClarificationMode if m in chosen)
     if not (scope or "").strip():
@@ -140,4 +141,4 @@ def make_plan(forms: list[str], scope: str, real_name: str, notice: dict | None)
             issuer=notice["issuer"].strip(),
             issued_on=notice["issued_on"],
         )
-    return Plan(forms=ordered, scope=scope.strip(), notice=draft)
+    return Plan(modes=ordered, scope=scope.strip(), notice=draft)

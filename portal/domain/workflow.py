@@ -99,7 +99,7 @@ class AlreadyUsed(WorkflowError):
 
 
 class MissingChoice(WorkflowError):
-    """Raised so a finding, assignee, flag, refusal reason or form is never guessed."""
+    """Raised so a finding, assignee, flag, refusal reason or mode is never guessed."""
 
     code = "missing_choice"
 
@@ -115,7 +115,7 @@ class NotAssignable(WorkflowError):
 
 
 class PlanIncomplete(WorkflowError):
-    """Raised so a clarification is carried out only once every form of its plan is recorded."""
+    """Raised so a clarification is carried out only once every mode of its plan is recorded."""
 
     code = "plan_incomplete"
 
@@ -167,7 +167,7 @@ class Facts:
     correction_pending: bool = False  # a notice correction awaits the cadre's consent
     refusal_reason: RefusalReason | None = None  # why a clarification request was not accepted
     assignable: frozenset[int] = frozenset()  # who may be assigned: the body's confirmed case workers
-    plan_complete: bool = False  # every form of the approved plan is recorded as carried out
+    plan_complete: bool = False  # every mode of the approved plan is recorded as carried out
 
     def __post_init__(self) -> None:
         """Turn codes read from the database into enums, so identity checks hold."""
@@ -216,7 +216,7 @@ def apply(
     assignee_id: int | None = None,
     flag: AccusationFlag | str | None = None,
     refusal_reason: RefusalReason | str | None = None,
-    form: ClarificationMode | str | None = None,
+    mode: ClarificationMode | str | None = None,
 ) -> Outcome:
     """Take one step, or raise the :class:`WorkflowError` that says why it is refused.
 
@@ -231,7 +231,7 @@ def apply(
         Choice.FINDING: finding,
         Choice.FLAG: flag,
         Choice.REFUSAL_REASON: refusal_reason,
-        Choice.FORM: form,
+        Choice.MODE: mode,
     }
     choice = rule.asks_choice(facts.kind)
     picked = _picked(choice, given[choice], facts) if choice is not None else None
@@ -353,7 +353,7 @@ def _guard(facts: Facts, actor: Actor, action: Action, today: date, deadlines: D
     if action is Action.REFER and facts.flag is not AccusationFlag.SUSPECTED_MALICIOUS:
         raise WrongState("only a suspected malicious accusation is referred")
     if action is Action.CARRY_OUT and not facts.plan_complete:
-        raise PlanIncomplete("record every form of the plan first")
+        raise PlanIncomplete("record every mode of the plan first")
     if action is Action.PROPOSE_CORRECTION and facts.correction_pending:
         raise WrongState("a correction already awaits the cadre's consent")
     if action in _SETTLES_CORRECTION and not facts.correction_pending:
@@ -447,5 +447,5 @@ _CHOICES: dict[Choice, dict[str, object]] = {
     Choice.FINDING: {f.value: f for f in Finding},
     Choice.FLAG: {f.value: f for f in AccusationFlag if f is not AccusationFlag.NONE},
     Choice.REFUSAL_REASON: {r.value: r for r in RefusalReason},
-    Choice.FORM: {m.value: m for m in ClarificationMode},
+    Choice.MODE: {m.value: m for m in ClarificationMode},
 }

@@ -69,7 +69,7 @@ class Choice(StrEnum):
     FINDING = "finding"
     FLAG = "flag"
     REFUSAL_REASON = "refusal_reason"
-    FORM = "form"  # a form of the clarification (书面, 当面, 会议, 公告), never a web form
+    MODE = "mode"  # a mode of the clarification (书面, 当面, 会议, 公告)
 
 
 class Page(StrEnum):
@@ -92,7 +92,7 @@ class Rule:
     confirm: bool = False  # irreversible in one click: the page asks for a confirmation first
     choice: Choice | None = None  # what must be picked for the step, checked by the engine
     choice_kinds: frozenset[Kind] = frozenset(Kind)  # the kinds of case where the choice is asked
-    shows_choice: bool = False  # the timeline keeps what was picked (the proposed finding, the form)
+    shows_choice: bool = False  # the timeline keeps what was picked (the proposed finding, the mode)
     page: Page | None = None  # fired from its own page, not the case page's action box
     publishes: bool = False  # publishes the consented notice of the plan
 
@@ -158,8 +158,8 @@ RULES: Mapping[Action, Rule] = MappingProxyType(
         Action.DECLINE: Rule(_SUBMITTER, visible=True, needs_reason=True),
         Action.APPROVE_PLAN: Rule(_SUPERVISOR, visible=True, four_eyes=True, confirm=True, publishes=True),
         Action.RETURN_PLAN: Rule(_SUPERVISOR, visible=False, needs_reason=True, four_eyes=True),
-        # Each form of the approved plan is recorded as carried out, then the whole is.
-        Action.RECORD_FORM: Rule(_WORKER, visible=True, choice=Choice.FORM, shows_choice=True, page=Page.PLAN),
+        # Each mode of the approved plan is recorded as carried out, then the whole is.
+        Action.RECORD_FORM: Rule(_WORKER, visible=True, choice=Choice.MODE, shows_choice=True, page=Page.PLAN),
         Action.CARRY_OUT: Rule(_WORKER, visible=True),
         Action.FLAG: Rule(_WORKER, visible=False, confirm=True, choice=Choice.FLAG),
         Action.REFER: Rule(_SUPERVISOR, visible=False, needs_reason=True),
@@ -190,8 +190,9 @@ ACTION_BOX: tuple[Action, ...] = tuple(
 #: transfer page.
 CASE_PAGE: tuple[Action, ...] = (*ACTION_BOX, Action.DRAFT_PLAN, Action.TRANSFER)
 
-#: The forms a clarification takes, as codes the engine accepts for RECORD_FORM.
-FORMS: frozenset[str] = frozenset(m.value for m in ClarificationMode)
+#: The modes a clarification takes (ClarificationMode), as codes the engine accepts for RECORD_FORM
+#: (whose stored code keeps its older name, "record_form").
+MODES: frozenset[str] = frozenset(m.value for m in ClarificationMode)
 
 #: States each kind can be in; anything else is a bug.
 KIND_STATES: Mapping[Kind, frozenset[State]] = MappingProxyType(

@@ -11,7 +11,7 @@ from portal.extensions import db
 
 
 class ClarificationPlan(db.Model):
-    """The current plan and notice draft, and the record of each form carried out."""
+    """The current plan and notice draft, and the record of each mode carried out."""
 
     __tablename__ = "clarification_plans"
 

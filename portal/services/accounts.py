@@ -167,7 +167,7 @@ def create_escrow(passphrase: str, body_id: int | None = None, actor_id: int | N
     db.session.add(row)
     db.session.flush()
     row.wrapped_private_key = encrypt(wrap_key, pair.private, aad.escrow_private_key(row.id))
-    audit.record("escrow_created", actor_id=actor_id, detail=f"body:{body_id}" + ("" if actor_id else ":command_line"))
+    audit.record("escrow_created", actor_id=actor_id, detail=f"body:{body_id}")
     db.session.commit()
     return True
 
@@ -203,6 +203,6 @@ def change_escrow_passphrase(current: str, new: str, body_id: int | None = None,
     audit.record(
         "escrow_passphrase_changed",
         actor_id=actor_id,
-        detail=f"body:{row.body_id}" + ("" if actor_id else ":command_line"),
+        detail=f"body:{row.body_id}" if actor_id else "command_line",
     )
     db.session.commit()

@@ -168,7 +168,7 @@ def draft_plan(
     user: User,
     private_key: bytes | None,
     case_id: str,
-    forms: list[str],
+    modes: list[str],
     scope: str,
     notice: dict | None,
     form_token: str | None,
@@ -176,18 +176,18 @@ def draft_plan(
     """Write the clarification plan and put it before the cadre for consent."""
     opened = open_for_staff(user, private_key, case_id, lock=True)
     form_tokens.spend(form_token)
-    clarification.draft(opened, forms, scope, notice)
+    clarification.draft(opened, modes, scope, notice)
     db.session.commit()
 
 
 @use_case
-def record_form(
-    user: User, private_key: bytes | None, case_id: str, form: str, record: str, form_token: str | None
+def record_mode(
+    user: User, private_key: bytes | None, case_id: str, mode: str, record: str, form_token: str | None
 ) -> None:
-    """Record one form of the approved plan as carried out."""
+    """Record one mode of the approved plan as carried out."""
     opened = open_for_staff(user, private_key, case_id, lock=True)
     form_tokens.spend(form_token)
-    clarification.record_done(opened, form, record)
+    clarification.record_done(opened, mode, record)
     db.session.commit()
 
 

@@ -24,24 +24,24 @@ _CHECKED = "zm_cipher_suite_checked"
 
 
 @dataclass(frozen=True)
-class Choice:
+class SuiteChoice:
     suite: str
     kdf: str
 
 
-def configured() -> Choice:
-    return Choice(current_app.config["CIPHER_SUITE"], current_app.config["SECRET_KDF"])
+def configured() -> SuiteChoice:
+    return SuiteChoice(current_app.config["CIPHER_SUITE"], current_app.config["SECRET_KDF"])
 
 
-def stored() -> Choice | None:
+def stored() -> SuiteChoice | None:
     """What `init` chose for this database; None before `init`."""
     row = db.session.scalar(db.select(EscrowKey).order_by(EscrowKey.id).limit(1))
     if row is None:
         return None
-    return Choice(crypto.suite_of_public_key(row.public_key), crypto.credential_kdf(row.credential))
+    return SuiteChoice(crypto.suite_of_public_key(row.public_key), crypto.credential_kdf(row.credential))
 
 
-def check() -> Choice | None:
+def check() -> SuiteChoice | None:
     """The stored choice; SuiteMismatch if the configuration disagrees with it."""
     found, wanted = stored(), configured()
     if found is not None and found != wanted:

@@ -1,5 +1,5 @@
 """The clarification plan: drafted by a reviewer, consented by the cadre, approved by a
-supervisor who did not draft it, then carried out form by form (a public notice is published)."""
+supervisor who did not draft it, then carried out mode by mode (a public notice is published)."""
 
 from __future__ import annotations
 
@@ -22,12 +22,12 @@ def read(case: Case, key: bytes) -> Plan | None:
     return plan_store.read(case, key)
 
 
-def draft(opened: OpenedCase, forms: list[str], scope: str, notice: dict | None) -> None:
+def draft(opened: OpenedCase, modes: list[str], scope: str, notice: dict | None) -> None:
     """Write the plan and send it to the cadre for consent (caller commits)."""
     if opened.case.kind != Kind.CLARIFICATION:
         raise WrongState("only clarification requests have a plan")
     real_name = case_files.read_submission(opened.case, opened.key).get("real_name", "")
-    plan = make_plan(forms, scope, real_name, notice)  # PlanError if incomplete
+    plan = make_plan(modes, scope, real_name, notice)  # PlanError if incomplete
     if plan.notice is not None:
         notices.check_issued_on(plan.notice.issued_on)
     opened.step(Action.DRAFT_PLAN)
@@ -35,26 +35,26 @@ def draft(opened: OpenedCase, forms: list[str], scope: str, notice: dict | None)
 
 
 def on_approved(opened: OpenedCase) -> None:
-    """Approval publishes the consented notice verbatim and marks that form done (caller commits)."""
+    """Approval publishes the consented notice verbatim and marks that mode done (caller commits)."""
     plan = plan_store.read(opened.case, opened.key)
     if plan is None:
         raise NoPlan(opened.case.id)
-    if plan.notice is not None and ClarificationMode.PUBLIC_NOTICE in plan.forms:
+    if plan.notice is not None and ClarificationMode.PUBLIC_NOTICE in plan.modes:
         notice = notices.publish(plan.notice, opened.case.id)
         plan_store.write(
             opened.case, opened.key, plan.with_done(ClarificationMode.PUBLIC_NOTICE, f"notice:{notice.id}")
         )
 
 
-def record_done(opened: OpenedCase, form: str, record: str) -> None:
-    """Record one form of the approved plan as carried out (meeting date, letter sent...) (caller commits)."""
+def record_done(opened: OpenedCase, mode: str, record: str) -> None:
+    """Record one mode of the approved plan as carried out (meeting date, letter sent...) (caller commits)."""
     plan = plan_store.read(opened.case, opened.key)
     if plan is None:
         raise NoPlan(opened.case.id)
     if not record.strip():
         raise PlanError("record")
-    opened.step(Action.RECORD_FORM, StepInput(form=form))  # the engine checks who, when and which form
-    plan_store.write(opened.case, opened.key, plan.with_done(ClarificationMode(form), record.strip()))
+    opened.step(Action.RECORD_FORM, StepInput(mode=mode))  # the engine checks who, when and which mode
+    plan_store.write(opened.case, opened.key, plan.with_done(ClarificationMode(mode), record.strip()))
 
 
 def published_notice(case_id: str) -> Notice | None:

@@ -83,7 +83,7 @@ class Cursor:
 
 
 @dataclass(frozen=True)
-class Filters:
+class NoticeFilters:
     """What the reader asked for: words, the year on the notice, the issuer."""
 
     q: str = ""
@@ -91,7 +91,7 @@ class Filters:
     issuer: str = ""
 
     @classmethod
-    def parse(cls, q: str | None, year: str | None, issuer: str | None) -> Filters:
+    def parse(cls, q: str | None, year: str | None, issuer: str | None) -> NoticeFilters:
         year = (year or "").strip()
         if year and not (year.isascii() and year.isdigit() and len(year) == 4 and "1000" <= year <= "9998"):
             raise BadListQuery("year")
@@ -291,7 +291,7 @@ def _with_grams(term: str, entity):
     return [entity.id.in_(select(NoticeGram.notice_id).where(NoticeGram.gram == gram)) for gram in term_grams(term)]
 
 
-def _filtered(statement, filters: Filters, entity=Notice, indexed: bool = False):
+def _filtered(statement, filters: NoticeFilters, entity=Notice, indexed: bool = False):
     """The filters as conditions; ``indexed`` adds the gram index's candidates before each text check
     (the text check alone decides, so results are the same either way)."""
     for term in filters.terms:
@@ -337,7 +337,7 @@ def _listed(item: ListItem) -> ListItem:
     return replace(item, person="", unit="") if item.status == "withdrawn" else item
 
 
-def _search_nearby(filters: Filters, conditions: list, ascending: bool, wanted: int) -> list[ListItem] | None:
+def _search_nearby(filters: NoticeFilters, conditions: list, ascending: bool, wanted: int) -> list[ListItem] | None:
     """The page from the next SEARCH_WINDOW notices alone, or None if they hold too few matches."""
     window = select(*_columns(Notice), Notice.search_text).where(*conditions)
     nearby = aliased(Notice, window.order_by(*_order(Notice, ascending)).limit(SEARCH_WINDOW).subquery())
@@ -378,7 +378,7 @@ def _reset_timeout(session) -> None:
         session.rollback()  # the transaction was aborted: rolling it back undoes the SET as well
 
 
-def list_page(filters: Filters, size: int, older: Cursor | None = None, newer: Cursor | None = None) -> ListPage:
+def list_page(filters: NoticeFilters, size: int, older: Cursor | None = None, newer: Cursor | None = None) -> ListPage:
     """One page, newest first, after `older` or before `newer` (read upwards, then turned round)."""
     _autocommit_reads()
     if not filters.terms:
@@ -387,7 +387,7 @@ def list_page(filters: Filters, size: int, older: Cursor | None = None, newer: C
         return _list_page(filters, size, older, newer)
 
 
-def _list_page(filters: Filters, size: int, older: Cursor | None, newer: Cursor | None) -> ListPage:
+def _list_page(filters: NoticeFilters, size: int, older: Cursor | None, newer: Cursor | None) -> ListPage:
     conditions, ascending = _keyset(older, newer), newer is not None
     order = _order(Notice, ascending)
     rows = None

@@ -40,7 +40,7 @@ class StepInput:
     assignee_id: int | None = None
     flag: str | None = None
     refusal_reason: str | None = None
-    form: str | None = None  # a form of the clarification (书面, 会议…)
+    mode: str | None = None  # a mode of the clarification (书面, 会议…)
 
 
 #: A step with nothing typed or picked.
@@ -97,7 +97,7 @@ class OpenedCase:
             assignee_id=given.assignee_id,
             flag=given.flag,
             refusal_reason=given.refusal_reason,
-            form=given.form,
+            mode=given.mode,
         )
 
     def allowed(self) -> list[Action]:

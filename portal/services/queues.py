@@ -35,7 +35,7 @@ APPROVAL_STATES = (State.FINDING_PROPOSED.value, State.PLAN_CONSENTED.value)
 
 
 @dataclass(frozen=True)
-class Filters:
+class QueueFilters:
     kind: str | None = None
     state: str | None = None
     category: str | None = None
@@ -54,7 +54,7 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Page:
+class QueuePage:
     name: str  # the queue shown (the default one when none was asked for)
     sort: str
     rows: list[Row]
@@ -86,7 +86,7 @@ def _queue(name: str, user: User, today: dt.date):
     return query
 
 
-def _filtered(query, filters: Filters):
+def _filtered(query, filters: QueueFilters):
     if filters.kind:
         query = query.where(Case.kind == filters.kind)
     if filters.state:
@@ -224,7 +224,9 @@ def default_queue(counts: dict[str, int]) -> str:
     return next((q for q in DEFAULT_ORDER if counts.get(q)), "all" if counts.get("all") else "mine")
 
 
-def page(name: str | None, user: User, filters: Filters, cursor: str | None, size: int, sort: str = "filed") -> Page:
+def page(
+    name: str | None, user: User, filters: QueueFilters, cursor: str | None, size: int, sort: str = "filed"
+) -> QueuePage:
     """One page of a queue (the default one when ``name`` is None), plus every queue's count under the same filters."""
     today = case_state.today()
     counts = {q: _capped_count(_filtered(_queue(q, user, today), filters)) for q in QUEUES}
@@ -241,7 +243,7 @@ def page(name: str | None, user: User, filters: Filters, cursor: str | None, siz
     short = db.select(Body.id, Body.short_name).where(Body.id.in_(body_ids))
     bodies = {row.id: row.short_name for row in db.session.execute(short)} if body_ids else {}
     soon = add_working_days(today, SOON_WORKING_DAYS)
-    return Page(
+    return QueuePage(
         name=name,
         sort=sort,
         rows=[_row(c, today, soon, names, bodies) for c in cases],

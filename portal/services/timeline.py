@@ -76,5 +76,5 @@ def read(case: Case, dk: bytes, names: dict[int, str] | None = None) -> list[Tim
     ]
 
 
-#: Details the submitter's page shows: which form of the clarification was carried out.
+#: Details the submitter's page shows: which mode of the clarification was carried out.
 SHOWN_DETAILS = frozenset({"record_form"})

@@ -28,7 +28,7 @@ __all__ = [
     "NotADepartment",
     "NotDiscipline",
     "NotReceiving",
-    "Page",
+    "TransferPage",
     "Stub",
     "Target",
     "TransferRefused",
@@ -159,7 +159,7 @@ def _checked(opened: OpenedCase, to_body_id: int | None, reason_code: str | None
 
 
 @dataclass(frozen=True)
-class Page:
+class TransferPage:
     """The transfer page of a case: its body, and why the engine refuses a transfer now, if it does."""
 
     case_id: str
@@ -168,7 +168,7 @@ class Page:
     refused: WorkflowError | None
 
 
-def page(user: User, private_key: bytes | None, case_id: str) -> Page:
+def page(user: User, private_key: bytes | None, case_id: str) -> TransferPage:
     """What the transfer page needs; NoAccess or NoSuchCase as for the case page. Nothing is written."""
     opened = open_for_staff(user, private_key, case_id)
     try:
@@ -177,7 +177,7 @@ def page(user: User, private_key: bytes | None, case_id: str) -> Page:
         refused: WorkflowError | None = exc
     else:
         refused = None
-    return Page(opened.case.id, opened.case.kind, opened.case.body_id, refused)
+    return TransferPage(opened.case.id, opened.case.kind, opened.case.body_id, refused)
 
 
 def check(

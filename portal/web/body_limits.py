@@ -33,7 +33,7 @@ TEXT_FORMS = frozenset(
         "review.act",
         "review.note",
         "review.plan",
-        "review.form_done",
+        "review.mode_done",
         "review.correct_notice",
         "review.withdraw_notice",
     }

@@ -52,7 +52,7 @@ HARMS = {
     Harm.OTHER: _l("Other"),
 }
 
-FORMS = {
+MODES = {
     ClarificationMode.WRITTEN: _l("In writing"),
     ClarificationMode.IN_PERSON: _l("In person"),
     ClarificationMode.MEETING: _l("At a meeting"),
@@ -105,7 +105,7 @@ STAFF_FIELDS = {
 
 def choice_label(field: str, value: str):
     """Label for a stored choice value on the status page."""
-    tables: dict[str, dict] = {"category": CATEGORIES, "harms": HARMS, "wanted": FORMS, "rank": RANKS}
+    tables: dict[str, dict] = {"category": CATEGORIES, "harms": HARMS, "wanted": MODES, "rank": RANKS}
     table = tables.get(field, {})
     return table.get(value, value)
 
@@ -297,6 +297,7 @@ AUDIT_ACTIONS = {
     "category_routed": _l("Set the body a concern category goes to"),
     "password_change_failed": _l("Password change refused: wrong current password"),
     "escrow_passphrase_failed": _l("Recovery refused: wrong escrow passphrase"),
+    "escrow_created": _l("Set the escrow key of a body"),
     "escrow_passphrase_changed": _l("Changed the escrow passphrase"),
     "case_purged": _l("Shredded a case after its archive period"),
     "case_exported": _l("Exported a closed case for the paper archive"),

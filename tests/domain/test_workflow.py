@@ -141,7 +141,7 @@ def test_clarification_plan_consented_approved_and_carried_out():
         (R1, A.DRAFT_PLAN, {}),
         (U, A.CONSENT, {}),
         (S1, A.APPROVE_PLAN, {}),
-        (R1, A.RECORD_FORM, {"form": ClarificationMode.WRITTEN}),
+        (R1, A.RECORD_FORM, {"mode": ClarificationMode.WRITTEN}),
         (R1, A.CARRY_OUT, {}),
     ]:
         if action is A.CARRY_OUT:
@@ -543,8 +543,8 @@ def test_a_refused_clarification_keeps_its_reason_and_a_concern_needs_none():
 def test_the_timeline_keeps_the_proposed_finding_and_the_recorded_form():
     proposed = apply(at(CLAR, State.VERIFYING), R1, A.PROPOSE_FINDING, DAY, D, reason="g", finding="found_false")
     assert proposed.detail == "found_false"
-    recorded = apply(at(CLAR, State.PLAN_APPROVED), R1, A.RECORD_FORM, DAY, D, form="meeting")
+    recorded = apply(at(CLAR, State.PLAN_APPROVED), R1, A.RECORD_FORM, DAY, D, mode="meeting")
     assert recorded.detail == "meeting" and recorded.facts.state is State.PLAN_APPROVED
     with pytest.raises(MissingChoice):
-        apply(at(CLAR, State.PLAN_APPROVED), R1, A.RECORD_FORM, DAY, D, form="a web form")
+        apply(at(CLAR, State.PLAN_APPROVED), R1, A.RECORD_FORM, DAY, D, mode="a web form")
     assert apply(at(CLAR, State.VERIFYING), R1, A.ASK, DAY, D, reason="When?").detail is None

@@ -106,8 +106,8 @@ def test_carrying_out_waits_for_every_form_and_a_form_must_be_one_of_the_list(ap
         with pytest.raises(PlanIncomplete):
             opened.check(Action.CARRY_OUT)
         with pytest.raises(MissingChoice):
-            opened.check(Action.RECORD_FORM, StepInput(form="a web form"))
-        casework.record_form(
+            opened.check(Action.RECORD_FORM, StepInput(mode="a web form"))
+        casework.record_mode(
             made.reviewer.user, made.reviewer.private_key, made.case_id, "written", "Letter given.", form_tokens.issue()
         )
         reopened = open_for_staff(made.reviewer.user, made.reviewer.private_key, made.case_id)

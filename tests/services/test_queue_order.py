@@ -57,7 +57,7 @@ def _seed(viewer_id: int, other_id: int, n: int = 37) -> list[Case]:
 def _walk(name: str, viewer, sort: str) -> list[str]:
     seen, cursor = [], None
     while True:
-        page = queues.page(name, viewer, queues.Filters(), cursor, 4, sort)
+        page = queues.page(name, viewer, queues.QueueFilters(), cursor, 4, sort)
         seen += [case.id for case in page.cases]
         cursor = page.next_cursor
         if cursor is None:

@@ -27,7 +27,7 @@ def audit_detail(action: str, detail: str | None, body_names: Mapping[int, str] 
     if action == "sign_in_failed" and detail in labels.SIGN_IN_FAILURES:
         return str(labels.SIGN_IN_FAILURES[detail])
     if action == "plan_form_done" and detail in set(ClarificationMode):
-        return str(labels.FORMS[ClarificationMode(detail)])
+        return str(labels.MODES[ClarificationMode(detail)])
     if kind == "notice" and value.isdigit():
         return _("public notice no. %(id)s", id=value)
     if kind == "cases" and value.isdigit():

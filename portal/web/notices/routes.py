@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from portal.domain.notice_text import plain_text
 from portal.services import notices_public
-from portal.services.notices_public import BadListQuery, Cursor, Filters, SearchTooSlow
+from portal.services.notices_public import BadListQuery, Cursor, NoticeFilters, SearchTooSlow
 from portal.web.errors import error_page
 from portal.web.notices import labels
 from portal.web.notices.conditional import ATOM, public_response
@@ -29,10 +29,10 @@ _FEED_HEADINGS = {
 }
 
 
-def _list_query() -> tuple[Filters, Cursor | None, Cursor | None]:
+def _list_query() -> tuple[NoticeFilters, Cursor | None, Cursor | None]:
     args = request.args
     try:
-        filters = Filters.parse(args.get("q"), args.get("year"), args.get("issuer"))
+        filters = NoticeFilters.parse(args.get("q"), args.get("year"), args.get("issuer"))
         older = Cursor.parse(args["older"]) if args.get("older") else None
         newer = Cursor.parse(args["newer"]) if args.get("newer") and older is None else None
     except BadListQuery:
@@ -40,7 +40,7 @@ def _list_query() -> tuple[Filters, Cursor | None, Cursor | None]:
     return filters, older, newer
 
 
-def _page_link(filters: Filters, **cursor: str) -> str:
+def _page_link(filters: NoticeFilters, **cursor: str) -> str:
     query = {"q": filters.q, "year": filters.year or "", "issuer": filters.issuer}
     values: dict[str, Any] = {**{k: v for k, v in query.items() if v}, **cursor}
     return url_for("notices.index", **values)

@@ -1,4 +1,4 @@
-"""The clarification plan page, and recording each form of the approved plan as carried out."""
+"""The clarification plan page, and recording each mode of the approved plan as carried out."""
 
 from __future__ import annotations
 
@@ -32,10 +32,10 @@ NAMING_LABELS = {
 
 class PlanForm(FlaskForm):
     form_token = HiddenField()
-    forms = CheckboxesField(
+    modes = CheckboxesField(
         _l("Forms besides the written clarification"),
         choices=[
-            SelectChoice(m.value, labels.FORMS[m]) for m in ClarificationMode if m is not ClarificationMode.WRITTEN
+            SelectChoice(m.value, labels.MODES[m]) for m in ClarificationMode if m is not ClarificationMode.WRITTEN
         ],
     )
     scope = text_field(_l("Scope (who is told, where, when)"), 2000, area=True, render_kw={"rows": 3})
@@ -56,8 +56,10 @@ class PlanForm(FlaskForm):
     issued_on = DateField(_l("Date of the notice"), validators=[Optional()])
 
 
-class FormDoneForm(FlaskForm):
-    form = HiddenField(validators=[DataRequired()])
+class ModeDoneForm(FlaskForm):
+    """One mode of the approved plan recorded as carried out."""
+
+    mode = HiddenField(validators=[DataRequired()])
     form_token = HiddenField()
     record = text_field(_l("Record (date, place, letter reference...)"), 500)
 
@@ -79,7 +81,7 @@ def plan(case_id: str):
                 current_user.user,
                 current_user.private_key,
                 case_id,
-                form.forms.data or [],
+                form.modes.data or [],
                 form.scope.data,
                 notice,
                 form.form_token.data,
@@ -97,7 +99,7 @@ def _prefill(form: PlanForm, view) -> None:
     """Start from the request: what the cadre asked for and their unit, post and allegation."""
     fields, current = view.fields, view.plan
     if current is not None:
-        form.forms.data = [f.value for f in current.forms]
+        form.modes.data = [m.value for m in current.modes]
         form.scope.data = current.scope
         if current.notice:
             n = current.notice
@@ -105,7 +107,7 @@ def _prefill(form: PlanForm, view) -> None:
             form.unit.data, form.post.data, form.allegation.data = n.unit, n.post, n.allegation
             form.body.data, form.issuer.data, form.issued_on.data = n.body_html, n.issuer, n.issued_on
         return
-    form.forms.data = [w for w in fields.get("wanted", []) if w != ClarificationMode.WRITTEN.value]
+    form.modes.data = [w for w in fields.get("wanted", []) if w != ClarificationMode.WRITTEN.value]
     form.unit.data, form.post.data = fields.get("unit_name", ""), fields.get("post", "")
     form.allegation.data = fields.get("allegation", "")[:2000]
     form.naming.data = Naming.SURNAME.value
@@ -113,13 +115,13 @@ def _prefill(form: PlanForm, view) -> None:
 
 @bp.post("/cases/<case_id>/plan/done")
 @roles_required(*CASE_WORKER_ROLES)
-def form_done(case_id: str):
-    form = FormDoneForm()
+def mode_done(case_id: str):
+    form = ModeDoneForm()
     if not form.validate():
         return _case_page_refusing(case_id, 400, _("Please fill this in."))
     try:
-        casework.record_form(
-            current_user.user, current_user.private_key, case_id, form.form.data, form.record.data, form.form_token.data
+        casework.record_mode(
+            current_user.user, current_user.private_key, case_id, form.mode.data, form.record.data, form.form_token.data
         )
     except REFUSED as exc:
         refused = refusal(exc)

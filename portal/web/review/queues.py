@@ -18,7 +18,7 @@ def queue():
     name = request.args.get("queue") or None  # none asked for: the service opens the first tab with work
     if name is not None and name not in queue_service.QUEUES:
         abort(404)
-    filters = queue_service.Filters(
+    filters = queue_service.QueueFilters(
         kind=request.args.get("kind") if request.args.get("kind") in set(Kind) else None,
         state=request.args.get("state") if request.args.get("state") in set(State) else None,
         category=request.args.get("category") if request.args.get("category") in set(Category) else None,

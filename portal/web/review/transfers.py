@@ -57,7 +57,7 @@ def _groups(case_body_id: int) -> list[tuple[object, list[transfer_service.Targe
     return [(LEVELS[BodyLevel(level)], by_level[level]) for level in LEVEL_ORDER if level in by_level]
 
 
-def _page(form: TransferForm, page: transfer_service.Page, status: int = 200):
+def _page(form: TransferForm, page: transfer_service.TransferPage, status: int = 200):
     """The form; or, when the engine refuses a transfer now, why (with the refusal's status)."""
     refused = refusal(page.refused) if page.refused is not None else None
     if refused is not None and status == 200:

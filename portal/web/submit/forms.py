@@ -13,7 +13,7 @@ from portal.domain.cases import Category, ClarificationMode, Harm
 from portal.services.bodies import BodyChoice
 from portal.web.body_labels import LEVELS, RANKS
 from portal.web.fields import CheckboxesField, attachments_field, text_field
-from portal.web.labels import CATEGORIES, FIELDS, FORMS, HARMS
+from portal.web.labels import CATEGORIES, FIELDS, HARMS, MODES
 
 #: The words of a forged or stale body choice (also bodies.NoSuchBody's, in portal.web.refusals).
 NOT_LISTED = _l("The body chosen is not one of those listed. Choose one of the list; nothing was sent.")
@@ -97,7 +97,7 @@ class ClarificationRequestForm(FlaskForm):
     harm_detail = text_field(FIELDS["harm_detail"], 5000, required=False, area=True, render_kw={"rows": 4})
     wanted = CheckboxesField(
         FIELDS["wanted"],
-        choices=[SelectChoice(f.value, FORMS[f]) for f in ClarificationMode if f is not ClarificationMode.WRITTEN],
+        choices=[SelectChoice(f.value, MODES[f]) for f in ClarificationMode if f is not ClarificationMode.WRITTEN],
     )
     wanted_detail = text_field(FIELDS["wanted_detail"], 2000, required=False, area=True, render_kw={"rows": 3})
     attachments = attachments_field()

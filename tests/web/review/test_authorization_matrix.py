@@ -137,8 +137,8 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         CASE + "/act": {"action": "start"},  # the case is accepted and assigned to the reviewer
         CASE + "/messages": {"body": "Which three teams come every week?"},
         CASE + "/notes": {"body": "An internal note."},
-        CASE + "/plan": {"scope": "County meeting.", "forms": "meeting"},  # a concern has no plan: 400
-        CASE + "/plan/done": {"form": "written", "record": "Letter sent."},
+        CASE + "/plan": {"scope": "County meeting.", "modes": "meeting"},  # a concern has no plan: 400
+        CASE + "/plan/done": {"mode": "written", "record": "Letter sent."},
         NOTICE + "/correct": {
             "number": "No. 2",
             "title": "Title",

@@ -13,7 +13,7 @@ from tests.conftest import confirming, only_case_id
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 NOTICE = {
-    "forms": ["public_notice", "meeting"],
+    "modes": ["public_notice", "meeting"],
     "scope": "Township cadre meeting and the county notice board.",
     "number": "X县纪委〔2026〕12号",
     "title": "关于王某某同志被反映问题的澄清正名公告",
@@ -106,9 +106,9 @@ def test_from_request_to_published_notice_then_corrected_and_withdrawn(app, cadr
     # Carrying out needs every form recorded; the notice is already done.
     assert reviewer.act(case_id, "carry_out").status_code == 409
     case_page = f"/review/cases/{case_id}"
-    reviewer.post(f"{case_page}/plan/done", {"form": "written", "record": "Letter sent 2 Dec."}, form_page=case_page)
+    reviewer.post(f"{case_page}/plan/done", {"mode": "written", "record": "Letter sent 2 Dec."}, form_page=case_page)
     reviewer.post(
-        f"{case_page}/plan/done", {"form": "meeting", "record": "Township meeting 3 Dec."}, form_page=case_page
+        f"{case_page}/plan/done", {"mode": "meeting", "record": "Township meeting 3 Dec."}, form_page=case_page
     )
     assert reviewer.act(case_id, "carry_out").status_code == 303
     assert state(app, case_id) == "carried_out"

@@ -135,7 +135,7 @@ def test_the_cadre_sees_the_finding_the_plan_deadline_and_each_form_carried_out(
     assert f"将在5个工作日内（{zh(app, due)}前）实施。" in box(status(cadre, receipt))
 
     case_page = f"/review/cases/{case_id}"
-    reviewer.post(f"{case_page}/plan/done", {"form": "meeting", "record": "Township meeting."}, form_page=case_page)
+    reviewer.post(f"{case_page}/plan/done", {"mode": "meeting", "record": "Township meeting."}, form_page=case_page)
     recorded = zh(app, today(app))
     page = status(cadre, receipt)
     assert f"已会议澄清（{recorded}）" in steps(page)
