@@ -239,7 +239,8 @@ STAFF_PASSWORD = "staff password for tests"
 class Staff:
     """A staff member at their own browser: signs in with password and TOTP (like AuthActions)."""
 
-    def __init__(self, app: Flask, username: str, role: str) -> None:
+    def __init__(self, app: Flask, username: str, role: str, body_id: int | None = None) -> None:
+        """An account of ``body_id`` (the default body when None), confirmed as the operator's are."""
         import pyotp
 
         from portal.services import accounts as account_service
@@ -248,7 +249,7 @@ class Staff:
         self.username = username
         self.role = role
         with app.app_context():
-            created = account_service.create_user(username, role, STAFF_PASSWORD, confirmed=True)
+            created = account_service.create_user(username, role, STAFF_PASSWORD, body_id=body_id, confirmed=True)
         self.user_id = created.user_id
         self.totp = pyotp.parse_uri(created.totp_uri)
         self.client = _client(app)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pyotp
 from flask import Flask
 
 from portal.extensions import db
 from portal.models import Body, Case, CaseKey
 from portal.services import accounts, bodies
-from tests.conftest import ESCROW_PASSPHRASE, STAFF_PASSWORD, TEST_BODY, Staff, _client
+from tests.conftest import ESCROW_PASSPHRASE, TEST_BODY, Staff
 
 
 def default_body_id(app: Flask) -> int:
@@ -36,17 +35,11 @@ def make_body(
 
 
 class Member(Staff):
-    """A staff member of a given body, at their own browser (Staff puts everyone in the default body)."""
+    """A staff member of a given body at their own browser, reading English, signed in unless told not to."""
 
     def __init__(self, app: Flask, username: str, role: str, body_id: int, login: bool = True) -> None:
-        self.app, self.username, self.role = app, username, role
-        with app.app_context():
-            created = accounts.create_user(username, role, STAFF_PASSWORD, body_id=body_id, confirmed=True)
-        self.user_id = created.user_id
-        self.totp = pyotp.parse_uri(created.totp_uri)
-        self.client = _client(app)
+        super().__init__(app, username, role, body_id)
         self.client.set_cookie("zm_lang", "en")
-        self.step = 0
         if login:
             response = self.login()
             assert response.status_code == 303, response.status_code

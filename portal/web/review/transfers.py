@@ -10,11 +10,11 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 
-from portal.domain.bodies import LEVEL_ORDER, BodyLevel, TransferReason
+from portal.domain.bodies import LEVEL_ORDER, TransferReason
 from portal.domain.staff import CASE_WORKER_ROLES, StaffRole
 from portal.domain.workflow import Action
 from portal.services import transfers as transfer_service
-from portal.web import confirm
+from portal.web import body_labels, confirm
 from portal.web.refusals import REFUSED, refusal, show_on
 from portal.web.request_checks import optional_id
 from portal.web.review import bp
@@ -34,14 +34,6 @@ REASON_WORDS = {
     TransferReason.OUTSIDE_REMIT: _l("Referred up (报送上一级)"),
 }
 
-#: The headings the target list is grouped under.
-LEVELS = {
-    BodyLevel.PROVINCE: _l("Province level"),
-    BodyLevel.CITY: _l("City level"),
-    BodyLevel.COUNTY: _l("County level"),
-    BodyLevel.TOWNSHIP: _l("Township level"),
-}
-
 
 class TransferForm(FlaskForm):
     form_token = HiddenField()
@@ -54,7 +46,7 @@ def _groups(case_body_id: int) -> list[tuple[object, list[transfer_service.Targe
     by_level: dict[str, list[transfer_service.Target]] = {}
     for target in transfer_service.targets(case_body_id):
         by_level.setdefault(target.level, []).append(target)
-    return [(LEVELS[BodyLevel(level)], by_level[level]) for level in LEVEL_ORDER if level in by_level]
+    return [(body_labels.LEVELS[level], by_level[level]) for level in LEVEL_ORDER if level in by_level]
 
 
 def _page(form: TransferForm, page: transfer_service.TransferPage, status: int = 200):

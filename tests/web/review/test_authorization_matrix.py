@@ -206,22 +206,6 @@ class World:
         )
 
 
-class OtherBodyStaff(Staff):
-    """A staff member of another body of the deployment."""
-
-    def __init__(self, app: Flask, username: str, role: str, body_id: int) -> None:
-        import pyotp
-
-        from portal.services import accounts as account_service
-
-        self.app, self.username, self.role, self.step = app, username, role, 0
-        with app.app_context():
-            created = account_service.create_user(username, role, STAFF_PASSWORD, body_id=body_id, confirmed=True)
-        self.user_id = created.user_id
-        self.totp = pyotp.parse_uri(created.totp_uri)
-        self.client = _client(app)
-
-
 def build_world(app: Flask, cadre: Cadre) -> World:
     """Staff exist before the case is filed; intake accepts it and assigns it to the reviewer, which
     seals it to the reviewer and their supervisor too. One file is attached."""
@@ -233,7 +217,7 @@ def build_world(app: Flask, cadre: Cadre) -> World:
         REVIEWER: Staff(app, "li.rev", "reviewer"),
         SUPERVISOR: Staff(app, "qian.sup", "supervisor"),
         BYSTANDER: Staff(app, "zhou.rev", "reviewer"),
-        OUTSIDER: OtherBodyStaff(app, "lin.sup", "supervisor", other_body),
+        OUTSIDER: Staff(app, "lin.sup", "supervisor", other_body),
         ADMIN: Staff(app, "root.admin", "admin"),
         DISABLED: Staff(app, "gone.rev", "reviewer"),
     }

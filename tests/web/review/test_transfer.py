@@ -12,28 +12,13 @@ from portal.domain.working_days import add_working_days
 from portal.extensions import db
 from portal.models import AuditEntry, Body, Case, CaseKey, Transfer
 from portal.services import accounts, bodies, case_state, queues
-from tests.conftest import ESCROW_PASSPHRASE, STAFF_PASSWORD, Cadre, Staff, _client, only_case_id
+from tests.conftest import ESCROW_PASSPHRASE, Cadre, Staff, only_case_id
 
 OTHER_PASSPHRASE = "the other body's escrow passphrase"
 
 
-class BodyStaff(Staff):
-    """A staff member of a given body (the conftest's Staff belongs to the default body)."""
-
-    def __init__(self, app: Flask, username: str, role: str, body_id: int) -> None:
-        import pyotp
-
-        self.app, self.username, self.role = app, username, role
-        with app.app_context():
-            created = accounts.create_user(username, role, STAFF_PASSWORD, body_id=body_id, confirmed=True)
-        self.user_id = created.user_id
-        self.totp = pyotp.parse_uri(created.totp_uri)
-        self.client = _client(app)
-        self.step = 0
-
-
-def signed_in(app: Flask, username: str, role: str, body_id: int) -> BodyStaff:
-    member = BodyStaff(app, username, role, body_id)
+def signed_in(app: Flask, username: str, role: str, body_id: int) -> Staff:
+    member = Staff(app, username, role, body_id)
     assert member.login().status_code == 303
     return member
 
