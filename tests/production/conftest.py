@@ -60,7 +60,9 @@ class Deployment:
         self.instances[index] = fresh
 
 
-def deploy(folder: Path, database_url: str, workers: int = 2, staff_pool: bool = False) -> Iterator[Deployment]:
+def deploy(
+    folder: Path, database_url: str, workers: int = 2, staff_pool: bool = False, **env: str
+) -> Iterator[Deployment]:
     """Bring the deployment up on a clean database; yield it; take it down.
 
     Both nginx upstreams name both instances (so staff sessions hop too), unless ``staff_pool``
@@ -75,7 +77,9 @@ def deploy(folder: Path, database_url: str, workers: int = 2, staff_pool: bool =
         created = accounts.create_user("li.intake", "intake", harness.STAFF_PASSWORD, confirmed=True)
     ports = [harness.free_port(), harness.free_port()] + ([harness.free_port()] if staff_pool else [])
     nginx_port_hint = harness.free_port()
-    env = harness.instance_environment(database_url, REDIS_URL, f"https://{harness.SERVER_NAME}:{nginx_port_hint}")
+    env = harness.instance_environment(
+        database_url, REDIS_URL, f"https://{harness.SERVER_NAME}:{nginx_port_hint}", **env
+    )
     instances = [harness.start_instance(env, port, workers, folder / f"gunicorn-{port}.log") for port in ports]
     nginx = None
     try:
