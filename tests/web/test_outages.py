@@ -149,3 +149,23 @@ def test_redis_down_the_cadres_side_keeps_working_and_limits_count_per_process(r
     again = cadre.file_concern(subject="After Redis came back")
     assert again.status_code == 200 and cadre.receipt_of(again)
     assert _cases(app) == 3
+
+
+def test_when_redis_returns_the_limits_are_counted_there_again(redis_behind_proxy):
+    """The fallback is for the outage only: once Redis answers, the workers share their counts again."""
+    import time
+
+    import redis
+
+    app, proxy = redis_behind_proxy
+    direct = redis.Redis.from_url(REDIS_URL)
+    proxy.stop()
+    guesser = Cadre(_client(app))
+    assert guesser.follow_up("1111 2222 3333 4444").status_code == 400  # counted in this process's memory
+    direct.flushdb()  # the database of this test's own (ZM_TEST_REDIS_URL): nothing of the outage is there
+    proxy.start()
+    deadline = time.monotonic() + 20  # Flask-Limiter checks a dead storage again with back-off from 1 s
+    while not direct.dbsize() and time.monotonic() < deadline:
+        assert Cadre(_client(app)).follow_up("1111 2222 3333 4444").status_code in (400, 429)
+        time.sleep(0.5)
+    assert direct.dbsize() > 0, "the limits never went back to Redis"
