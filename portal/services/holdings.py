@@ -2,8 +2,9 @@
 
 Need-to-know, in the keys: a case arriving at a body is sealed to that body's intake
 officers and escrow key, and to no one else; an assignment seals it to the assignee and
-their supervisor (``accounts.supervisors_of``), and a reassignment deletes the previous pair's copies. Every change
-here happens inside the caller's transaction.
+their supervisor (``accounts.supervisors_of``), and a reassignment deletes the previous
+pair's copies. Every change here happens inside the caller's transaction. Queues find a
+holder's cases through the same rows (``portal.services.queues``).
 """
 
 from __future__ import annotations
@@ -118,8 +119,3 @@ def holder_ids(case_id: str) -> frozenset[int]:
 
 def holds(user_id: int, case_id: str) -> bool:
     return db.session.get(CaseKey, (case_id, user_id)) is not None
-
-
-def held_by(user_id: int):
-    """The ids of the cases a staff member holds, as a subquery for queues, counts and search."""
-    return db.select(CaseKey.case_id).where(CaseKey.user_id == user_id)
