@@ -13,7 +13,7 @@ from portal.domain.crypto import CryptoError, KeyPair, decrypt, encrypt, new_cre
 from portal.domain.staff import ASSIGNABLE_ROLES, CASE_WORKER_ROLES, SUPERVISING_ROLES, StaffRole
 from portal.extensions import db
 from portal.models import Body, EscrowKey, User
-from portal.services import audit
+from portal.services import audit, bodies
 from portal.services.errors import ServiceError, UsernameTaken, WrongPassphrase
 from portal.services.settings import argon2_profile
 from portal.services.transaction import use_case
@@ -133,7 +133,7 @@ def create_user(
 
 def _only_body() -> int:
     """The body of an account created without one: the default body (the command line's case)."""
-    body_id = db.session.scalar(db.select(Body.id).order_by(Body.is_default.desc(), Body.id).limit(1))
+    body_id = bodies.default_id()
     if body_id is None:
         raise InvalidAccount("body: create a body first (flask init)")
     return body_id
@@ -142,7 +142,7 @@ def _only_body() -> int:
 def escrow(body_id: int | None = None) -> EscrowKey | None:
     """A body's escrow key (the default body's when none is named), if it has one yet."""
     if body_id is None:
-        body_id = db.session.scalar(db.select(Body.id).order_by(Body.is_default.desc(), Body.id).limit(1))
+        body_id = bodies.default_id()
     return db.session.scalar(db.select(EscrowKey).where(EscrowKey.body_id == body_id))
 
 

@@ -43,10 +43,15 @@ def get(body_id: int | None) -> Body:
     return body
 
 
+def default_id() -> int | None:
+    """The body the cadre's form preselects and accounts or notices without one belong to
+    (the first one made, unless an admin chose another); None before any body exists."""
+    return db.session.scalar(db.select(Body.id).order_by(Body.is_default.desc(), Body.id).limit(1))
+
+
 def default() -> Body | None:
-    """The body the cadre's form preselects (the first one made, unless an admin chose another)."""
-    found = db.session.scalar(db.select(Body).where(Body.is_default.is_(True)).limit(1))
-    return found or db.session.scalar(db.select(Body).order_by(Body.id).limit(1))
+    body_id = default_id()
+    return db.session.get(Body, body_id) if body_id is not None else None
 
 
 def all_bodies() -> list[Body]:

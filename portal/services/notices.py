@@ -10,8 +10,8 @@ from portal.domain.notice_text import clean_html, grams, plain_text, search_text
 from portal.domain.plan import NoticeDraft
 from portal.domain.workflow_rules import NOTICE_EDITORS
 from portal.extensions import db
-from portal.models import Body, Case, Notice, NoticeGram, NoticeRevision, User
-from portal.services import audit, case_state, corrections, form_tokens, notices_public, timeline
+from portal.models import Case, Notice, NoticeGram, NoticeRevision, User
+from portal.services import audit, bodies, case_state, corrections, form_tokens, notices_public, timeline
 from portal.services.errors import ServiceError
 from portal.services.transaction import use_case
 
@@ -91,7 +91,7 @@ def publish(draft: NoticeDraft, case_id: str | None, body_id: int | None = None)
     if case_id is not None:
         body_id = db.session.scalar(db.select(Case.body_id).where(Case.id == case_id))
     elif body_id is None:
-        body_id = db.session.scalar(db.select(Body.id).order_by(Body.is_default.desc(), Body.id).limit(1))
+        body_id = bodies.default_id()
     notice = Notice(
         case_id=case_id,
         body_id=body_id,
@@ -117,13 +117,8 @@ def publish(draft: NoticeDraft, case_id: str | None, body_id: int | None = None)
 
 
 def _editable(user: User, notice_id: int) -> Notice:
-    if user.role not in NOTICE_EDITORS:
-        raise SupervisorsOnly()
-    notice = db.session.get(Notice, notice_id)
-    if notice is None:
-        raise NoSuchNotice(str(notice_id))
-    if notice.body_id != user.body_id:
-        raise SupervisorsOnly("another body issued it")
+    """A notice its issuing body's editor may still correct or withdraw."""
+    notice = for_staff(user, notice_id)
     if notice.status != "published":
         raise NotPublished(str(notice_id))
     return notice

@@ -18,6 +18,7 @@ from portal.domain.workflow import Action, WorkflowError
 from portal.extensions import db
 from portal.models import Body, Case, Transfer, User
 from portal.services import accounts, audit, form_tokens, holdings
+from portal.services.bodies import public_name
 from portal.services.errors import ServiceError
 from portal.services.opened_case import OpenedCase, open_for_staff
 from portal.services.transaction import use_case
@@ -250,5 +251,4 @@ def moved_to(case: Case) -> Moved | None:
     moved = db.session.scalar(db.select(Transfer.id).where(Transfer.case_id == case.id).limit(1))
     if moved is None:
         return None
-    body = db.session.get(Body, case.body_id)
-    return Moved(body.name if body is not None and body.name_public else None)
+    return Moved(public_name(case.body_id))
