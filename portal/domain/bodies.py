@@ -64,6 +64,7 @@ class HoldReason(StrEnum):
     GRANT = "grant"  # a per-case grant (协办), with a reason in the audit log
     RECOVERY = "recovery"  # reopened from the body's escrow, one case at a time
     LEGACY = "legacy"  # held before bodies existed (kept by the migration)
+    APPROVER = "approver"  # the leader a proposal is submitted to for approval (分管领导审批)
 
 
 #: Holds an assignment makes and a reassignment takes away again.

@@ -97,3 +97,58 @@ class ClarificationMode(StrEnum):
     IN_PERSON = "in_person"
     MEETING = "meeting"
     PUBLIC_NOTICE = "public_notice"
+
+
+class Origin(StrEnum):
+    """How a clarification case began."""
+
+    APPLIED = "applied"  # 澄清正名申请: the cadre applied
+    OWN_MOTION = "own_motion"  # 主动澄清: the body found an accusation untrue elsewhere and opened it
+
+
+class ToleranceOutcome(StrEnum):
+    """What a 容错纠错 application is decided to be."""
+
+    EXEMPT = "exempt"  # 容错免责
+    REDUCED = "reduced"  # 减责
+    REFUSED = "refused"  # 不予容错
+
+
+class Distinction(StrEnum):
+    """The 三个区分开来 a fault-tolerance applicant invokes."""
+
+    INEXPERIENCE = "inexperience"  # 缺乏经验、先行先试出现的失误错误 vs 明知故犯
+    UNPRECEDENTED = "unprecedented"  # 上级尚无明确限制的探索性试验中的失误错误 vs 明令禁止后依然我行我素
+    UNINTENDED = "unintended"  # 为推动发展的无意过失 vs 为谋取私利
+
+
+class VisitForm(StrEnum):
+    """How a follow-up visit (回访) after a clarification took place."""
+
+    TALK = "talk"  # 谈心谈话
+    PHONE = "phone"  # 电话回访
+    SITE = "site"  # 实地回访
+
+
+class Filing(StrEnum):
+    """Where a carried-out clarification's material is filed (steps of the plan)."""
+
+    INTEGRITY_FILE = "integrity_file"  # 归入廉政档案
+    PERSONNEL = "personnel"  # 抄送组织人事部门
+
+
+class ReferralTarget(StrEnum):
+    """The kind of body a suspected malicious accusation is referred to (移送)."""
+
+    DISCIPLINE = "discipline"  # 纪检机关
+    SUPERVISION = "supervision"  # 监察机关
+    POLICE = "police"  # 公安机关
+    PARTY = "party"  # 检举控告人所在党组织
+
+
+class ReferralOutcome(StrEnum):
+    """What became of a referral, recorded as the receiving body reports back."""
+
+    FILED = "filed"  # 立案
+    HANDLED = "handled"  # 处理结果 (with its date)
+    NOT_PURSUED = "not_pursued"  # 不予追究

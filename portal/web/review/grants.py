@@ -202,4 +202,5 @@ _HOLD_WORDS = {
     "grant": _l("Added to the case (协办)"),
     "recovery": _l("Recovered from the escrow key"),
     "legacy": _l("Held before bodies were set up"),
+    "approver": _l("Leader the proposal is submitted to for approval (分管领导)"),
 }
