@@ -21,6 +21,7 @@ from portal.domain.workflow import Action
 from portal.domain.workflow_rules import REFERRAL_ACTIONS
 from portal.extensions import db
 from portal.models import AccuserReminder, Case, CaseKey, Referral, User
+from portal.models.types import new_id
 from portal.services import case_state, form_tokens
 from portal.services.errors import ServiceError
 from portal.services.opened_case import OpenedCase, open_for_staff
@@ -228,7 +229,9 @@ def refer(user: User, private_key: bytes | None, case_id: str, given: ReferralIn
     opened.step(Action.REFER)
     case = opened.case
     last = db.session.scalar(db.select(db.func.max(Referral.position)).where(Referral.case_id == case.id))
+    referral_id, key = new_id(), opened.key
     row = Referral(
+        id=referral_id,
         case_id=case.id,
         position=(last or 0) + 1,
         target=ReferralTarget(given.target).value,
@@ -238,15 +241,12 @@ def refer(user: User, private_key: bytes | None, case_id: str, given: ReferralIn
         checked_on=given.checked_on if given.double_check else None,
         actor_id=user.id,
         created_at=this_hour(),
-        body_name=b"",
-        reference=b"",
+        body_name=_seal(key, body_name, case.id, referral_id, "body_name"),
+        reference=_seal(key, reference, case.id, referral_id, "reference"),
+        notes=_seal(key, notes, case.id, referral_id, "notes") if notes else None,
+        check_note=_seal(key, check_note, case.id, referral_id, "check_note") if given.double_check else None,
     )
     db.session.add(row)
-    db.session.flush()  # the id names the ciphertexts
-    row.body_name = _seal(opened.key, body_name, case.id, row.id, "body_name")
-    row.reference = _seal(opened.key, reference, case.id, row.id, "reference")
-    row.notes = _seal(opened.key, notes, case.id, row.id, "notes") if notes else None
-    row.check_note = _seal(opened.key, check_note, case.id, row.id, "check_note") if given.double_check else None
     if given.double_check:
         opened.audit("accuser_checked", detail=row.target)
     db.session.commit()
@@ -312,17 +312,18 @@ def educate(
     text = _required(note, "note", LONG_TEXT)
     form_tokens.spend(form_token)
     opened.step(Action.EDUCATE)
-    row = AccuserReminder(
-        case_id=opened.case.id,
-        given_on=given_on,
-        form=ReminderForm(form).value,
-        actor_id=user.id,
-        created_at=this_hour(),
-        note=b"",
+    reminder_id = new_id()
+    db.session.add(
+        AccuserReminder(
+            id=reminder_id,
+            case_id=opened.case.id,
+            given_on=given_on,
+            form=ReminderForm(form).value,
+            actor_id=user.id,
+            created_at=this_hour(),
+            note=encrypt(opened.key, text.encode(), aad.reminder_note(opened.case.id, reminder_id)),
+        )
     )
-    db.session.add(row)
-    db.session.flush()
-    row.note = encrypt(opened.key, text.encode(), aad.reminder_note(row.case_id, row.id))
     db.session.commit()
 
 
