@@ -30,7 +30,7 @@ class ReferForm(FlaskForm):
         + [SelectChoice(t.value, labels.REFERRAL_TARGETS[t]) for t in ReferralTarget],
         validate_choice=False,
     )
-    body_name = text_field(_l("Receiving body"), referral_service.SHORT_TEXT, required=False)
+    body_name = text_field(_l("Name of the receiving body"), referral_service.SHORT_TEXT, required=False)
     reference = text_field(_l("Reference of the referral (文号)"), referral_service.SHORT_TEXT, required=False)
     referred_on = DateField(_l("Date of the referral"), validators=[Optional()])
     notes = text_field(

@@ -9,6 +9,7 @@ import re
 from portal.extensions import db
 from portal.models import AuditEntry, Referral
 from portal.services import referrals as referral_service
+from tests.html_checks import assert_unique_ids
 from tests.web.referral_helpers import educate, page_of, record_outcome, refer, today
 from tests.web.review.test_clarification_plan import found_false, status
 
@@ -124,6 +125,10 @@ def test_a_case_may_be_referred_to_two_bodies_each_with_its_own_course(intake, a
     assert record_outcome(chief, case_id, second.id, "not_pursued", t, "情节轻微，不予追究。").status_code == 303
     rows = {r.id: r for r in referral_rows(app, case_id)}
     assert rows[first.id].outcome is None and rows[second.id].outcome == "not_pursued"
+    page = chief.get(page_of(case_id))
+    assert_unique_ids(page, "the accusation page with two referrals")
+    html = page.get_data(as_text=True)
+    assert html.count('name="referral_id"') == 1  # only the open referral takes an outcome still
     # The judgement is final once referred.
     assert reviewer.act(case_id, "flag", flag="mistaken").status_code == 409
 
@@ -141,6 +146,7 @@ def test_a_mistaken_report_records_the_reminder_and_education_given(intake, app,
     assert educate(reviewer, case_id, t, note, form="talk").status_code == 303
     page = reviewer.get(page_of(case_id)).get_data(as_text=True)
     assert note in page and "谈话提醒" in page
+    assert_unique_ids(reviewer.get(page_of(case_id)), "the accusation page of a mistaken report")
     assert audit_actions(app, case_id)[-1] == "transition:educate"
 
 
