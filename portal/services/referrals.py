@@ -265,11 +265,13 @@ def record_outcome(
     form_token: str | None,
 ) -> None:
     """Record what the receiving body reported: 立案, 处理结果 (what it decided) or 不予追究 (why)."""
+    opened = open_for_staff(user, private_key, case_id, lock=True)  # a non-holder learns nothing more
     if outcome not in set(ReferralOutcome):
+        opened.check(Action.REFERRAL_FILED)  # who may not record any outcome is told so first
         raise MissingField("outcome")
     reported = ReferralOutcome(outcome)
     action = course_of.OUTCOME_ACTIONS[reported]
-    opened = _opened(user, private_key, case_id, action)
+    opened.check(action)
     row = db.session.get(Referral, referral_id) if referral_id else None
     if row is None or row.case_id != opened.case.id:
         raise NoSuchReferral(str(referral_id))
