@@ -83,6 +83,10 @@ class DefaultConfig:
     OBJECTION_DAYS = 15
     #: A transferred case (转办, 转送, 报送上一级) is accepted or refused by its new body within these.
     DEADLINE_TRANSFER_WORKING_DAYS = 5
+    #: When to ask the body a suspected malicious accusation was referred to (移送) for feedback:
+    #: this many working days after the referral, and again after it reports 立案 (issue 10).
+    DEADLINE_REFERRAL_FEEDBACK_WORKING_DAYS = 30
+    DEADLINE_FILED_FEEDBACK_WORKING_DAYS = 60
     #: Who runs this deployment (its body's name, e.g. "某某县纪委监委"), named on the landing page
     #: so a cadre knows whom they are trusting; ZM_OPERATOR_NAME in the environment.
     OPERATOR_NAME = ""

@@ -74,3 +74,12 @@ def correction_content(case_id: str) -> bytes:
 
 def held_receipt(token_digest: bytes) -> bytes:
     return b"form/" + token_digest.hex().encode() + b"/receipt"
+
+
+# -- the 诬告陷害 ledger (issue 10) --
+def referral_field(case_id: str, referral_id: str, field: str) -> bytes:
+    return f"case/{case_id}/referral/{referral_id}/{field}".encode()
+
+
+def reminder_note(case_id: str, reminder_id: str) -> bytes:
+    return f"case/{case_id}/reminder/{reminder_id}/note".encode()

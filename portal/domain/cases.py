@@ -152,3 +152,12 @@ class ReferralOutcome(StrEnum):
     FILED = "filed"  # 立案
     HANDLED = "handled"  # 处理结果 (with its date)
     NOT_PURSUED = "not_pursued"  # 不予追究
+
+
+# -- the 诬告陷害 ledger (issue 10) --
+class ReminderForm(StrEnum):
+    """How a mistaken accuser (错告) was reminded and educated (提醒教育)."""
+
+    TALK = "talk"  # 谈话提醒
+    WRITTEN = "written"  # 书面提醒
+    CRITICISM = "criticism"  # 批评教育

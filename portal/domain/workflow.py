@@ -16,6 +16,7 @@ from portal.domain.cases import AccusationFlag, ClarificationMode, Finding, Kind
 from portal.domain.workflow_rules import (
     FINDING_STATE,
     RECORDS,
+    REFERRAL_ACTIONS,
     RULES,
     Action,
     Choice,
@@ -143,6 +144,9 @@ class Deadlines:
     answer_days: int = 90
     objection_days: int = 15
     transfer_working_days: int = 5  # the target body of a transfer accepts or refuses within these
+    # -- the 诬告陷害 ledger (issue 10): when to ask the receiving body for feedback --
+    referral_feedback_working_days: int = 30  # after the referral (移送)
+    filed_feedback_working_days: int = 60  # after it reports 立案
 
 
 @dataclass(frozen=True)
@@ -348,7 +352,8 @@ def _guard(facts: Facts, actor: Actor, action: Action, today: date, deadlines: D
             raise WindowClosed("the objection period has ended")
     if action is Action.CLOSE and window_open and not facts.objected:
         raise WrongState("the submitter may still object to the answer")
-    if action in (Action.FLAG, Action.REFER) and facts.referred:
+    # A case may be referred to more than one body (纪检 and 公安); its judgement is final once it is.
+    if action is Action.FLAG and facts.referred:
         raise WrongState("the accusation has already been referred")
     if action is Action.REFER and facts.flag is not AccusationFlag.SUSPECTED_MALICIOUS:
         raise WrongState("only a suspected malicious accusation is referred")
@@ -358,6 +363,11 @@ def _guard(facts: Facts, actor: Actor, action: Action, today: date, deadlines: D
         raise WrongState("a correction already awaits the cadre's consent")
     if action in _SETTLES_CORRECTION and not facts.correction_pending:
         raise WrongState("no correction awaits the cadre's consent")
+    # -- the 诬告陷害 ledger (issue 10) --
+    if action in REFERRAL_ACTIONS and not facts.referred:
+        raise WrongState("nothing was referred")
+    if action is Action.EDUCATE and facts.flag is not AccusationFlag.MISTAKEN:
+        raise WrongState("only a mistaken accuser is reminded and educated")
 
 
 def _objection_window_open(facts: Facts, today: date, deadlines: Deadlines) -> bool:

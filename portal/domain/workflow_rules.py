@@ -60,6 +60,11 @@ class Action(StrEnum):
     DROP_CORRECTION = "drop_correction"
     RECORD_FORM = "record_form"
     TRANSFER = "transfer"
+    # -- the 诬告陷害 ledger (issue 10) --
+    REFERRAL_FILED = "referral_filed"  # the receiving body reports 立案
+    REFERRAL_HANDLED = "referral_handled"  # 处理结果: what it decided, and when
+    REFERRAL_NOT_PURSUED = "referral_not_pursued"  # 不予追究
+    EDUCATE = "educate"  # 提醒教育 of a mistaken accuser (错告)
 
 
 class Choice(StrEnum):
@@ -78,6 +83,8 @@ class Page(StrEnum):
     PLAN = "plan"  # the clarification plan page
     NOTICE = "notice"  # the public notice's correction page
     TRANSFER = "transfer"  # the transfer page: the target body and the reason (转办, 转送, 报送上一级)
+    # -- the 诬告陷害 ledger (issue 10) --
+    REFERRAL = "referral"  # the accusation page: referrals (移送), their outcomes, 一信双查, 提醒教育
 
 
 @dataclass(frozen=True)
@@ -162,7 +169,8 @@ RULES: Mapping[Action, Rule] = MappingProxyType(
         Action.RECORD_FORM: Rule(_WORKER, visible=True, choice=Choice.MODE, shows_choice=True, page=Page.PLAN),
         Action.CARRY_OUT: Rule(_WORKER, visible=True),
         Action.FLAG: Rule(_WORKER, visible=False, confirm=True, choice=Choice.FLAG),
-        Action.REFER: Rule(_SUPERVISOR, visible=False, needs_reason=True),
+        # 移送: a referral record (receiving body, its kind, reference, date) on the accusation page.
+        Action.REFER: Rule(_SUPERVISOR, visible=False, page=Page.REFERRAL),
         # A correction that changes what a published notice says about the cadre waits for the
         # cadre's consent, as the original text did; withdrawing the notice drops it.
         Action.PROPOSE_CORRECTION: Rule(_SUPERVISOR, visible=True, needs_reason=True, page=Page.NOTICE),
@@ -172,6 +180,13 @@ RULES: Mapping[Action, Rule] = MappingProxyType(
         # 转办 / 转送 / 报送上一级: intake sends a case it has not yet accepted to another body, whose
         # acceptance clock starts afresh; the service reseals the key to the target body.
         Action.TRANSFER: Rule(_INTAKE, visible=True, confirm=True, page=Page.TRANSFER),
+        # -- the 诬告陷害 ledger (issue 10) --
+        # What the receiving body reports back is recorded by whoever works the case; the referral
+        # decision itself stays the supervisor's (REFER).
+        Action.REFERRAL_FILED: Rule(_WORKER, visible=False, page=Page.REFERRAL),
+        Action.REFERRAL_HANDLED: Rule(_WORKER, visible=False, page=Page.REFERRAL),
+        Action.REFERRAL_NOT_PURSUED: Rule(_WORKER, visible=False, page=Page.REFERRAL),
+        Action.EDUCATE: Rule(_WORKER, visible=False, page=Page.REFERRAL),
     }
 )
 
@@ -266,6 +281,10 @@ CORRECTION_ACTIONS = (
     Action.DROP_CORRECTION,
 )
 
+# -- the 诬告陷害 ledger (issue 10) --
+#: The outcome steps of a referral; none moves the case, each moves one referral (domain.referral).
+REFERRAL_ACTIONS = (Action.REFERRAL_FILED, Action.REFERRAL_HANDLED, Action.REFERRAL_NOT_PURSUED)
+
 Edge = tuple[State, Action, State]
 
 _CONCERN_MOVES: tuple[Edge, ...] = (
@@ -320,6 +339,7 @@ TRANSITIONS: Mapping[Kind, frozenset[Edge]] = MappingProxyType(
             + _stays(KIND_STATES[Kind.CLARIFICATION] - TERMINAL, Action.TAKE, Action.ASSIGN)
             + _stays(FLAGGABLE, Action.FLAG, Action.REFER)
             + _stays(CORRECTABLE, *CORRECTION_ACTIONS)
+            + _stays(FLAGGABLE, *REFERRAL_ACTIONS, Action.EDUCATE)  # the 诬告陷害 ledger (issue 10)
         ),
     }
 )

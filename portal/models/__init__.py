@@ -7,10 +7,12 @@ from portal.models.message import Attachment, Message
 from portal.models.note import Note
 from portal.models.notice import Notice, NoticeGram, NoticeRevision
 from portal.models.plan import ClarificationPlan, PendingCorrection
+from portal.models.referral import AccuserReminder, Referral
 from portal.models.security import KeySession, SpentFormToken
 from portal.models.user import User
 
 __all__ = [
+    "AccuserReminder",
     "AuditEntry",
     "AuditHead",
     "Attachment",
@@ -28,6 +30,7 @@ __all__ = [
     "NoticeGram",
     "NoticeRevision",
     "PendingCorrection",
+    "Referral",
     "SpentFormToken",
     "Transfer",
     "User",

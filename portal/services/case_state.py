@@ -20,6 +20,9 @@ def deadlines() -> Deadlines:
         answer_days=setting("DEADLINE_ANSWER_DAYS"),
         objection_days=setting("OBJECTION_DAYS"),
         transfer_working_days=setting("DEADLINE_TRANSFER_WORKING_DAYS"),
+        # -- the 诬告陷害 ledger (issue 10) --
+        referral_feedback_working_days=setting("DEADLINE_REFERRAL_FEEDBACK_WORKING_DAYS"),
+        filed_feedback_working_days=setting("DEADLINE_FILED_FEEDBACK_WORKING_DAYS"),
     )
 
 

@@ -20,6 +20,7 @@ from portal.domain.retention import ClosedCase, is_due, latest_closing_due
 from portal.domain.workflow_rules import TERMINAL
 from portal.extensions import db
 from portal.models import (
+    AccuserReminder,
     Attachment,
     Case,
     CaseEvent,
@@ -29,6 +30,7 @@ from portal.models import (
     Note,
     Notice,
     PendingCorrection,
+    Referral,
     User,
 )
 from portal.services import audit, case_state, casework, holdings
@@ -40,7 +42,18 @@ from portal.services.transaction import use_case
 
 _TERMINAL = sorted(s.value for s in TERMINAL)
 #: Rows under the case key, children first (files before their messages).
-_CASE_ROWS = (Attachment, Message, Note, CaseEvent, CaseKey, ClarificationPlan, PendingCorrection)
+#: (Referral and AccuserReminder: the 诬告陷害 ledger, issue 10.)
+_CASE_ROWS = (
+    Attachment,
+    Message,
+    Note,
+    CaseEvent,
+    CaseKey,
+    ClarificationPlan,
+    PendingCorrection,
+    Referral,
+    AccuserReminder,
+)
 
 
 class NotClosed(ServiceError):

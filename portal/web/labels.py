@@ -151,6 +151,11 @@ ACTIONS = {
     Action.FLAG: _l("Judge the accusation"),
     Action.REFER: _l("Refer"),
     Action.TRANSFER: _l("Transfer to another body"),
+    # -- the 诬告陷害 ledger (issue 10) --
+    Action.REFERRAL_FILED: _l("Record the filing (立案) of a referral"),
+    Action.REFERRAL_HANDLED: _l("Record the outcome (处理结果) of a referral"),
+    Action.REFERRAL_NOT_PURSUED: _l("Record that a referral is not pursued (不予追究)"),
+    Action.EDUCATE: _l("Record the reminder and education (提醒教育) of the accuser"),
 }
 
 #: The case page groups the actions allowed now under these headings, in this order.
@@ -315,6 +320,7 @@ AUDIT_ACTIONS = {
     "notice_correction_proposed": _l("Put a correction of a public notice to the cadre"),
     "notice_withdrawn": _l("Withdrew a public notice"),
     "case_transferred": _l("Sent a case to another body"),
+    "accuser_checked": _l("Recorded the check of the accuser (一信双查)"),  # the 诬告陷害 ledger (issue 10)
     **{f"transition:{a.value}": _l("Case step: %(step)s", step=STEPS[a.value]) for a in Action},
     # Words that hold for either kind of case (the log mixes concerns and clarifications).
     f"transition:{Action.ASK.value}": _l("Case step: a question to the cadre"),
@@ -356,6 +362,11 @@ DONE: dict[str, object] = {
     Action.FLAG: _l("The judgement of the accusation was recorded."),
     Action.REFER: _l("Referred; the referral is recorded."),
     Action.TRANSFER: _l("The case was sent to the other body; you no longer hold its key."),
+    # -- the 诬告陷害 ledger (issue 10) --
+    Action.REFERRAL_FILED: _l("The filing (立案) was recorded; the next day to ask for feedback is set."),
+    Action.REFERRAL_HANDLED: _l("The outcome (处理结果) was recorded."),
+    Action.REFERRAL_NOT_PURSUED: _l("Recorded: not pursued (不予追究)."),
+    Action.EDUCATE: _l("The reminder and education (提醒教育) was recorded."),
 }
 
 #: A clarification case's words where they differ: its cadre is the applicant (申请人), never 反映人.
@@ -382,3 +393,29 @@ def for_kind(kind: str) -> SimpleNamespace:
 def done_message(action: str) -> str:
     """The message after a staff step, in words that hold for either kind of case."""
     return str(DONE.get(action, STEPS.get(action, action)))
+
+
+# -- the 诬告陷害 ledger (issue 10) --
+from portal.domain.cases import ReferralOutcome, ReferralTarget, ReminderForm  # noqa: E402
+
+#: The kinds of body an accusation is referred to (移送).
+REFERRAL_TARGETS = {
+    ReferralTarget.DISCIPLINE: _l("Discipline inspection body (纪检机关)"),
+    ReferralTarget.SUPERVISION: _l("Supervision body (监察机关)"),
+    ReferralTarget.POLICE: _l("Public security (公安机关)"),
+    ReferralTarget.PARTY: _l("The accuser's Party organisation (党组织)"),
+}
+
+#: What a receiving body reports back.
+REFERRAL_OUTCOMES = {
+    ReferralOutcome.FILED: _l("Filed (立案)"),
+    ReferralOutcome.HANDLED: _l("Handled (处理结果)"),
+    ReferralOutcome.NOT_PURSUED: _l("Not pursued (不予追究)"),
+}
+
+#: How a mistaken accuser was reminded and educated (提醒教育).
+REMINDER_FORMS = {
+    ReminderForm.TALK: _l("Reminder talk (谈话提醒)"),
+    ReminderForm.WRITTEN: _l("Written reminder (书面提醒)"),
+    ReminderForm.CRITICISM: _l("Criticism and education (批评教育)"),
+}

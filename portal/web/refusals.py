@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.domain.attachments import AttachmentError
 from portal.domain.plan import PlanError
+from portal.domain.referral import BadDate, OutcomeRefused
 from portal.domain.workflow import (
     AlreadyUsed,
     Choice,
@@ -49,6 +50,7 @@ from portal.services.grants import (
     ReasonMissing,
 )
 from portal.services.notices import FutureNoticeDate, NothingChanged, NotPublished, SupervisorsOnly
+from portal.services.referrals import MissingField, NoSuchReferral
 from portal.services.staff_admin import NotYourBody
 from portal.services.transfers import (
     NotAbove,
@@ -124,6 +126,26 @@ def _invalid_body(exc: Exception) -> Refusal:
     return Refusal(400, message, field)
 
 
+# -- the 诬告陷害 ledger (issue 10) --
+#: Fields of the referral records that are choices, not text.
+_CHOSEN = frozenset({"target", "outcome", "form"})
+
+
+def _missing_field(exc: Exception) -> Refusal:
+    assert isinstance(exc, MissingField)
+    if exc.field in _CHOSEN:
+        return Refusal(400, _l("Please choose one of the options listed."), exc.field)
+    return Refusal(400, _l("Please fill this in."), exc.field)
+
+
+def _bad_date(exc: Exception) -> Refusal:
+    assert isinstance(exc, BadDate)
+    message = _l(
+        "The date cannot be later than today, nor earlier than the referral (a check of the accuser not later)."
+    )
+    return Refusal(400, message, exc.field)
+
+
 _WRONG_STATE = _l("This is not possible in the case's current state.")
 
 #: Every refusal, most specific first (a subclass is looked up before its base).
@@ -187,6 +209,11 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
         "to_body",
     ),
     TransferRefused: _fixed(400, _l("Choose another body to send the case to."), "to_body"),
+    # -- the 诬告陷害 ledger (issue 10) --
+    MissingField: _missing_field,
+    BadDate: _bad_date,
+    OutcomeRefused: _fixed(409, _l("This referral cannot take that outcome now: its course is further on or over.")),
+    NoSuchReferral: _fixed(400, _l("Choose one of the referrals listed."), "outcome"),
 }
 
 #: What views catch: every exception the table answers.

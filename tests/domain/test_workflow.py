@@ -332,7 +332,6 @@ REASONED = [
     (PENDING_FINDING, S1, A.RETURN_FINDING),
     (at(CLAR, State.AWAITING_CONSENT), U, A.DECLINE),
     (at(CLAR, State.PLAN_CONSENTED), S1, A.RETURN_PLAN),
-    (at(CLAR, State.VERIFYING, flag=AccusationFlag.SUSPECTED_MALICIOUS), S1, A.REFER),
 ]
 
 
@@ -393,12 +392,13 @@ def test_flag_and_refer_keep_the_state_and_stay_hidden():
     outcome = apply(facts, R1, A.FLAG, DAY, D, flag=AccusationFlag.SUSPECTED_MALICIOUS)
     assert outcome.facts.state is State.CARRIED_OUT and not outcome.visible_to_submitter
     assert outcome.facts.flag is AccusationFlag.SUSPECTED_MALICIOUS
-    outcome = apply(outcome.facts, S1, A.REFER, DAY, D, reason="County commission, ref. 2025-17")
+    outcome = apply(outcome.facts, S1, A.REFER, DAY, D)  # the referral's details are its own record
     assert outcome.facts.referred and not outcome.visible_to_submitter
     assert outcome.facts.state is State.CARRIED_OUT
-    for action, kw in [(A.REFER, {"reason": "again"}), (A.FLAG, {"flag": AccusationFlag.MISTAKEN})]:
-        with pytest.raises(WrongState):
-            apply(outcome.facts, S1, action, DAY, D, **kw)
+    # A second body may receive it too (纪检 and 公安), but the judgement is final once referred.
+    assert apply(outcome.facts, S1, A.REFER, DAY, D).facts.referred
+    with pytest.raises(WrongState):
+        apply(outcome.facts, S1, A.FLAG, DAY, D, flag=AccusationFlag.MISTAKEN)
 
 
 def test_only_a_suspected_malicious_accusation_is_referred():

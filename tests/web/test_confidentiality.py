@@ -190,3 +190,49 @@ def test_a_dump_and_one_bodys_credentials_open_none_of_the_other_bodys_cases(app
     assert any(SECRET_TEXT in text for text in readable)
     assert not any(OTHER_SECRET in text for text in readable)
     assert all(OTHER_SECRET.encode() not in value for value in every_stored_value(app))
+
+
+# -- the 诬告陷害 ledger (issue 10): every text of a referral and a reminder is under the case key --
+REFERRAL_SECRETS = {
+    "body_name": "ZM-CANARY-REF-BODY-公安-51f0",
+    "reference": "ZM-CANARY-REF-NO-〔2026〕-8c31",
+    "notes": "ZM-CANARY-REF-NOTE-77d2",
+    "check_note": "ZM-CANARY-REF-CHECK-检举人-0a9e",
+}
+FILED_SECRET = "ZM-CANARY-REF-FILED-43bb"
+RESULT_SECRET = "ZM-CANARY-REF-RESULT-拘留-e612"
+REMINDER_SECRET = "ZM-CANARY-REMINDER-谈话-9d07"
+
+
+def test_a_dump_holds_none_of_the_referral_ledgers_texts(intake, app, cadre, staff):
+    from portal.models import Referral
+    from tests.web.referral_helpers import educate, page_of, record_outcome, refer, today
+
+    _receipt, case_id, reviewer, chief, _deputy = found_false(app, cadre, staff, intake)
+    assert reviewer.act(case_id, "flag", flag="suspected_malicious").status_code == 303
+    t = today(app)
+    fields = {**REFERRAL_SECRETS, "referred_on": t.isoformat(), "double_check": "y", "checked_on": t.isoformat()}
+    assert refer(chief, case_id, **fields).status_code == 303
+    with app.app_context():
+        referral_id = db.session.scalar(db.select(Referral.id))
+    assert record_outcome(chief, case_id, referral_id, "filed", t, FILED_SECRET).status_code == 303
+    assert record_outcome(chief, case_id, referral_id, "handled", t, RESULT_SECRET).status_code == 303
+    page = chief.get(page_of(case_id)).get_data(as_text=True)
+    needles = [*REFERRAL_SECRETS.values(), FILED_SECRET, RESULT_SECRET]
+    assert all(n in page for n in needles)  # the holder reads them all
+
+    # A 错告 of another case, with its 提醒教育.
+    other = cadre.receipt_of(cadre.file_clarification())
+    assert other
+    with app.app_context():
+        other_id = db.session.scalar(db.select(Case.id).where(Case.id != case_id))
+    assert intake.accept(other_id, reviewer).status_code == 303
+    assert reviewer.act(other_id, "verify").status_code == 303
+    assert reviewer.act(other_id, "flag", flag="mistaken").status_code == 303
+    assert educate(reviewer, other_id, t, REMINDER_SECRET).status_code == 303
+    assert REMINDER_SECRET in reviewer.get(page_of(other_id)).get_data(as_text=True)
+
+    stored = every_stored_value(app) + database_files(app)
+    for needle in [*needles, REMINDER_SECRET]:
+        for encoded in {needle.encode("utf-8"), needle.encode("utf-16-le")}:
+            assert not any(encoded in blob for blob in stored), needle

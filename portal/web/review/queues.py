@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal.domain.cases import Category, Kind, State
 from portal.domain.staff import CASE_WORKER_ROLES
 from portal.services import queues as queue_service
+from portal.services import referrals as referral_service
 from portal.web.review import bp
 from portal.web.staff import roles_required
 
@@ -34,4 +35,7 @@ def queue():
     args = {k: v for k, v in (("kind", filters.kind), ("state", filters.state), ("category", filters.category)) if v}
     if result.sort != "filed":
         args["sort"] = result.sort
-    return render_template("review/queue.html", name=result.name, page=result, filters=filters, args=args)
+    overdue = referral_service.overdue_count(current_user.user)  # the 诬告陷害 ledger (issue 10)
+    return render_template(
+        "review/queue.html", name=result.name, page=result, filters=filters, args=args, referrals_overdue=overdue
+    )

@@ -119,6 +119,13 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("GET",  "/admin/bodies"):                     (LOGIN, F,      F,      F,      F,      F,      200,            LOGIN),
     ("POST", "/admin/bodies"):                     (LOGIN, F,      F,      F,      F,      F,      see("/admin/bodies"), LOGIN),
     ("POST", "/admin/bodies/routes"):              (LOGIN, F,      F,      F,      F,      F,      see("/admin/bodies"), LOGIN),
+    # -- the 诬告陷害 ledger (issue 10): the world's case is a concern, so no holder may refer it or
+    # record an outcome or a reminder (409), and a role the rules leave out is refused first (403).
+    ("GET",  CASE + "/referrals"):                 (LOGIN, 200,    200,    200,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/referrals"):                 (LOGIN, F,      F,      409,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/referrals/outcome"):         (LOGIN, F,      409,    409,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/reminder"):                  (LOGIN, F,      409,    409,    F,      F,      F,              LOGIN),
+    ("GET",  "/review/referrals"):                 (LOGIN, F,      F,      200,    F,      200,    F,              LOGIN),
 }
 # fmt: on
 
@@ -173,6 +180,15 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         "/admin/accounts/<int:user_id>/reset": {"confirmed": "1"},
         "/admin/bodies": {"name": "矩阵镇纪委", "short_name": "矩纪", "kind": "township", "level": "township"},
         "/admin/bodies/routes": {"category": "workload", "body": str(world.body_id)},
+        # -- the 诬告陷害 ledger (issue 10) --
+        CASE + "/referrals": {
+            "target": "police",
+            "body_name": "某县公安局",
+            "reference": "县纪移〔2026〕3号",
+            "referred_on": "2026-11-30",
+        },
+        CASE + "/referrals/outcome": {"referral_id": "none", "outcome": "filed", "on": "2026-11-30", "text": ""},
+        CASE + "/reminder": {"form": "talk", "given_on": "2026-11-30", "note": "谈话提醒。"},
     }[rule]
 
 

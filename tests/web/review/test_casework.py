@@ -9,6 +9,7 @@ import pytest
 from portal.extensions import db
 from portal.models import Case
 from tests.conftest import confirming, only_case_id
+from tests.web.referral_helpers import refer, today
 
 
 def status_html(cadre, receipt: str) -> str:
@@ -123,9 +124,9 @@ def test_malicious_accusation_is_flagged_and_referred_out_of_the_submitters_sigh
     intake.accept(case_id, reviewer)
     reviewer.act(case_id, "verify")
     assert reviewer.act(case_id, "flag", flag="suspected_malicious").status_code == 303
-    assert reviewer.act(case_id, "refer", reason="x").status_code == 403  # supervisors refer
     referral = "County public security bureau, ref. 2026-117"
-    assert chief.act(case_id, "refer", reason=referral).status_code == 303
+    assert refer(reviewer, case_id, body_name=referral, referred_on=today(app).isoformat()).status_code == 403
+    assert refer(chief, case_id, body_name=referral, referred_on=today(app).isoformat()).status_code == 303
     with app.app_context():
         case = db.session.get(Case, case_id)
         assert (case.flag, case.referred) == ("suspected_malicious", True)
