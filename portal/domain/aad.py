@@ -74,3 +74,8 @@ def correction_content(case_id: str) -> bytes:
 
 def held_receipt(token_digest: bytes) -> bytes:
     return b"form/" + token_digest.hex().encode() + b"/receipt"
+
+
+def false_items(case_id: str) -> bytes:
+    """The items a 部分失实 finding found false (issue 10)."""
+    return f"case/{case_id}/false-items".encode()

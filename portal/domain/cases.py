@@ -54,6 +54,7 @@ class Finding(StrEnum):
     FOUND_FALSE = "found_false"  # 经核查失实
     SUBSTANTIATED = "substantiated"  # 反映属实
     UNVERIFIABLE = "unverifiable"  # 无法证实
+    PARTLY_FALSE = "partly_false"  # 部分失实: only the items found false are clarified (issue 10)
 
 
 class RefusalReason(StrEnum):
@@ -152,3 +153,9 @@ class ReferralOutcome(StrEnum):
     FILED = "filed"  # 立案
     HANDLED = "handled"  # 处理结果 (with its date)
     NOT_PURSUED = "not_pursued"  # 不予追究
+
+
+# -- clarification on the body's own motion, and 部分失实 (issue 10) --
+
+#: Findings that clear the cadre (wholly or in part) and lead to a clarification plan.
+CLEARING_FINDINGS: frozenset[Finding] = frozenset({Finding.FOUND_FALSE, Finding.PARTLY_FALSE})

@@ -77,6 +77,7 @@ def _search_text(notice: Notice) -> None:
         notice.unit,
         notice.post,
         notice.allegation,
+        *notice.clarified,
         plain_text(notice.body_html),
         notice.issuer,
     )
@@ -104,6 +105,7 @@ def publish(draft: NoticeDraft, case_id: str | None, body_id: int | None = None)
         body_html=clean_html(draft.body_html),
         issuer=draft.issuer,
         issued_on=draft.issued_on,
+        clarified_items=json.dumps(list(draft.clarified_items), ensure_ascii=False) if draft.clarified_items else None,
         status="published",
         published_at=now,
         updated_at=now,

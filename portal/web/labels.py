@@ -246,6 +246,7 @@ FINDINGS = {
     Finding.FOUND_FALSE: _l("Found untrue (经核查失实)"),
     Finding.SUBSTANTIATED: _l("Substantiated"),
     Finding.UNVERIFIABLE: _l("Cannot be verified"),
+    Finding.PARTLY_FALSE: _l("Partly untrue (部分失实)"),  # issue 10
 }
 
 REFUSAL_REASONS = {
@@ -382,3 +383,29 @@ def for_kind(kind: str) -> SimpleNamespace:
 def done_message(action: str) -> str:
     """The message after a staff step, in words that hold for either kind of case."""
     return str(DONE.get(action, STEPS.get(action, action)))
+
+
+# -- clarification on the body's own motion (主动澄清), and 部分失实 (issue 10) --
+
+#: The step that opens a clarification on the body's own motion; the cadre's page starts with it.
+STEPS["own_motion"] = _l("Opened by the body on its own motion (主动澄清)")
+EVENT_ONLY = (*EVENT_ONLY, "own_motion")
+AUDIT_ACTIONS["own_motion_opened"] = _l("Opened a clarification on the body's own motion and issued its receipt")
+
+#: The original verification a clarification on the body's own motion comes from.
+_OWN_MOTION_FIELDS = {
+    "origin_number": _l("Reference of the original case"),
+    "origin_body": _l("Body that concluded it"),
+    "origin_concluded_on": _l("Date of the conclusion"),
+}
+FIELDS.update(_OWN_MOTION_FIELDS)
+READ_FIELDS.update(_OWN_MOTION_FIELDS)
+STAFF_FIELDS.update(_OWN_MOTION_FIELDS)
+#: The cadre's page of such a case: the body recorded these details, the cadre did not fill them in.
+OWN_MOTION_READ_FIELDS = {
+    **READ_FIELDS,
+    "real_name": _l("Name"),
+    "unit_name": _l("Unit"),
+    "post": _l("Post"),
+    "rank": _l("Rank"),
+}
