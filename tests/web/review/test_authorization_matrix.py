@@ -38,6 +38,7 @@ from tests.conftest import (
     only_case_id,
 )
 from tests.factories import gen_png, private_key_of, upload
+from tests.web.own_motion_helpers import OPENING as OWN_MOTION_OPENING
 
 #: Distinctive plaintext of the case; only case workers may ever see it.
 SUBJECT = "Quota of inspections ZM-SUBJ-4471"
@@ -71,6 +72,7 @@ def see(path: str) -> Redirect:
 F = 403
 CASE = "/review/cases/<case_id>"
 NOTICE = "/review/notices/<int:notice_id>"
+OWN_MOTION = "/review/clarifications/new"  # issue 10
 
 # fmt: off
 L, H = to("/review"), see(CASE)  # a signed-in case worker at the login page; a step done on the case
@@ -119,6 +121,10 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("GET",  "/admin/bodies"):                     (LOGIN, F,      F,      F,      F,      F,      200,            LOGIN),
     ("POST", "/admin/bodies"):                     (LOGIN, F,      F,      F,      F,      F,      see("/admin/bodies"), LOGIN),
     ("POST", "/admin/bodies/routes"):              (LOGIN, F,      F,      F,      F,      F,      see("/admin/bodies"), LOGIN),
+    # -- 主动澄清 (issue 10): a case worker who handles cases opens one; a supervisor with no other
+    # approver in the body (and the outsider, alone in theirs) is refused; intake and admin may not.
+    ("GET",  OWN_MOTION):                          (LOGIN, F,      200,    200,    200,    200,    F,              LOGIN),
+    ("POST", OWN_MOTION):                          (LOGIN, F,      200,    409,    200,    409,    F,              LOGIN),
 }
 # fmt: on
 
@@ -173,6 +179,8 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         "/admin/accounts/<int:user_id>/reset": {"confirmed": "1"},
         "/admin/bodies": {"name": "矩阵镇纪委", "short_name": "矩纪", "kind": "township", "level": "township"},
         "/admin/bodies/routes": {"category": "workload", "body": str(world.body_id)},
+        # issue 10: a partly-untrue finding, approved by the body's supervisor
+        OWN_MOTION: {**OWN_MOTION_OPENING, "approver": str(world.ids[SUPERVISOR])},
     }[rule]
 
 
