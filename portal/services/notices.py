@@ -35,6 +35,11 @@ class SupervisorsOnly(ServiceError):
     """Only supervisors and leaders of the issuing body correct or withdraw its notices."""
 
 
+class ClarifiedItemsFixed(ServiceError):
+    """A 部分失实 notice clarifies the items found untrue, and only those: no free-text allegation is
+    added by a correction (its history would publish it) (issue 10)."""
+
+
 class FutureNoticeDate(ServiceError):
     """A notice is published when it is approved or corrected, so its date cannot lie ahead."""
 
@@ -175,6 +180,8 @@ def correct(
     diff = _diff(notice, changes)
     if not diff:
         raise NothingChanged()
+    if notice.clarified and "allegation" in diff:
+        raise ClarifiedItemsFixed(str(notice.id))
     if corrections.needs_consent(notice, diff):
         corrections.propose(user, private_key, notice, {name: after for name, (_, after) in diff.items()}, reason)
         audit.record(

@@ -17,16 +17,16 @@ from dataclasses import dataclass
 from portal.domain import aad, receipts, workflow
 from portal.domain.cases import Finding, Kind, Origin
 from portal.domain.clock import this_hour
-from portal.domain.crypto import encrypt, random_key
+from portal.domain.crypto import decrypt, encrypt, random_key
 from portal.domain.staff import ASSIGNABLE_ROLES, SUPERVISING_ROLES, StaffRole
-from portal.domain.workflow import Action
+from portal.domain.workflow import Action, Record
 from portal.extensions import db
 from portal.models import Body, Case, User
 from portal.models.types import new_id
 from portal.services import accounts, audit, case_state, false_items, form_tokens, holdings, timeline
 from portal.services.bodies import NoEscrowYet
 from portal.services.errors import ServiceError
-from portal.services.opened_case import actor_of
+from portal.services.opened_case import OpenedCase, actor_of, open_for_staff
 from portal.services.settings import argon2_profile, receipt_pepper
 from portal.services.transaction import use_case
 
@@ -68,11 +68,22 @@ class Opening:
 
 @dataclass(frozen=True)
 class Issued:
-    """The new case and the cadre's receipt, to be printed once on the 澄清告知书 and never stored readable."""
+    """What the 澄清告知书 prints: the cadre's receipt (shown once, never stored readable) and the case."""
 
     case_id: str
     receipt: str
-    issuer: str  # the opening body's name, printed on the 告知书
+    issuer: str  # the opening body's name
+    real_name: str
+    origin_number: str
+    origin_body: str
+    origin_concluded_on: dt.date
+    finding: str
+    false_items: tuple[str, ...]
+    reissued: bool = False  # a re-issue replaced a lost receipt
+
+
+class NotOwnMotion(ServiceError):
+    """Only a receipt the body issued itself (主动澄清) is re-issued; an applicant keeps their own."""
 
 
 def approvers(user: User) -> list[User]:
@@ -121,18 +132,41 @@ def _facts(user: User, opening: Opening) -> workflow.Facts:
     )
 
 
+def _new_receipt() -> tuple[str, receipts.ReceiptKeys]:
+    """A receipt whose lookup value no case has: the slow derivation, run outside any transaction."""
+    db.session.rollback()  # nothing holds a transaction (or SQLite's write lock) open meanwhile
+    while True:
+        receipt = receipts.new_receipt()
+        keys = receipts.derive(receipt, receipt_pepper(), argon2_profile())
+        if db.session.scalar(db.select(Case.id).where(Case.receipt_lookup == keys.lookup)) is None:
+            return receipt, keys
+
+
+def _issued(case: Case, dk: bytes, receipt: str, reissued: bool = False) -> Issued:
+    """The 告知书 of a case, from what it records."""
+    fields = json.loads(decrypt(dk, case.submission, aad.submission(case.id)).decode())
+    body = db.session.get(Body, case.body_id)
+    return Issued(
+        case_id=case.id,
+        receipt=receipt,
+        issuer=body.name if body else "",
+        real_name=fields.get("real_name", ""),
+        origin_number=fields.get("origin_number", ""),
+        origin_body=fields.get("origin_body", ""),
+        origin_concluded_on=dt.date.fromisoformat(fields["origin_concluded_on"]),
+        finding=case.finding or case.proposed_finding or "",
+        false_items=false_items.read(case, dk),
+        reissued=reissued,
+    )
+
+
 @use_case
 def open_case(user: User, opening: Opening, form_token: str | None) -> Issued:
     """Open the case and issue the cadre's receipt (one transaction; the derivation runs before it)."""
     _check(user, opening)
     _facts(user, opening)
-    form_tokens.spend(form_token)  # a replay is refused before the slow derivation
-    db.session.rollback()  # nothing holds a transaction open while the receipt is derived
-    while True:
-        receipt = receipts.new_receipt()
-        keys = receipts.derive(receipt, receipt_pepper(), argon2_profile())
-        if db.session.scalar(db.select(Case.id).where(Case.receipt_lookup == keys.lookup)) is None:
-            break
+    form_tokens.spend(form_token)  # a replay is refused before the slow derivation (rolled back there)
+    receipt, keys = _new_receipt()
     approver = _check(user, opening)  # again inside the transaction: nothing changed meanwhile
     facts = _facts(user, opening)
     form_tokens.spend(form_token)
@@ -169,6 +203,39 @@ def open_case(user: User, opening: Opening, form_token: str | None) -> Issued:
         case, dk, case.state, Action.PROPOSE_FINDING.value, user.id, False, opening.grounds, case.proposed_finding
     )
     audit.record("own_motion_opened", actor_id=user.id, case_id=case_id, target_user_id=approver.id)
+    issued = _issued(case, dk, receipt)
     db.session.commit()
-    issuer = db.session.get(Body, user.body_id)
-    return Issued(case_id=case_id, receipt=receipt, issuer=issuer.name if issuer else "")
+    return issued
+
+
+#: The timeline step of a re-issued receipt; the cadre sees it (and so learns of a re-issue they did not ask for).
+REISSUED = "receipt_reissued"
+
+
+def _reissuable(user: User, private_key: bytes | None, case_id: str, lock: bool = False) -> OpenedCase:
+    """The case, if this person may re-issue its receipt: a body's own case, and one they may write
+    to the cadre on (its assignee, or a supervisor or leader holding it)."""
+    opened = open_for_staff(user, private_key, case_id, lock=lock)
+    if opened.case.origin != Origin.OWN_MOTION.value:
+        raise NotOwnMotion(case_id)
+    opened.check_write(Record.MESSAGE)
+    return opened
+
+
+@use_case
+def reissue(user: User, private_key: bytes | None, case_id: str, form_token: str | None) -> Issued:
+    """A lost receipt: a new one replaces it (the old one opens nothing from now on), audited."""
+    _reissuable(user, private_key, case_id)
+    form_tokens.spend(form_token)  # a replay is refused before the slow derivation (rolled back there)
+    receipt, keys = _new_receipt()
+    opened = _reissuable(user, private_key, case_id, lock=True)
+    form_tokens.spend(form_token)
+    case, dk = opened.case, opened.key
+    case.receipt_lookup = keys.lookup
+    case.submitter_wrapped_key = encrypt(keys.wrap_key, dk, aad.submitter_key(case.id))
+    case.updated_at = this_hour()
+    timeline.add_event(case, dk, case.state, REISSUED, user.id, True, None)
+    opened.audit("own_motion_receipt_reissued")
+    issued = _issued(case, dk, receipt, reissued=True)
+    db.session.commit()
+    return issued

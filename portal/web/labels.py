@@ -389,7 +389,9 @@ def done_message(action: str) -> str:
 
 #: The step that opens a clarification on the body's own motion; the cadre's page starts with it.
 STEPS["own_motion"] = _l("Opened by the body on its own motion (主动澄清)")
-EVENT_ONLY = (*EVENT_ONLY, "own_motion")
+STEPS["receipt_reissued"] = _l("A new receipt was issued in place of a lost one")
+EVENT_ONLY = (*EVENT_ONLY, "own_motion", "receipt_reissued")
+AUDIT_ACTIONS["own_motion_receipt_reissued"] = _l("Re-issued the receipt of a clarification on the body's own motion")
 AUDIT_ACTIONS["own_motion_opened"] = _l("Opened a clarification on the body's own motion and issued its receipt")
 
 #: The original verification a clarification on the body's own motion comes from.

@@ -50,8 +50,8 @@ from portal.services.grants import (
     NotSupervising,
     ReasonMissing,
 )
-from portal.services.notices import FutureNoticeDate, NothingChanged, NotPublished, SupervisorsOnly
-from portal.services.own_motion import NoApprover, OpeningRefused
+from portal.services.notices import ClarifiedItemsFixed, FutureNoticeDate, NothingChanged, NotPublished, SupervisorsOnly
+from portal.services.own_motion import NoApprover, NotOwnMotion, OpeningRefused
 from portal.services.staff_admin import NotYourBody
 from portal.services.transfers import (
     NotAbove,
@@ -206,6 +206,12 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     ItemsRequired: _fixed(400, _l("A partly untrue finding names the items found untrue, one a line."), "false_items"),
     OpeningRefused: _opening_refused,
     TooManyItems: _fixed(400, _l("At most 20 items, each at most 500 characters."), "false_items"),
+    NotOwnMotion: _fixed(409, _WRONG_STATE),
+    ClarifiedItemsFixed: _fixed(
+        400,
+        _l("This notice clarifies only the items found untrue: it has no free-text allegation to correct."),
+        "allegation",
+    ),
     NoApprover: _fixed(
         409,
         _l("Nobody else in your body can approve this finding yet: a supervisor or leader must be confirmed first."),

@@ -8,23 +8,26 @@ refused, so the receipt cannot be shown a second time.
 from __future__ import annotations
 
 from flask import make_response, render_template, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, RadioField, SelectField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from portal.domain import receipts
 from portal.domain.bodies import Rank
 from portal.domain.cases import Finding
-from portal.domain.staff import ASSIGNABLE_ROLES
+from portal.domain.staff import ASSIGNABLE_ROLES, CASE_WORKER_ROLES
 from portal.services import case_state, false_items, form_tokens, own_motion
 from portal.web.body_labels import RANKS
 from portal.web.fields import text_field
 from portal.web.labels import FINDINGS
-from portal.web.refusals import REFUSED, show_on
+from portal.web.refusals import REFUSED, refusal, show_on
 from portal.web.review import bp
+from portal.web.review.case_forms import ActionForm
+from portal.web.review.cases import render_case
 from portal.web.staff import roles_required
 
 
@@ -104,16 +107,50 @@ def open_own_motion():
         status = show_on(form, exc, "finding")
         form.form_token.data = form_tokens.issue()
         return _page(form, status)
+    return _notice_to_cadre(issued)
+
+
+def _notice_to_cadre(issued: own_motion.Issued):
+    """The printable 澄清告知书: the answer to the POST that made the receipt, never cached."""
     response = make_response(
         render_template(
             "review/own_motion_notice.html",
-            opening=opening,
-            case_id=issued.case_id,
+            issued=issued,
             receipt=receipts.grouped(issued.receipt),
             followup=url_for("submit.followup_start", _external=True),
-            issuer=issued.issuer,
             today=case_state.today(),
         )
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+class ReissueForm(FlaskForm):
+    """A new receipt for a lost one: the old one stops working, so it is confirmed with a tick."""
+
+    form_token = HiddenField()
+    confirmed = BooleanField(
+        _l("The cadre lost the receipt: issue a new one (the old one stops working)"),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )
+
+
+@bp.post("/cases/<case_id>/receipt")
+@roles_required(*CASE_WORKER_ROLES)
+def reissue_receipt(case_id: str):
+    form = ReissueForm()
+    if not form.validate():
+        return _case_page_refusing(case_id, 400, _("Tick the box to confirm."))
+    try:
+        issued = own_motion.reissue(current_user.user, current_user.private_key, case_id, form.form_token.data)
+    except REFUSED as exc:
+        refused = refusal(exc)
+        return _case_page_refusing(case_id, refused.status, refused.message)
+    return _notice_to_cadre(issued)
+
+
+def _case_page_refusing(case_id: str, status: int, message) -> tuple:
+    """The case page again, the refusal in its actions' error place."""
+    action_form = ActionForm(formdata=None)
+    action_form.action.errors = [str(message)]
+    return render_case(case_id, status, action_form=action_form)

@@ -125,6 +125,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     # approver in the body (and the outsider, alone in theirs) is refused; intake and admin may not.
     ("GET",  OWN_MOTION):                          (LOGIN, F,      200,    200,    200,    200,    F,              LOGIN),
     ("POST", OWN_MOTION):                          (LOGIN, F,      200,    409,    200,    409,    F,              LOGIN),
+    ("POST", CASE + "/receipt"):                   (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),  # applied
 }
 # fmt: on
 
@@ -181,6 +182,7 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         "/admin/bodies/routes": {"category": "workload", "body": str(world.body_id)},
         # issue 10: a partly-untrue finding, approved by the body's supervisor
         OWN_MOTION: {**OWN_MOTION_OPENING, "approver": str(world.ids[SUPERVISOR])},
+        CASE + "/receipt": {"confirmed": "y"},  # the case was filed by its cadre: their receipt is theirs
     }[rule]
 
 

@@ -176,3 +176,60 @@ def test_partly_false_finding_on_an_applied_case(app, cadre, staff):
     with app.app_context():
         notice = db.session.scalar(db.select(Notice).where(Notice.case_id == case_id))
         assert notice.clarified == [FALSE_ITEMS[0]] and notice.allegation == ""
+
+    # A correction keeps to the items: it cannot add a free-text allegation (its history would publish it).
+    edit = f"/review/notices/{notice.id}/correct"
+    form = {
+        "number": NOTICE["number"],
+        "title": NOTICE["title"],
+        "unit": NOTICE["unit"],
+        "post": NOTICE["post"],
+        "body_html": notice.body_html,
+        "issuer": NOTICE["issuer"],
+        "issued_on": NOTICE["issued_on"],
+        "reason": "更正文号。",
+    }
+    assert chief.post(edit, {**form, "allegation": OTHER_ITEM}).status_code == 400
+    assert chief.post(edit, {**form, "number": "X县纪委〔2026〕99号"}).status_code == 303
+    public = cadre.client.get(f"/notices/{notice.id}").get_data(as_text=True)
+    assert "〔2026〕99号" in public and OTHER_ITEM not in public and FALSE_ITEMS[0] in public
+
+
+def test_a_lost_receipt_is_re_issued_and_the_old_one_stops_working(app, staff, cadre, caplog):
+    caplog.set_level(logging.DEBUG)
+    reviewer = staff("zhao.rev", "reviewer")
+    chief = staff("qian.sup", "supervisor")
+    bystander = staff("zhou.rev", "reviewer")
+    old = receipt_on(open_own_motion(reviewer, chief))
+    (case,) = _cases(app)
+    path = f"/review/cases/{case.id}/receipt"
+    page = f"/review/cases/{case.id}"
+    assert reviewer.post(path, {}, form_page=page).status_code == 400  # not confirmed: nothing changes
+    assert bystander.post(path, {"confirmed": "y"}, form_page="/review").status_code == 403
+    assert _cases(app)[0].receipt_lookup == case.receipt_lookup
+
+    reissued = reviewer.post(path, {"confirmed": "y"}, form_page=page)
+    assert reissued.status_code == 200 and reissued.headers["Cache-Control"] == "no-store"
+    new = receipt_on(reissued)
+    assert new != old and all(item in reissued.get_data(as_text=True) for item in FALSE_ITEMS)
+    assert cadre.follow_up(old).status_code != 303  # the lost receipt opens nothing now
+    cadre_page = status(cadre, new)
+    assert "已补发新的查询码" in cadre_page or "new receipt" in cadre_page
+    with app.app_context():
+        actions = list(db.session.scalars(db.select(AuditEntry.action)))
+        details = list(db.session.scalars(db.select(AuditEntry.detail)))
+    assert "own_motion_receipt_reissued" in actions
+    for receipt in (old, new):
+        digits = receipt.replace(" ", "")
+        assert digits not in caplog.text and all(digits not in (d or "") for d in details)
+
+
+def test_an_applicant_s_receipt_is_not_re_issued(app, cadre, staff):
+    intake = staff("xin.fang", "intake")
+    reviewer = staff("zhao.rev", "reviewer")
+    cadre.file_clarification()
+    (case,) = _cases(app)
+    intake.accept(case.id, reviewer)
+    page = f"/review/cases/{case.id}"
+    assert reviewer.post(f"{page}/receipt", {"confirmed": "y"}, form_page=page).status_code == 409
+    assert _cases(app)[0].receipt_lookup == case.receipt_lookup
