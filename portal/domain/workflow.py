@@ -116,8 +116,9 @@ class NotAssignable(WorkflowError):
     code = "not_assignable"
 
 
-class ItemsRequired(WorkflowError):
-    """Raised so a 部分失实 finding always names the items found false (issue 10)."""
+class ItemsRequired(ReasonRequired):
+    """Raised so a 部分失实 finding always names the items found false (issue 10): text the step is
+    meaningless without, as a reason is."""
 
     code = "items_required"
 
