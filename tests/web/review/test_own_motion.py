@@ -44,6 +44,9 @@ def test_own_motion_partly_false_to_a_notice_naming_only_the_false_items(app, st
     assert reviewer.user_id in held and chief.user_id in held and intake.user_id not in held
     assert intake.get(f"/review/cases/{case_id}").status_code == 403
 
+    # It waits in the approver's queue, not in the opener's.
+    assert case_id[:8] in chief.get("/review?queue=approval").get_data(as_text=True)
+    assert case_id[:8] not in reviewer.get("/review?queue=approval").get_data(as_text=True)
     # Four eyes: the opener cannot approve their own finding; the supervisor does.
     assert reviewer.act(case_id, "approve_finding", reason="自己批准").status_code == 403
     assert chief.act(case_id, "approve_finding", reason="经核查，所列事项失实。").status_code == 303
