@@ -83,3 +83,8 @@ def referral_field(case_id: str, referral_id: str, field: str) -> bytes:
 
 def reminder_note(case_id: str, reminder_id: str) -> bytes:
     return f"case/{case_id}/reminder/{reminder_id}/note".encode()
+
+
+def false_items(case_id: str) -> bytes:
+    """The items a 部分失实 finding found false (issue 10)."""
+    return f"case/{case_id}/false-items".encode()

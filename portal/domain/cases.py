@@ -54,6 +54,7 @@ class Finding(StrEnum):
     FOUND_FALSE = "found_false"  # 经核查失实
     SUBSTANTIATED = "substantiated"  # 反映属实
     UNVERIFIABLE = "unverifiable"  # 无法证实
+    PARTLY_FALSE = "partly_false"  # 部分失实: only the items found false are clarified (issue 10)
 
 
 class RefusalReason(StrEnum):
@@ -161,3 +162,9 @@ class ReminderForm(StrEnum):
     TALK = "talk"  # 谈话提醒
     WRITTEN = "written"  # 书面提醒
     CRITICISM = "criticism"  # 批评教育
+
+
+# -- clarification on the body's own motion, and 部分失实 (issue 10) --
+
+#: Findings that clear the cadre (wholly or in part) and lead to a clarification plan.
+CLEARING_FINDINGS: frozenset[Finding] = frozenset({Finding.FOUND_FALSE, Finding.PARTLY_FALSE})

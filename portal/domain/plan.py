@@ -59,6 +59,8 @@ class NoticeDraft:
     body_html: str  # how it was verified and the finding; cleaned HTML
     issuer: str
     issued_on: dt.date
+    # 部分失实 (issue 10): the items found untrue, the only ones the notice clarifies (from the finding)
+    clarified_items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class Plan:
                     **notice,
                     "naming": Naming(notice["naming"]),
                     "issued_on": dt.date.fromisoformat(notice["issued_on"]),
+                    "clarified_items": tuple(notice.get("clarified_items", ())),
                 }
             )
             if notice
@@ -107,8 +110,13 @@ class Plan:
         )
 
 
-def make_plan(modes: list[str], scope: str, real_name: str, notice: dict | None) -> Plan:
-    """Build and check a plan from form input; PlanError names the first missing piece."""
+def make_plan(
+    modes: list[str], scope: str, real_name: str, notice: dict | None, false_items: tuple[str, ...] = ()
+) -> Plan:
+    """Build and check a plan from form input; PlanError names the first missing piece.
+
+    For a partly-untrue finding (``false_items``) the notice clarifies those items and nothing else:
+    they replace the free-text allegation, which could name others."""
     chosen = {ClarificationMode(m) for m in modes if m in set(ClarificationMode)}
     chosen.add(ClarificationMode.WRITTEN)
     ordered = tuple(m for m in ClarificationMode if m in chosen)
@@ -117,7 +125,8 @@ def make_plan(modes: list[str], scope: str, real_name: str, notice: dict | None)
     draft = None
     if ClarificationMode.PUBLIC_NOTICE in chosen:
         notice = notice or {}
-        for name in ("number", "title", "unit", "post", "allegation", "body", "issuer"):
+        required = ("number", "title", "unit", "post", "body", "issuer") + (() if false_items else ("allegation",))
+        for name in required:
             if not (notice.get(name) or "").strip():
                 raise PlanError(name)
         if not isinstance(notice.get("issued_on"), dt.date):
@@ -136,9 +145,10 @@ def make_plan(modes: list[str], scope: str, real_name: str, notice: dict | None)
             person=displayed_name(real_name, naming),
             unit=notice["unit"].strip(),
             post=notice["post"].strip(),
-            allegation=notice["allegation"].strip(),
+            allegation="" if false_items else notice["allegation"].strip(),
             body_html=body,
             issuer=notice["issuer"].strip(),
             issued_on=notice["issued_on"],
+            clarified_items=tuple(false_items),
         )
     return Plan(modes=ordered, scope=scope.strip(), notice=draft)

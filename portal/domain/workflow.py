@@ -36,6 +36,7 @@ __all__ = [
     "Deadlines",
     "Facts",
     "FourEyes",
+    "ItemsRequired",
     "MissingChoice",
     "NotAssignable",
     "NotPermitted",
@@ -54,6 +55,7 @@ __all__ = [
     "is_overdue",
     "may_record",
     "new_case",
+    "own_motion_case",
 ]
 
 
@@ -115,6 +117,13 @@ class NotAssignable(WorkflowError):
     code = "not_assignable"
 
 
+class ItemsRequired(ReasonRequired):
+    """Raised so a 部分失实 finding always names the items found false (issue 10): text the step is
+    meaningless without, as a reason is."""
+
+    code = "items_required"
+
+
 class PlanIncomplete(WorkflowError):
     """Raised so a clarification is carried out only once every mode of its plan is recorded."""
 
@@ -172,6 +181,8 @@ class Facts:
     refusal_reason: RefusalReason | None = None  # why a clarification request was not accepted
     assignable: frozenset[int] = frozenset()  # who may be assigned: the body's confirmed case workers
     plan_complete: bool = False  # every mode of the approved plan is recorded as carried out
+    # -- 部分失实 and 主动澄清 (issue 10) --
+    finding: Finding | None = None  # the approved finding, kept once the case moves on
 
     def __post_init__(self) -> None:
         """Turn codes read from the database into enums, so identity checks hold."""
@@ -182,6 +193,8 @@ class Facts:
             object.__setattr__(self, "paused_from", State(self.paused_from))
         if self.proposed_finding is not None:
             object.__setattr__(self, "proposed_finding", Finding(self.proposed_finding))
+        if self.finding is not None:
+            object.__setattr__(self, "finding", Finding(self.finding))
         if self.refusal_reason is not None:
             object.__setattr__(self, "refusal_reason", RefusalReason(self.refusal_reason))
         object.__setattr__(self, "assignable", frozenset(self.assignable))
@@ -221,6 +234,7 @@ def apply(
     flag: AccusationFlag | str | None = None,
     refusal_reason: RefusalReason | str | None = None,
     mode: ClarificationMode | str | None = None,
+    false_items: tuple[str, ...] = (),
 ) -> Outcome:
     """Take one step, or raise the :class:`WorkflowError` that says why it is refused.
 
@@ -239,10 +253,14 @@ def apply(
     }
     choice = rule.asks_choice(facts.kind)
     picked = _picked(choice, given[choice], facts) if choice is not None else None
+    if action is Action.PROPOSE_FINDING and picked is Finding.PARTLY_FALSE:
+        _check_false_items(false_items)
     new = replace(facts, state=target)
     if choice is Choice.ASSIGNEE:
         new = replace(new, assignee_id=picked)
     new = _effect(new, facts, actor, action, today, deadlines, choice, picked)
+    if action is Action.APPROVE_FINDING:  # 部分失实 (issue 10): the case remembers which finding
+        new = replace(new, finding=facts.proposed_finding)
     return Outcome(
         facts=new,
         visible_to_submitter=rule.visible,
@@ -459,3 +477,41 @@ _CHOICES: dict[Choice, dict[str, object]] = {
     Choice.REFUSAL_REASON: {r.value: r for r in RefusalReason},
     Choice.MODE: {m.value: m for m in ClarificationMode},
 }
+
+
+# -- 部分失实 and clarification on the body's own motion (主动澄清) (issue 10) --
+
+
+def _check_false_items(items: tuple[str, ...]) -> None:
+    """A partly-false finding names at least one item found false; only those are clarified."""
+    if not any(item.strip() for item in items):
+        raise ItemsRequired("a partly-false finding names the items found false")
+
+
+def own_motion_case(
+    submitted_on: date,
+    deadlines: Deadlines,
+    opener: Actor,
+    finding: Finding | str | None,
+    false_items: tuple[str, ...] = (),
+) -> Facts:
+    """The facts of a clarification a body opens itself from a verification concluded elsewhere.
+
+    It enters at the finding step, the opener its proposer and assignee, so a supervisor other than
+    the opener approves the finding (four eyes) before any plan; only a clearing finding opens one."""
+    if opener.role not in RULES[Action.PROPOSE_FINDING].roles:
+        raise NotPermitted(f"a {opener.role} may not open a clarification")
+    picked = Finding(str(finding)) if str(finding) in set(Finding) else None
+    if picked not in (Finding.FOUND_FALSE, Finding.PARTLY_FALSE):
+        raise MissingChoice(Choice.FINDING)
+    if picked is Finding.PARTLY_FALSE:
+        _check_false_items(false_items)
+    return Facts(
+        kind=Kind.CLARIFICATION,
+        state=State.FINDING_PROPOSED,
+        submitted_on=submitted_on,
+        assignee_id=opener.user_id,
+        proposer_id=opener.user_id,
+        proposed_finding=picked,
+        answer_due=add_days(submitted_on, deadlines.answer_days),
+    )

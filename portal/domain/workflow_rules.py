@@ -260,6 +260,8 @@ FINDING_STATE: Mapping[Finding, State] = MappingProxyType(
         Finding.FOUND_FALSE: State.FOUND_FALSE,
         Finding.SUBSTANTIATED: State.SUBSTANTIATED,
         Finding.UNVERIFIABLE: State.UNVERIFIABLE,
+        # -- 部分失实 (issue 10): the plan follows as for 失实, clarifying only the items found false --
+        Finding.PARTLY_FALSE: State.FOUND_FALSE,
     }
 )
 

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.bodies import HoldReason
-from portal.domain.cases import AccusationFlag, Category, Finding, Kind, RefusalReason, State
+from portal.domain.cases import AccusationFlag, Category, Finding, Kind, Origin, RefusalReason, State
 from portal.domain.workflow_rules import CORRECTABLE
 from portal.extensions import db
 from portal.models.types import new_id
@@ -44,7 +44,16 @@ WORKFLOW_INVARIANTS = (
         " AND state = 'not_accepted')",
         name="refusal_reason_of_refused_clarification",
     ),
+    # -- 主动澄清 and 部分失实 (issue 10) --
+    CheckConstraint(f"finding IS NULL OR finding IN ({_FINDINGS})", name="finding"),
+    CheckConstraint(
+        "(false_items IS NOT NULL) = (COALESCE(proposed_finding, '') = 'partly_false'"
+        " OR COALESCE(finding, '') = 'partly_false')",
+        name="false_items_of_partly_false",
+    ),
 )
+
+_ORIGINS = ", ".join(f"'{o.value}'" for o in Origin)
 
 
 class Case(db.Model):
@@ -58,6 +67,8 @@ class Case(db.Model):
         CheckConstraint("(kind = 'concern') = (category IS NOT NULL)", name="category_only_for_concerns"),
         CheckConstraint(f"flag IN ({_FLAGS})", name="flag"),
         *WORKFLOW_INVARIANTS,
+        CheckConstraint(f"origin IN ({_ORIGINS})", name="origin"),
+        CheckConstraint("kind = 'clarification' OR origin = 'applied'", name="origin_only_for_clarifications"),
         Index("ix_cases_state_created", "state", "created_at", "id"),
         Index("ix_cases_created", "created_at", "id"),
         Index("ix_cases_assignee_created", "assignee_id", "created_at", "id"),
@@ -119,6 +130,14 @@ class Case(db.Model):
     refusal_reason: Mapped[str | None] = mapped_column(String(16))
     #: The deadline of the current state (NULL while paused or finished), for the overdue queue.
     due_on: Mapped[dt.date | None]
+
+    # -- clarification on the body's own motion, and 部分失实 (issue 10) --
+    #: applied (the cadre filed it) or own_motion (主动澄清: a body opened it from a verification elsewhere).
+    origin: Mapped[str] = mapped_column(String(16), default=Origin.APPLIED.value)
+    #: The approved finding (失实 or 部分失实 both lead to found_false), kept once the case moves on.
+    finding: Mapped[str | None] = mapped_column(String(16))
+    #: The items a partly-false finding found false (JSON list) under the data key.
+    false_items: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     keys: Mapped[list[CaseKey]] = relationship(back_populates="case", cascade="all, delete-orphan")
     events: Mapped[list[CaseEvent]] = relationship(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -55,6 +56,14 @@ class Notice(db.Model):
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     #: Lower-cased words of every public field, for search.
     search_text: Mapped[str] = mapped_column(Text)
+    #: 部分失实 (issue 10): the items found false, the only ones the notice clarifies (JSON list); NULL
+    #: for a notice of a finding wholly untrue.
+    clarified_items: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def clarified(self) -> list[str]:
+        """The items found untrue that the notice clarifies (部分失实); empty for a wholly untrue finding."""
+        return list(json.loads(self.clarified_items)) if self.clarified_items else []
 
 
 class NoticeRevision(db.Model):

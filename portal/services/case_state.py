@@ -60,6 +60,7 @@ def facts_of(case: Case, assignable: Iterable[int] = (), plan_complete: bool = F
         refusal_reason=RefusalReason(case.refusal_reason) if case.refusal_reason else None,
         assignable=frozenset(assignable),
         plan_complete=plan_complete,
+        finding=Finding(case.finding) if case.finding else None,  # issue 10
     )
 
 
@@ -81,3 +82,4 @@ def store(case: Case, facts: Facts) -> None:
     case.correction_pending = facts.correction_pending
     case.refusal_reason = facts.refusal_reason.value if facts.refusal_reason else None
     case.due_on = current_due(facts)
+    case.finding = facts.finding.value if facts.finding else None  # 部分失实 (issue 10)

@@ -20,7 +20,7 @@ from portal.domain.workflow_rules import ACTION_BOX, CASE_PAGE, RULES
 from portal.extensions import db
 from portal.models import Case, Note, Notice, User
 from portal.models.types import new_id
-from portal.services import bodies, case_files, case_state, clarification, form_tokens, timeline
+from portal.services import bodies, case_files, case_state, clarification, false_items, form_tokens, timeline
 from portal.services.case_files import FileInfo, ThreadMessage
 from portal.services.intake import Upload, clean_uploads
 from portal.services.opened_case import NO_INPUT, NoSuchCase, OpenedCase, StepInput, assignable, names, open_for_staff
@@ -70,6 +70,7 @@ class CaseFile:
     can_note: bool
     waiting: tuple[Waiting, ...] = ()  # what the case waits for now, and until when
     outside_remit: bool = False  # the applicant's rank is not one the body handles (干部管理权限)
+    false_items: tuple[str, ...] = ()  # 部分失实 (issue 10): the items the finding names as untrue
 
 
 @use_case
@@ -110,6 +111,7 @@ def open_case(user: User, private_key: bytes | None, case_id: str) -> CaseFile:
         can_note=opened.may_write(Record.NOTE),
         waiting=waiting_for(facts, today, case_state.deadlines()),
         outside_remit=bodies.outside_remit(case.body_id, fields.get("rank")),
+        false_items=false_items.read(case, dk),
     )
     opened.audit("case_view")
     db.session.commit()

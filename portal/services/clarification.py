@@ -3,12 +3,12 @@ supervisor who did not draft it, then carried out mode by mode (a public notice 
 
 from __future__ import annotations
 
-from portal.domain.cases import ClarificationMode, Kind
+from portal.domain.cases import ClarificationMode, Finding, Kind
 from portal.domain.plan import Plan, PlanError, make_plan
 from portal.domain.workflow import Action, WrongState
 from portal.extensions import db
 from portal.models import Case, Notice
-from portal.services import case_files, notices, plan_store
+from portal.services import case_files, false_items, notices, plan_store
 from portal.services.errors import ServiceError
 from portal.services.opened_case import OpenedCase, StepInput
 
@@ -27,7 +27,8 @@ def draft(opened: OpenedCase, modes: list[str], scope: str, notice: dict | None)
     if opened.case.kind != Kind.CLARIFICATION:
         raise WrongState("only clarification requests have a plan")
     real_name = case_files.read_submission(opened.case, opened.key).get("real_name", "")
-    plan = make_plan(modes, scope, real_name, notice)  # PlanError if incomplete
+    items = false_items.read(opened.case, opened.key) if opened.case.finding == Finding.PARTLY_FALSE else ()
+    plan = make_plan(modes, scope, real_name, notice, items)  # PlanError if incomplete
     if plan.notice is not None:
         notices.check_issued_on(plan.notice.issued_on)
     opened.step(Action.DRAFT_PLAN)

@@ -19,6 +19,7 @@ from portal.services import (
     case_state,
     clarification,
     corrections,
+    false_items,
     form_tokens,
     key_sessions,
     notices,
@@ -57,6 +58,9 @@ class SubmitterView:
     finding: Finding | None = None  # the approved finding of a clarification
     moved: transfers.Moved | None = None  # the case went to another body (named if its name is public)
     handled_by: str | None = None  # the body handling the case, if its name is public
+    # -- 主动澄清 and 部分失实 (issue 10) --
+    origin: str = "applied"  # own_motion: the body opened the case, the cadre filed nothing
+    false_items: tuple[str, ...] = ()  # the items an approved partly-untrue finding names
 
 
 @dataclass(frozen=True)
@@ -122,9 +126,11 @@ def status(access: Access) -> SubmitterView:
         ),
         waiting=waiting_for(facts, today, deadlines),
         deadlines=deadlines,
-        finding=_approved_finding(steps),
+        finding=Finding(case.finding) if case.finding else _approved_finding(steps),
         moved=transfers.moved_to(case),
         handled_by=bodies.public_name(case.body_id),
+        origin=case.origin,
+        false_items=false_items.read(case, dk) if case.finding == Finding.PARTLY_FALSE else (),
     )
     db.session.commit()
     return view

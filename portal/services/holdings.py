@@ -119,3 +119,21 @@ def holder_ids(case_id: str) -> frozenset[int]:
 
 def holds(user_id: int, case_id: str) -> bool:
     return db.session.get(CaseKey, (case_id, user_id)) is not None
+
+
+# -- clarification on the body's own motion (主动澄清) (issue 10) --
+
+
+def seal_for_own_motion(case: Case, dk: bytes, opener: User, approver: User) -> None:
+    """A clarification a body opens itself: its escrow, the opener (its assignee) with their
+    supervisor as for any assignment, and the one approver the opener names. Not its intake
+    officers: the case never passes their desk (it starts at the finding, assigned), so they have
+    no need to know it."""
+    with db.session.no_autoflush:  # a new case is not complete until its escrow copy is set
+        escrow = accounts.escrow(opener.body_id)
+        if escrow is None:
+            raise NotInitialised("the body has no escrow key yet")
+        case.body_id = opener.body_id
+        case.escrow_sealed_key = seal(escrow.public_key, dk, aad.escrow_key(case.id))
+    assign(case, dk, None, opener.id)
+    seal_to(case, dk, approver, HoldReason.APPROVER)

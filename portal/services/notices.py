@@ -35,6 +35,11 @@ class SupervisorsOnly(ServiceError):
     """Only supervisors and leaders of the issuing body correct or withdraw its notices."""
 
 
+class ClarifiedItemsFixed(ServiceError):
+    """A 部分失实 notice clarifies the items found untrue, and only those: no free-text allegation is
+    added by a correction (its history would publish it) (issue 10)."""
+
+
 class FutureNoticeDate(ServiceError):
     """A notice is published when it is approved or corrected, so its date cannot lie ahead."""
 
@@ -77,6 +82,7 @@ def _search_text(notice: Notice) -> None:
         notice.unit,
         notice.post,
         notice.allegation,
+        *notice.clarified,
         plain_text(notice.body_html),
         notice.issuer,
     )
@@ -104,6 +110,7 @@ def publish(draft: NoticeDraft, case_id: str | None, body_id: int | None = None)
         body_html=clean_html(draft.body_html),
         issuer=draft.issuer,
         issued_on=draft.issued_on,
+        clarified_items=json.dumps(list(draft.clarified_items), ensure_ascii=False) if draft.clarified_items else None,
         status="published",
         published_at=now,
         updated_at=now,
@@ -173,6 +180,8 @@ def correct(
     diff = _diff(notice, changes)
     if not diff:
         raise NothingChanged()
+    if notice.clarified and "allegation" in diff:
+        raise ClarifiedItemsFixed(str(notice.id))
     if corrections.needs_consent(notice, diff):
         corrections.propose(user, private_key, notice, {name: after for name, (_, after) in diff.items()}, reason)
         audit.record(

@@ -463,11 +463,12 @@ class PublicNotice:
     post: str | None
     allegation: str | None
     body_html: str | None
+    clarified: tuple[str, ...] = ()  # 部分失实 (issue 10): the only items the notice clarifies
 
     @classmethod
     def of(cls, notice: Notice) -> PublicNotice:
         withdrawn = notice.status == "withdrawn"
-        return cls(
+        public = cls(
             notice.id,
             notice.number,
             notice.title,
@@ -482,6 +483,7 @@ class PublicNotice:
                 else (notice.person, notice.unit, notice.post, notice.allegation, notice.body_html)
             ),
         )
+        return public if withdrawn else replace(public, clarified=tuple(notice.clarified))
 
 
 def notice(notice_id: int, public: bool = True) -> tuple[PublicNotice | Notice, list[HistoryEntry]] | None:

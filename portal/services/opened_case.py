@@ -14,13 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from portal.domain import aad, workflow
-from portal.domain.cases import Kind, State
+from portal.domain.cases import Finding, Kind, State
 from portal.domain.clock import this_hour
 from portal.domain.staff import CASE_WORKER_ROLES
 from portal.domain.workflow import Action, Actor, Record, Role
 from portal.extensions import db
 from portal.models import Case, CaseKey, User
-from portal.services import accounts, audit, case_state, holdings, key_sessions, plan_store, timeline
+from portal.services import accounts, audit, case_state, false_items, holdings, key_sessions, plan_store, timeline
 from portal.services.case_keys import NoAccess, case_key
 from portal.services.errors import ServiceError, SessionExpired
 
@@ -41,6 +41,7 @@ class StepInput:
     flag: str | None = None
     refusal_reason: str | None = None
     mode: str | None = None  # a mode of the clarification (书面, 会议…)
+    false_items: tuple[str, ...] = ()  # 部分失实 (issue 10): the items found false, for a proposed finding
 
 
 #: A step with nothing typed or picked.
@@ -98,6 +99,7 @@ class OpenedCase:
             flag=given.flag,
             refusal_reason=given.refusal_reason,
             mode=given.mode,
+            false_items=given.false_items,
         )
 
     def allowed(self) -> list[Action]:
@@ -111,6 +113,10 @@ class OpenedCase:
         if outcome.facts.assignee_id != self.case.assignee_id:
             holdings.assign(self.case, self.key, self.case.assignee_id, outcome.facts.assignee_id)
         case_state.store(self.case, outcome.facts)
+        # -- 部分失实 (issue 10): the items found false go, encrypted, with the proposal they belong to --
+        if action in (Action.PROPOSE_FINDING, Action.RETURN_FINDING):
+            partly = outcome.facts.proposed_finding is Finding.PARTLY_FALSE
+            false_items.write(self.case, self.key, given.false_items if partly else ())
         self._facts = None
         self.case.updated_at = this_hour()
         timeline.add_event(

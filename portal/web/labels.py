@@ -251,6 +251,7 @@ FINDINGS = {
     Finding.FOUND_FALSE: _l("Found untrue (经核查失实)"),
     Finding.SUBSTANTIATED: _l("Substantiated"),
     Finding.UNVERIFIABLE: _l("Cannot be verified"),
+    Finding.PARTLY_FALSE: _l("Partly untrue (部分失实)"),  # issue 10
 }
 
 REFUSAL_REASONS = {
@@ -418,4 +419,32 @@ REMINDER_FORMS = {
     ReminderForm.TALK: _l("Reminder talk (谈话提醒)"),
     ReminderForm.WRITTEN: _l("Written reminder (书面提醒)"),
     ReminderForm.CRITICISM: _l("Criticism and education (批评教育)"),
+}
+
+
+# -- clarification on the body's own motion (主动澄清), and 部分失实 (issue 10) --
+
+#: The step that opens a clarification on the body's own motion; the cadre's page starts with it.
+STEPS["own_motion"] = _l("Opened by the body on its own motion (主动澄清)")
+STEPS["receipt_reissued"] = _l("A new receipt was issued in place of a lost one")
+EVENT_ONLY = (*EVENT_ONLY, "own_motion", "receipt_reissued")
+AUDIT_ACTIONS["own_motion_receipt_reissued"] = _l("Re-issued the receipt of a clarification on the body's own motion")
+AUDIT_ACTIONS["own_motion_opened"] = _l("Opened a clarification on the body's own motion and issued its receipt")
+
+#: The original verification a clarification on the body's own motion comes from.
+_OWN_MOTION_FIELDS = {
+    "origin_number": _l("Reference of the original case"),
+    "origin_body": _l("Body that concluded it"),
+    "origin_concluded_on": _l("Date of the conclusion"),
+}
+FIELDS.update(_OWN_MOTION_FIELDS)
+READ_FIELDS.update(_OWN_MOTION_FIELDS)
+STAFF_FIELDS.update(_OWN_MOTION_FIELDS)
+#: The cadre's page of such a case: the body recorded these details, the cadre did not fill them in.
+OWN_MOTION_READ_FIELDS = {
+    **READ_FIELDS,
+    "real_name": _l("Name"),
+    "unit_name": _l("Unit"),
+    "post": _l("Post"),
+    "rank": _l("Rank"),
 }

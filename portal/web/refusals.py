@@ -26,6 +26,7 @@ from portal.domain.workflow import (
     AlreadyUsed,
     Choice,
     FourEyes,
+    ItemsRequired,
     MissingChoice,
     NotAssignable,
     NotPermitted,
@@ -39,6 +40,7 @@ from portal.services.bodies import InvalidBody, NoEscrowYet, NoSuchBody
 from portal.services.body_escrow import EscrowExists, PassphrasesDiffer
 from portal.services.clarification import NoPlan
 from portal.services.errors import WrongPassphrase
+from portal.services.false_items import TooManyItems
 from portal.services.grants import (
     AlreadyHolds,
     HoldersRemain,
@@ -49,7 +51,8 @@ from portal.services.grants import (
     NotSupervising,
     ReasonMissing,
 )
-from portal.services.notices import FutureNoticeDate, NothingChanged, NotPublished, SupervisorsOnly
+from portal.services.notices import ClarifiedItemsFixed, FutureNoticeDate, NothingChanged, NotPublished, SupervisorsOnly
+from portal.services.own_motion import NoApprover, NotOwnMotion, OpeningRefused
 from portal.services.referrals import MissingField, NoSuchReferral
 from portal.services.staff_admin import NotYourBody
 from portal.services.transfers import (
@@ -148,6 +151,18 @@ def _bad_date(exc: Exception) -> Refusal:
 
 _WRONG_STATE = _l("This is not possible in the case's current state.")
 
+#: What each refused part of a clarification opened on the body's own motion reads as (issue 10).
+_OPENING = {
+    "origin_concluded_on": _l("The date of the conclusion cannot be later than today."),
+    "approver": _l("Choose one of the approvers listed."),
+}
+
+
+def _opening_refused(exc: Exception) -> Refusal:
+    assert isinstance(exc, OpeningRefused)
+    return Refusal(400, _OPENING.get(exc.field, _l("Please fill this in.")), exc.field)
+
+
 #: Every refusal, most specific first (a subclass is looked up before its base).
 _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     ReasonRequired: _fixed(400, _l("Please give a reason or text for this step."), "reason"),
@@ -214,6 +229,20 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     BadDate: _bad_date,
     OutcomeRefused: _fixed(409, _l("This referral cannot take that outcome now: its course is further on or over.")),
     NoSuchReferral: _fixed(400, _l("Choose one of the referrals listed."), "outcome"),
+    # -- 部分失实 and 主动澄清 (issue 10) --
+    ItemsRequired: _fixed(400, _l("A partly untrue finding names the items found untrue, one a line."), "false_items"),
+    OpeningRefused: _opening_refused,
+    TooManyItems: _fixed(400, _l("At most 20 items, each at most 500 characters."), "false_items"),
+    NotOwnMotion: _fixed(409, _WRONG_STATE),
+    ClarifiedItemsFixed: _fixed(
+        400,
+        _l("This notice clarifies only the items found untrue: it has no free-text allegation to correct."),
+        "allegation",
+    ),
+    NoApprover: _fixed(
+        409,
+        _l("Nobody else in your body can approve this finding yet: a supervisor or leader must be confirmed first."),
+    ),
 }
 
 #: What views catch: every exception the table answers.

@@ -53,6 +53,7 @@ def full_arguments(finding: Finding, flag: AccusationFlag) -> dict[str, object]:
         "flag": flag,
         "refusal_reason": RefusalReason.OTHER,
         "mode": ClarificationMode.WRITTEN,
+        "false_items": ("an item found untrue",),  # 部分失实 names its items (issue 10)
     }
 
 
@@ -186,5 +187,5 @@ def test_random_walks_keep_the_invariants(start: tuple[Kind, int], steps: list[t
         offered = allowed(facts, actor, today, D)
         action = offered[what % len(offered)] if offered and prefer_offered else list(Action)[what]
         full = full_arguments(finding or Finding.FOUND_FALSE, flag or AccusationFlag.MISTAKEN)
-        picks = {"refusal_reason": RefusalReason.OTHER, "mode": ClarificationMode.WRITTEN}
+        picks = {"refusal_reason": RefusalReason.OTHER, "mode": ClarificationMode.WRITTEN, "false_items": ("x",)}
         walk.step(actor, action, full, reason=reason, finding=finding, assignee_id=assignee_id, flag=flag, **picks)

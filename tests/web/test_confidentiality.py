@@ -236,3 +236,36 @@ def test_a_dump_holds_none_of_the_referral_ledgers_texts(intake, app, cadre, sta
     for needle in [*needles, REMINDER_SECRET]:
         for encoded in {needle.encode("utf-8"), needle.encode("utf-16-le")}:
             assert not any(encoded in blob for blob in stored), needle
+
+
+# -- 主动澄清 and 部分失实 (issue 10): what a body records when it opens a clarification itself --
+OWN_MOTION_SECRETS = {
+    "real_name": "ZM-CANARY-OM-NAME-李四",
+    "unit_name": "ZM-CANARY-OM-UNIT-c41",
+    "post": "ZM-CANARY-OM-POST-9e0",
+    "origin_number": "ZM-CANARY-OM-REF-5a2",
+    "origin_body": "ZM-CANARY-OM-BODY-d17",
+    "false_items": "ZM-CANARY-OM-ITEM-一-7f3\nZM-CANARY-OM-ITEM-二-08b",
+    "grounds": "ZM-CANARY-OM-GROUNDS-b66",
+}
+
+
+def test_a_dump_holds_nothing_a_body_recorded_opening_a_clarification(app, staff):
+    from tests.web.own_motion_helpers import open_own_motion, receipt_on
+
+    reviewer = staff("zhao.rev", "reviewer")
+    chief = staff("qian.sup", "supervisor")
+    page = open_own_motion(reviewer, chief, **OWN_MOTION_SECRETS)
+    assert page.status_code == 200
+    receipt = receipt_on(page)
+    with app.app_context():
+        case_id = db.session.scalar(db.select(Case.id))
+    # The content is really there: its supervisor reads all of it.
+    html = chief.get(f"/review/cases/{case_id}").get_data(as_text=True)
+    needles = [*(line for value in OWN_MOTION_SECRETS.values() for line in value.split("\n"))]
+    assert all(needle in html for needle in needles)
+    needles += [receipt, receipt.replace(" ", "")]
+    stored = every_stored_value(app) + database_files(app)
+    for needle in needles:
+        for encoded in {needle.encode("utf-8"), needle.encode("utf-16-le")}:
+            assert not any(encoded in blob for blob in stored), needle

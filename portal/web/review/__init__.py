@@ -11,6 +11,7 @@ from portal.web.review import (  # noqa: E402,F401  (routes register on bp)
     escrow,
     grants,
     notice_corrections,
+    own_motion,
     plan,
     queues,
     referrals,  # the 诬告陷害 ledger (issue 10)

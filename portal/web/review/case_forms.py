@@ -20,6 +20,10 @@ class ActionForm(FlaskForm):
     assignee = SelectField(_l("Assign to"), choices=[], validate_choice=False)
     flag = SelectField(_l("Judgement"), choices=[], validate_choice=False)
     refusal_reason = SelectField(_l("Reason for not accepting"), choices=[], validate_choice=False)
+    #: 部分失实 (issue 10): the items found untrue, one a line (the service checks the limits).
+    false_items = text_field(
+        _l("Items found untrue (for 部分失实; one a line)"), 12000, required=False, area=True, render_kw={"rows": 4}
+    )
 
     #: The action box shows one error place ("action") and the judgement's own field.
     SHOWS_ERRORS_OF = ("flag",)

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.domain.cases import AccusationFlag, Finding, Kind, RefusalReason
 from portal.domain.staff import CASE_WORKER_ROLES
 from portal.domain.workflow import Action
-from portal.services import casework
+from portal.services import casework, false_items
 from portal.web import confirm, download, labels
 from portal.web.fields import uploads_of
 from portal.web.refusals import REFUSED, show_on
@@ -68,6 +68,7 @@ def act(case_id: str):
         assignee_id=optional_id(form.assignee.data),
         flag=form.flag.data,
         refusal_reason=form.refusal_reason.data,
+        false_items=false_items.parse(form.false_items.data),  # 部分失实 (issue 10)
     )
     user, key = current_user.user, current_user.private_key
     try:

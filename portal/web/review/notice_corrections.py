@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Optional
 
 from portal.domain.notice_text import plain_text
 from portal.domain.staff import StaffRole
@@ -50,6 +50,8 @@ class WithdrawForm(FlaskForm):
 def correct_notice(notice_id: int):
     notice = notices.for_staff(current_user.user, notice_id)
     form = CorrectionForm(obj=notice)  # POST data wins over the stored values
+    if notice.clarified:  # 部分失实 (issue 10): the items found untrue stand in for a free-text allegation
+        form.allegation.validators = [Optional()]
     withdraw = WithdrawForm(formdata=None)
     if form.validate_on_submit():
         changes = {name: getattr(form, name).data for name in notices.CORRECTABLE}

@@ -38,6 +38,7 @@ from tests.conftest import (
     only_case_id,
 )
 from tests.factories import gen_png, private_key_of, upload
+from tests.web.own_motion_helpers import OPENING as OWN_MOTION_OPENING
 
 #: Distinctive plaintext of the case; only case workers may ever see it.
 SUBJECT = "Quota of inspections ZM-SUBJ-4471"
@@ -71,6 +72,7 @@ def see(path: str) -> Redirect:
 F = 403
 CASE = "/review/cases/<case_id>"
 NOTICE = "/review/notices/<int:notice_id>"
+OWN_MOTION = "/review/clarifications/new"  # issue 10
 
 # fmt: off
 L, H = to("/review"), see(CASE)  # a signed-in case worker at the login page; a step done on the case
@@ -126,6 +128,11 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", CASE + "/referrals/outcome"):         (LOGIN, F,      409,    409,    F,      F,      F,              LOGIN),
     ("POST", CASE + "/reminder"):                  (LOGIN, F,      409,    409,    F,      F,      F,              LOGIN),
     ("GET",  "/review/referrals"):                 (LOGIN, F,      F,      200,    F,      200,    F,              LOGIN),
+    # -- 主动澄清 (issue 10): a case worker who handles cases opens one; a supervisor with no other
+    # approver in the body (and the outsider, alone in theirs) is refused; intake and admin may not.
+    ("GET",  OWN_MOTION):                          (LOGIN, F,      200,    200,    200,    200,    F,              LOGIN),
+    ("POST", OWN_MOTION):                          (LOGIN, F,      200,    409,    200,    409,    F,              LOGIN),
+    ("POST", CASE + "/receipt"):                   (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),  # applied
 }
 # fmt: on
 
@@ -189,6 +196,9 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         },
         CASE + "/referrals/outcome": {"referral_id": "none", "outcome": "filed", "on": "2026-11-30", "text": ""},
         CASE + "/reminder": {"form": "talk", "given_on": "2026-11-30", "note": "谈话提醒。"},
+        # issue 10: a partly-untrue finding, approved by the body's supervisor
+        OWN_MOTION: {**OWN_MOTION_OPENING, "approver": str(world.ids[SUPERVISOR])},
+        CASE + "/receipt": {"confirmed": "y"},  # the case was filed by its cadre: their receipt is theirs
     }[rule]
 
 
