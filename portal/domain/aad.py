@@ -74,3 +74,8 @@ def correction_content(case_id: str) -> bytes:
 
 def held_receipt(token_digest: bytes) -> bytes:
     return b"form/" + token_digest.hex().encode() + b"/receipt"
+
+
+def tolerance_decision(case_id: str) -> bytes:
+    """The 容错纠错 decision of a fault-tolerance application (issue 10)."""
+    return f"case/{case_id}/tolerance-decision".encode()

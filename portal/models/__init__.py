@@ -8,6 +8,7 @@ from portal.models.note import Note
 from portal.models.notice import Notice, NoticeGram, NoticeRevision
 from portal.models.plan import ClarificationPlan, PendingCorrection
 from portal.models.security import KeySession, SpentFormToken
+from portal.models.tolerance import ToleranceDecision
 from portal.models.user import User
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "NoticeRevision",
     "PendingCorrection",
     "SpentFormToken",
+    "ToleranceDecision",
     "Transfer",
     "User",
 ]

@@ -14,13 +14,14 @@ from portal.domain.cases import Author, Finding, State
 from portal.domain.clock import this_hour
 from portal.domain.crypto import decrypt, encrypt
 from portal.domain.plan import Plan
+from portal.domain.tolerance import Decision
 from portal.domain.waiting import Waiting, waiting_for
 from portal.domain.workflow import Action, Record
 from portal.domain.workflow_rules import ACTION_BOX, CASE_PAGE, RULES
 from portal.extensions import db
 from portal.models import Case, Note, Notice, User
 from portal.models.types import new_id
-from portal.services import bodies, case_files, case_state, clarification, form_tokens, timeline
+from portal.services import bodies, case_files, case_state, clarification, form_tokens, timeline, tolerance
 from portal.services.case_files import FileInfo, ThreadMessage
 from portal.services.intake import Upload, clean_uploads
 from portal.services.opened_case import NO_INPUT, NoSuchCase, OpenedCase, StepInput, assignable, names, open_for_staff
@@ -70,6 +71,7 @@ class CaseFile:
     can_note: bool
     waiting: tuple[Waiting, ...] = ()  # what the case waits for now, and until when
     outside_remit: bool = False  # the applicant's rank is not one the body handles (干部管理权限)
+    tolerance: Decision | None = None  # a fault-tolerance application's decision (issue 10)
 
 
 @use_case
@@ -110,6 +112,7 @@ def open_case(user: User, private_key: bytes | None, case_id: str) -> CaseFile:
         can_note=opened.may_write(Record.NOTE),
         waiting=waiting_for(facts, today, case_state.deadlines()),
         outside_remit=bodies.outside_remit(case.body_id, fields.get("rank")),
+        tolerance=tolerance.read(case, dk),
     )
     opened.audit("case_view")
     db.session.commit()

@@ -23,6 +23,7 @@ from portal.services import (
     key_sessions,
     notices,
     timeline,
+    tolerance,
     transfers,
 )
 from portal.services.case_files import FileInfo, ThreadMessage
@@ -57,6 +58,7 @@ class SubmitterView:
     finding: Finding | None = None  # the approved finding of a clarification
     moved: transfers.Moved | None = None  # the case went to another body (named if its name is public)
     handled_by: str | None = None  # the body handling the case, if its name is public
+    tolerance: tolerance.ApplicantDecision | None = None  # the approved 容错纠错 decision (issue 10)
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ def status(access: Access) -> SubmitterView:
         finding=_approved_finding(steps),
         moved=transfers.moved_to(case),
         handled_by=bodies.public_name(case.body_id),
+        tolerance=tolerance.for_applicant(case, dk, steps),
     )
     db.session.commit()
     return view

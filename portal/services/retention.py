@@ -29,6 +29,7 @@ from portal.models import (
     Note,
     Notice,
     PendingCorrection,
+    ToleranceDecision,
     User,
 )
 from portal.services import audit, case_state, casework, holdings
@@ -40,7 +41,7 @@ from portal.services.transaction import use_case
 
 _TERMINAL = sorted(s.value for s in TERMINAL)
 #: Rows under the case key, children first (files before their messages).
-_CASE_ROWS = (Attachment, Message, Note, CaseEvent, CaseKey, ClarificationPlan, PendingCorrection)
+_CASE_ROWS = (Attachment, Message, Note, CaseEvent, CaseKey, ClarificationPlan, PendingCorrection, ToleranceDecision)
 
 
 class NotClosed(ServiceError):

@@ -21,11 +21,14 @@ from flask_babel import lazy_gettext as _l
 
 from portal.domain.attachments import AttachmentError
 from portal.domain.plan import PlanError
+from portal.domain.tolerance import DecisionError
 from portal.domain.workflow import (
     AlreadyUsed,
     Choice,
     FourEyes,
+    MeasuresIncomplete,
     MissingChoice,
+    NotAnApprover,
     NotAssignable,
     NotPermitted,
     PlanIncomplete,
@@ -79,6 +82,8 @@ FUTURE_DATE = _l(
 _CHOICE_MESSAGES = {
     Choice.FLAG: _l("Choose a judgement."),
     Choice.REFUSAL_REASON: _l("Choose a reason for not accepting."),
+    Choice.TOLERANCE: _l("Please choose an outcome."),  # fault tolerance (issue 10)
+    Choice.APPROVER: _l("Choose a confirmed leader of the body handling this case."),
 }
 
 
@@ -100,6 +105,18 @@ def _fixed(status: int, message: Any, field: str | None = None) -> Callable[[Exc
 def _plan_error(exc: Exception) -> Refusal:
     assert isinstance(exc, PlanError)
     return Refusal(400, _l("Please fill this in."), exc.field)
+
+
+def _decision_error(exc: Exception) -> Refusal:
+    """Fault tolerance (issue 10): what a decision, collective record or measure record lacks."""
+    assert isinstance(exc, DecisionError)
+    words = {
+        "held_on": _l("Enter a date that is not later than today."),
+        "done_on": _l("Enter a date that is not later than today."),
+        "measures": _l("At most 20 measures of 500 characters each, one per line."),
+        "measure": _l("This measure is not open: it was recorded already or does not exist."),
+    }
+    return Refusal(400, words.get(exc.field, _l("Please fill this in.")), exc.field)
 
 
 def _attachment(exc: Exception) -> Refusal:
@@ -187,6 +204,10 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
         "to_body",
     ),
     TransferRefused: _fixed(400, _l("Choose another body to send the case to."), "to_body"),
+    # -- fault tolerance (issue 10) --
+    DecisionError: _decision_error,
+    NotAnApprover: _fixed(400, _l("Choose a confirmed leader of the body handling this case."), "approver"),
+    MeasuresIncomplete: _fixed(409, _l("Record every correction measure as done first.")),
 }
 
 #: What views catch: every exception the table answers.

@@ -13,6 +13,7 @@ from portal.web.review import (  # noqa: E402,F401  (routes register on bp)
     notice_corrections,
     plan,
     queues,
+    tolerance,
     transfers,
 )
 

@@ -27,6 +27,7 @@ from portal.web.submit.forms import (
     CorrectionConsentForm,
     CorrectionDeclineForm,
     DeclineForm,
+    FaultToleranceForm,
     LeaveForm,
     ObjectionForm,
     ReceiptDoneForm,
@@ -74,7 +75,7 @@ def _to_receipt(token: str):
 def _offer_bodies(form, kind: Kind) -> BodyChoice | None:
     """Fill the 受理机关 select; the one body there is when the choice is no choice (shown as a line)."""
     choices = bodies.receiving()
-    if kind is Kind.CLARIFICATION:
+    if kind in (Kind.CLARIFICATION, Kind.FAULT_TOLERANCE):
         choices = discipline_only(choices)
     default = bodies.default()
     offer_bodies(form.body, choices, default.id if default else None, auto=kind is Kind.CONCERN)
@@ -100,6 +101,8 @@ def _file(form, kind: Kind, template: str):
             fields["rank"] = form.rank.data
             fields["harms"] = form.harms.data or []
             fields["wanted"] = ["written", *(form.wanted.data or [])]
+        if kind is Kind.FAULT_TOLERANCE:  # issue 10
+            fields.update(form.choice_fields())
         category = form.category.data if kind is Kind.CONCERN else None
         token, holder = form.form_token.data, session.setdefault(_HOLDER, held_receipts.new_holder())
         try:
@@ -150,6 +153,12 @@ def concern():
 @_limit("LIMIT_SUBMIT")
 def clarification():
     return _file(ClarificationRequestForm(), Kind.CLARIFICATION, "submit/clarification.html")
+
+
+@bp.route("/submit/fault-tolerance", methods=["GET", "POST"])
+@_limit("LIMIT_SUBMIT")
+def fault_tolerance():
+    return _file(FaultToleranceForm(), Kind.FAULT_TOLERANCE, "submit/fault_tolerance.html")
 
 
 def _stored_access() -> followup.Access | None:
