@@ -78,10 +78,10 @@ def record_collective(
     collective = make_collective(held_on, meeting, result, case_state.today())
     opened = open_for_staff(user, private_key, case_id, lock=True)
     form_tokens.spend(token)
-    decision = read(opened.case, opened.key)
-    if decision is None:
-        raise WrongState("no decision was proposed")
     outcome = opened.step(Action.RECORD_COLLECTIVE, StepInput(approver_id=approver_id))  # the engine checks the leader
+    decision = tolerance_store.read(opened.case, opened.key)
+    if decision is None:  # the step is rolled back with the rest
+        raise WrongState("no decision was proposed")
     leader = db.session.get(User, outcome.facts.approver_id)
     assert leader is not None  # the engine accepted only a confirmed leader of the body
     holdings.seal_to(opened.case, opened.key, leader, HoldReason.APPROVER)
@@ -104,6 +104,7 @@ def record_measure(
         raise DecisionError("done_on")
     opened = open_for_staff(user, private_key, case_id, lock=True)
     form_tokens.spend(token)
+    opened.check(Action.RECORD_MEASURE, StepInput(reason=note))  # the engine's refusal comes first
     decision = read(opened.case, opened.key)
     if decision is None:
         raise WrongState("no decision to record a measure of")

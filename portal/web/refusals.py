@@ -116,7 +116,8 @@ def _decision_error(exc: Exception) -> Refusal:
         "measures": _l("At most 20 measures of 500 characters each, one per line."),
         "measure": _l("This measure is not open: it was recorded already or does not exist."),
     }
-    return Refusal(400, words.get(exc.field, _l("Please fill this in.")), exc.field)
+    status = 409 if exc.field == "measure" else 400  # a measure already recorded is the case's state
+    return Refusal(status, words.get(exc.field, _l("Please fill this in.")), exc.field)
 
 
 def _attachment(exc: Exception) -> Refusal:

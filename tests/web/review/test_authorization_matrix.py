@@ -119,6 +119,11 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("GET",  "/admin/bodies"):                     (LOGIN, F,      F,      F,      F,      F,      200,            LOGIN),
     ("POST", "/admin/bodies"):                     (LOGIN, F,      F,      F,      F,      F,      see("/admin/bodies"), LOGIN),
     ("POST", "/admin/bodies/routes"):              (LOGIN, F,      F,      F,      F,      F,      see("/admin/bodies"), LOGIN),
+    # -- fault tolerance (issue 10): the world's case is a concern, which has no decision: 409 --
+    ("GET",  CASE + "/decision"):                  (LOGIN, 200,    200,    200,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/decision"):                  (LOGIN, F,      409,    409,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/decision/collective"):       (LOGIN, F,      409,    409,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/decision/measure"):          (LOGIN, F,      409,    409,    F,      F,      F,              LOGIN),
 }
 # fmt: on
 
@@ -173,6 +178,15 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         "/admin/accounts/<int:user_id>/reset": {"confirmed": "1"},
         "/admin/bodies": {"name": "矩阵镇纪委", "short_name": "矩纪", "kind": "township", "level": "township"},
         "/admin/bodies/routes": {"category": "workload", "body": str(world.body_id)},
+        # -- fault tolerance (issue 10) --
+        CASE + "/decision": {"outcome": "reduced", "reasons": "No private gain.", "measures": "Repay."},
+        CASE + "/decision/collective": {
+            "held_on": "2026-11-30",
+            "meeting": "常委会",
+            "result": "同意减责。",
+            "approver": str(world.ids[SUPERVISOR]),
+        },
+        CASE + "/decision/measure": {"index": "0", "done_on": "2026-11-30", "note": "Repaid."},
     }[rule]
 
 
