@@ -176,8 +176,6 @@ class CorrectionDeclineForm(FlaskForm):
 
 
 # -- fault tolerance (issue 10) --
-from wtforms import ValidationError  # noqa: E402
-
 from portal.domain.cases import Accountability, Distinction, FiledBy  # noqa: E402
 from portal.web.labels import ACCOUNTABILITY, DISTINCTIONS, FILED_BY  # noqa: E402
 
@@ -233,10 +231,14 @@ class FaultToleranceForm(FlaskForm):
         "distinction_reason",
     )
 
-    def validate_unit_contact(self, field) -> None:
-        """A unit filing on the cadre's behalf says who to contact there."""
-        if self.filed_by.data == FiledBy.UNIT.value and not (field.data or "").strip():
-            raise ValidationError(_l("Please name the unit's contact person."))
+    def validate(self, extra_validators=None) -> bool:
+        """A unit filing on the cadre's behalf says who to contact there (an empty optional field
+        stops its own validators, so the rule is checked here)."""
+        valid = super().validate(extra_validators)
+        if self.filed_by.data == FiledBy.UNIT.value and not (self.unit_contact.data or "").strip():
+            self.unit_contact.errors = [*self.unit_contact.errors, _l("Please name the unit's contact person.")]
+            return False
+        return valid
 
     def choice_fields(self) -> dict:
         """The picked codes, stored beside the text fields."""

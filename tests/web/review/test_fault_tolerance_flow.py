@@ -96,6 +96,8 @@ def test_an_application_to_a_decision_the_applicant_reads_objects_to_and_sees_ca
     assert "已落实2项，共2项" in status and "Repaid in full." in status
     assert reviewer.act(case_id, "close").status_code == 303
     assert state_of(app, case_id) == "closed"
+    archive = reviewer.get(f"/review/cases/{case_id}/archive").get_data(as_text=True)
+    assert REASONS in archive and "Repaid in full." in archive and "县纪委常委会" in archive
 
 
 def test_a_collective_decision_names_only_a_confirmed_leader_of_the_body(app, cadre, staff, intake):
@@ -174,3 +176,21 @@ def test_a_collectively_decided_application_waits_in_the_named_leaders_approval_
             page = queues.page("approval", user, queues.QueueFilters(), None, 50)
             assert [c.id for c in page.cases] == expected
     assert case_id[:8] in leader.get("/review?queue=approval").get_data(as_text=True)
+
+
+def test_the_cadre_is_offered_the_application_and_bad_input_files_nothing(app, cadre, intake):
+    landing = cadre.client.get("/").get_data(as_text=True)
+    assert 'href="/submit/fault-tolerance"' in landing
+    assert 'href="/submit/fault-tolerance"' in cadre.client.get("/submit/concern").get_data(as_text=True)
+    refused = file_application(cadre, filed_by="unit", unit_contact="", matter="")
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "请填写单位联系人。" in page  # a unit filing names its contact person
+    assert 'id="matter-error"' in page and "请填写此项。" in page
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 0
+    filed = file_application(cadre, filed_by="unit", unit_contact="王主任 0000")
+    assert filed.status_code == 200 and cadre.receipt_of(filed)
+    with app.app_context():
+        case = db.session.scalar(db.select(Case))
+        assert case.kind == "fault_tolerance" and case.category is None and case.state == "submitted"
