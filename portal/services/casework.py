@@ -152,9 +152,11 @@ def act(
     # Spent first, so a replay is told so whatever the engine would say; it commits only with the
     # write (a refused step's page is re-rendered with fresh tokens).
     form_tokens.spend(form_token)
+    approver_id = opened.case.approver_id
     outcome = opened.step(action, given)
     if RULES[action].publishes:
         clarification.on_approved(opened)
+    tolerance.after_step(opened, action, approver_id)  # issue 10
     db.session.commit()
     return outcome.facts.state
 

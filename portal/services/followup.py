@@ -139,10 +139,13 @@ def _approved_finding(steps: list[TimelineEntry]) -> Finding | None:
     return Finding(approved[-1]) if approved and approved[-1] in set(Finding) else None
 
 
-def check(access: Access, action: Action, reason: str | None = None) -> None:
-    """Raise what the cadre's step would refuse, writing nothing: a confirmation is asked only for a step that may happen."""
+def check(access: Access, action: Action, reason: str | None = None) -> str:
+    """Raise what the cadre's step would refuse, writing nothing: a confirmation is asked only for a step that may happen.
+    Returns the kind of case, so the confirmation can word the step for it."""
     try:
-        _open(access).check(action, StepInput(reason=reason))
+        opened = _open(access)
+        opened.check(action, StepInput(reason=reason))
+        return opened.case.kind
     finally:
         db.session.rollback()  # opening slid the session's expiry: a question changes nothing
 

@@ -18,7 +18,7 @@ from portal.domain.workflow import Action, WrongState
 from portal.extensions import db
 from portal.models import Case, User
 from portal.services import case_state, form_tokens, holdings, tolerance_store
-from portal.services.opened_case import StepInput, open_for_staff
+from portal.services.opened_case import OpenedCase, StepInput, open_for_staff
 from portal.services.timeline import TimelineEntry
 from portal.services.transaction import use_case
 
@@ -113,6 +113,13 @@ def record_measure(
     opened.step(Action.RECORD_MEASURE, StepInput(reason=f"{measure.text}：{measure.note}"))
     tolerance_store.write(opened.case, opened.key, updated)
     db.session.commit()
+
+
+def after_step(opened: OpenedCase, action: Action, approver_id: int | None) -> None:
+    """A returned decision is no longer before its leader: their approver copy of the key goes
+    (a hold for another reason stays). An approving leader keeps theirs, for a 复核 (caller commits)."""
+    if action is Action.RETURN_DECISION and approver_id is not None:
+        holdings.release(opened.case.id, approver_id, HoldReason.APPROVER)
 
 
 @dataclass(frozen=True)

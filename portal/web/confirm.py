@@ -134,6 +134,14 @@ WORDINGS: dict[str, Wording] = {
         ),
         _l("Confirm: do not accept"),
     ),
+    "object_decision": Wording(
+        _l("Ask for a review of the decision?"),
+        _l(
+            "You can object only once. Your application is verified and decided again; the reviewers read "
+            "your reasons below. An objection cannot be taken back, and you cannot object a second time."
+        ),
+        _l("Confirm: object (only once)"),
+    ),
     Action.APPROVE_DECISION.value: Wording(
         _l("Approve this fault-tolerance decision?"),
         _l(

@@ -232,8 +232,9 @@ def object_to_answer():
     if form.validate():
         try:
             if confirm.pending(Action.OBJECT):
-                followup.check(access, Action.OBJECT, form.reason.data)
-                return confirm.page(Action.OBJECT.value, [(form.reason.label.text, form.reason.data)], staff=False)
+                kind = followup.check(access, Action.OBJECT, form.reason.data)
+                wording = "object_decision" if kind == Kind.FAULT_TOLERANCE else Action.OBJECT.value  # issue 10
+                return confirm.page(wording, [(form.reason.label.text, form.reason.data)], staff=False)
             followup.object_to_answer(access, form.reason.data, form.form_token.data)
         except REFUSED as exc:
             return _status_page(access, status=show_on(form, exc, "reason"), objection=form)

@@ -76,6 +76,9 @@ def test_an_application_to_a_decision_the_applicant_reads_objects_to_and_sees_ca
     status = cadre.client.get("/followup/status").get_data(as_text=True)
     assert "减责" in status and REASONS in status and "Repay the excess cost" in status
     assert "已落实0项，共2项" in status
+    asked = submitter_post(cadre, "/followup/object", {"reason": "The loss was the contractor's."}, confirm=False)
+    assert asked.status_code == 200 and "对决定申请复核？" in asked.get_data(as_text=True)  # nothing written yet
+    assert state_of(app, case_id) == "decided"
     objected = submitter_post(cadre, "/followup/object", {"reason": "The loss was the contractor's."})
     assert objected.status_code == 303
     assert state_of(app, case_id) == "verifying"
@@ -194,3 +197,23 @@ def test_the_cadre_is_offered_the_application_and_bad_input_files_nothing(app, c
     with app.app_context():
         case = db.session.scalar(db.select(Case))
         assert case.kind == "fault_tolerance" and case.category is None and case.state == "submitted"
+
+
+def test_a_returned_decision_takes_the_key_from_the_leader_it_was_before(app, cadre, staff, intake):
+    reviewer = staff("li.rev", "reviewer")
+    supervisor = staff("qian.sup", "supervisor")
+    leader = staff("zhao.lead", "leader")
+    cadre.receipt_of(file_application(cadre))
+    case_id = only_case_id(app)
+    with app.app_context():
+        day = case_state.today().isoformat()
+    assert intake.accept(case_id, reviewer).status_code == 303
+    assert reviewer.act(case_id, "verify").status_code == 303
+    assert propose(reviewer, case_id).status_code == 303
+    assert record_collective(reviewer, case_id, leader, day).status_code == 303
+    assert leader.get(f"/review/cases/{case_id}").status_code == 200
+    assert supervisor.act(case_id, "return_decision", reason="Hear the contractor first.").status_code == 303
+    assert state_of(app, case_id) == "verifying"
+    with app.app_context():
+        assert leader.user_id not in holdings.holder_ids(case_id)
+    assert leader.get(f"/review/cases/{case_id}").status_code == 403
