@@ -77,7 +77,7 @@ class OpenedCase:
                 self.case,
                 assignable=frozenset(u.id for u in assignable(self.case)) if staff else (),
                 plan_complete=self._plan_complete(),
-                approvers=frozenset(u.id for u in approvers(self.case)) if staff else (),
+                approvers=frozenset(u.id for u in approvers(self.case)) if staff and self._tolerance() else (),
                 measures_complete=self._measures_complete(),
             )
         return self._facts
@@ -87,6 +87,9 @@ class OpenedCase:
             return False
         plan = plan_store.read(self.case, self.key)
         return plan is not None and plan.all_done
+
+    def _tolerance(self) -> bool:
+        return self.case.kind == Kind.FAULT_TOLERANCE
 
     def _measures_complete(self) -> bool:
         """Fault tolerance (issue 10): every 纠错 measure of the approved decision is recorded done."""
