@@ -218,6 +218,7 @@ class GenCase:
     reviewer: Worker
     supervisor: Worker
     intake: Worker  # the intake officer (信访干部) who accepted it and assigned it to the reviewer
+    leader: Worker | None = None  # the leader who approved a fault-tolerance decision (issue 10)
 
 
 CONCERN_FIELDS = {"subject": "Too many inspections", "description": "Three teams ask for the same reports.", "unit": ""}
@@ -301,6 +302,67 @@ _CLARIFICATION_PATH["carried_out"] = [
 ]
 
 
+# -- fault tolerance (issue 10) --
+TOLERANCE_FIELDS = {
+    "real_name": "李某某",
+    "unit_name": "某县某镇人民政府",
+    "post": "镇长",
+    "contact": "",
+    "unit_contact": "",
+    "matter": "Approved an emergency road repair before the tender finished.",
+    "fault": "The repair cost 20,000 yuan more than the tender price.",
+    "accountability_detail": "",
+    "distinction_reason": "The road was closed by a landslide; no rule covered it yet.",
+    "rank": "section",
+    "filed_by": "self",
+    "accountability": "pending",
+    "distinctions": ["unprecedented"],
+}
+_DECIDED = [
+    ("intake", "accept", {"assignee_id": "reviewer"}),
+    ("reviewer", "verify", {}),
+    ("reviewer", "propose_decision", {}),
+    ("reviewer", "record_collective", {}),
+    ("leader", "approve_decision", {"reason": "An emergency, no private gain: liability reduced."}),
+]
+_TOLERANCE_PATH = {
+    "submitted": [],
+    "not_accepted": [("intake", "refuse", {"reason": "Not a matter of fault tolerance."})],
+    "accepted": _DECIDED[:1],
+    "verifying": _DECIDED[:2],
+    "awaiting_info": [*_DECIDED[:2], ("reviewer", "ask", {"reason": "Which tender?"})],
+    "decision_proposed": _DECIDED[:3],
+    "collectively_decided": _DECIDED[:4],
+    "decided": _DECIDED,
+    "closed": [
+        *_DECIDED,
+        ("cadre", "object", {"reason": "The loss was the contractor's."}),
+        *_DECIDED[2:],
+        ("reviewer", "record_measure", {}),
+        ("reviewer", "close", {}),
+    ],
+}
+
+
+def _tolerance_step(worker: Worker, action: str, case_id: str, leader: Worker) -> bool:
+    """The fault-tolerance steps with a page of their own; False for a plain step."""
+    from portal.services import case_state, form_tokens, tolerance
+
+    key, token = worker.private_key, form_tokens.issue()
+    if action == "propose_decision":
+        tolerance.propose(worker.user, key, case_id, "reduced", "No private gain.", "Return the excess cost.", token)
+    elif action == "record_collective":
+        today = case_state.today()
+        tolerance.record_collective(
+            worker.user, key, case_id, today, "县纪委常委会", "同意减责。", leader.user_id, token
+        )
+    elif action == "record_measure":
+        tolerance.record_measure(worker.user, key, case_id, 0, case_state.today(), "Repaid in full.", token)
+    else:
+        return False
+    return True
+
+
 def gen_case(
     kind: str = "concern",
     state: str = "submitted",
@@ -319,12 +381,15 @@ def gen_case(
     reviewer = reviewer or gen_worker(f"gen.rev.{_counter()}", "reviewer")
     supervisor = supervisor or gen_worker(f"gen.sup.{_counter()}", "supervisor")
     intake = intake or gen_worker(f"gen.int.{_counter()}", "intake")  # before filing: it is sealed to them
-    fields = CONCERN_FIELDS if kind == "concern" else CLARIFICATION_FIELDS
+    fields = {"concern": CONCERN_FIELDS, "fault_tolerance": TOLERANCE_FIELDS}.get(kind, CLARIFICATION_FIELDS)
     category = "workload" if kind == "concern" else None
+    leader = gen_worker(f"gen.lead.{_counter()}", "leader") if kind == "fault_tolerance" else None
     receipt = filing.file_case(Kind(kind), category, dict(fields), [], form_tokens.issue())
     case_id = _newest_case(receipt)
-    paths = _CONCERN_PATH if kind == "concern" else _CLARIFICATION_PATH
+    paths = {"concern": _CONCERN_PATH, "fault_tolerance": _TOLERANCE_PATH}.get(kind, _CLARIFICATION_PATH)
     workers = {"reviewer": reviewer, "supervisor": supervisor, "intake": intake}
+    if leader is not None:
+        workers["leader"] = leader
     for who, action, given in paths[state]:
         if who == "cadre":
             access = followup.sign_in(receipt)
@@ -334,6 +399,8 @@ def gen_case(
                 followup.consent(access, form_tokens.issue())
             continue
         worker = workers[who]
+        if leader is not None and _tolerance_step(worker, action, case_id, leader):
+            continue
         if action == "draft_plan":
             notice = {**PLAN_NOTICE, "issued_on": dt.date.today() - dt.timedelta(days=1)}
             casework.draft_plan(
@@ -357,7 +424,7 @@ def gen_case(
             )
     found = db.session.get(Case, case_id)
     assert found is not None and found.state == state, (kind, state, found.state if found else None)
-    return GenCase(case_id, receipt, reviewer, supervisor, intake)
+    return GenCase(case_id, receipt, reviewer, supervisor, intake, leader)
 
 
 def _newest_case(receipt: str) -> str:

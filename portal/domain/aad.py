@@ -88,3 +88,8 @@ def reminder_note(case_id: str, reminder_id: str) -> bytes:
 def false_items(case_id: str) -> bytes:
     """The items a 部分失实 finding found false (issue 10)."""
     return f"case/{case_id}/false-items".encode()
+
+
+def tolerance_decision(case_id: str) -> bytes:
+    """The 容错纠错 decision of a fault-tolerance application (issue 10)."""
+    return f"case/{case_id}/tolerance-decision".encode()

@@ -13,6 +13,7 @@ class Kind(StrEnum):
 
     CONCERN = "concern"  # 意见反映, anonymous
     CLARIFICATION = "clarification"  # 澄清正名申请, real name to reviewers
+    FAULT_TOLERANCE = "fault_tolerance"  # 容错纠错申请, real name to reviewers (issue 10)
 
 
 class Category(StrEnum):
@@ -46,6 +47,10 @@ class State(StrEnum):
     PLAN_CONSENTED = "plan_consented"
     PLAN_APPROVED = "plan_approved"
     CARRIED_OUT = "carried_out"
+    # -- fault tolerance (issue 10) --
+    DECISION_PROPOSED = "decision_proposed"  # 容错纠错 decision proposed by the case worker
+    COLLECTIVELY_DECIDED = "collectively_decided"  # 集体研究 recorded, awaiting the named leader
+    DECIDED = "decided"  # approved by the leader; the applicant may object once
 
 
 class Finding(StrEnum):
@@ -168,3 +173,21 @@ class ReminderForm(StrEnum):
 
 #: Findings that clear the cadre (wholly or in part) and lead to a clarification plan.
 CLEARING_FINDINGS: frozenset[Finding] = frozenset({Finding.FOUND_FALSE, Finding.PARTLY_FALSE})
+
+
+# -- fault tolerance (issue 10) --
+
+
+class FiledBy(StrEnum):
+    """Who files a 容错纠错 application."""
+
+    SELF = "self"  # the cadre themselves
+    UNIT = "unit"  # their unit on their behalf
+
+
+class Accountability(StrEnum):
+    """The accountability a fault-tolerance applicant faces."""
+
+    PENDING = "pending"  # 问责程序进行中
+    DISCIPLINE_PROPOSED = "discipline_proposed"  # 拟给予处分
+    OTHER = "other"

@@ -37,6 +37,11 @@ class Awaited(StrEnum):
     CONSENT_CORRECTION = "consent_correction"  # a correction of the published notice
     REFER = "refer"  # a suspected malicious accusation awaits referral (staff only)
     NOTHING = "nothing"  # the case's course is over
+    # -- fault tolerance (issue 10) --
+    PROPOSE_DECISION = "propose_decision"  # verifying: the case worker proposes the 容错纠错 decision
+    COLLECTIVE_DECISION = "collective_decision"  # proposed: 集体研究 is recorded and a leader named
+    APPROVE_DECISION = "approve_decision"  # the named leader, never the proposer
+    RECORD_MEASURES = "record_measures"  # decided: every 纠错 measure recorded done before closing
 
 
 #: Waits that concern internal judgements the cadre is never shown.
@@ -62,6 +67,8 @@ _WORKER_STEP: dict[tuple[Kind, State], Awaited] = {
     (Kind.CONCERN, State.IN_PROGRESS): Awaited.ANSWER,
     (Kind.CLARIFICATION, State.ACCEPTED): Awaited.START_VERIFICATION,
     (Kind.CLARIFICATION, State.VERIFYING): Awaited.VERIFY,
+    (Kind.FAULT_TOLERANCE, State.ACCEPTED): Awaited.START_VERIFICATION,  # issue 10
+    (Kind.FAULT_TOLERANCE, State.VERIFYING): Awaited.PROPOSE_DECISION,
 }
 
 
@@ -97,6 +104,8 @@ def _main(facts: Facts, today: date, deadlines: Deadlines) -> Waiting:
         return Waiting(Role.REVIEWER, _WORKER_STEP[(facts.kind, state)], due)
     if state is State.AWAITING_INFO:
         return Waiting(Role.SUBMITTER, Awaited.REPLY, None, facts.paused_on)
+    if state is State.DECIDED:
+        return _decided(facts, today, deadlines)
     if state is State.ANSWERED:
         ends = objection_ends(facts, deadlines)
         if not facts.objected and ends is not None and today <= ends:
@@ -111,4 +120,17 @@ _CLARIFICATION_STEPS: dict[State, tuple[Role, Awaited]] = {
     State.AWAITING_CONSENT: (Role.SUBMITTER, Awaited.CONSENT),
     State.PLAN_CONSENTED: (Role.SUPERVISOR, Awaited.APPROVE_PLAN),
     State.PLAN_APPROVED: (Role.REVIEWER, Awaited.CARRY_OUT),
+    # -- fault tolerance (issue 10) --
+    State.DECISION_PROPOSED: (Role.REVIEWER, Awaited.COLLECTIVE_DECISION),
+    State.COLLECTIVELY_DECIDED: (Role.LEADER, Awaited.APPROVE_DECISION),
 }
+
+
+def _decided(facts: Facts, today: date, deadlines: Deadlines) -> Waiting:
+    """A fault-tolerance decision told: the objection window first, then the measures, then closing."""
+    ends = objection_ends(facts, deadlines)
+    if not facts.objected and ends is not None and today <= ends:
+        return Waiting(Role.SUBMITTER, Awaited.OBJECTION_PERIOD, ends)
+    if not facts.measures_complete:
+        return Waiting(Role.REVIEWER, Awaited.RECORD_MEASURES)
+    return Waiting(Role.REVIEWER, Awaited.CLOSE)

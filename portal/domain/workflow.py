@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from portal.domain.cases import AccusationFlag, ClarificationMode, Finding, Kind, RefusalReason, State
+from portal.domain.cases import AccusationFlag, ClarificationMode, Finding, Kind, RefusalReason, State, ToleranceOutcome
 from portal.domain.workflow_rules import (
     FINDING_STATE,
     RECORDS,
@@ -37,7 +37,9 @@ __all__ = [
     "Facts",
     "FourEyes",
     "ItemsRequired",
+    "MeasuresIncomplete",
     "MissingChoice",
+    "NotAnApprover",
     "NotAssignable",
     "NotPermitted",
     "Outcome",
@@ -130,6 +132,18 @@ class PlanIncomplete(WorkflowError):
     code = "plan_incomplete"
 
 
+class NotAnApprover(NotAssignable):
+    """Raised so a fault-tolerance decision goes only to a confirmed leader of the case's body (issue 10)."""
+
+    code = "not_an_approver"
+
+
+class MeasuresIncomplete(WorkflowError):
+    """Raised so a fault-tolerance case is closed only once every 纠错 measure is recorded done (issue 10)."""
+
+    code = "measures_incomplete"
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who asks for a step; the submitter is anonymous, so has no user id."""
@@ -183,6 +197,12 @@ class Facts:
     plan_complete: bool = False  # every mode of the approved plan is recorded as carried out
     # -- 部分失实 and 主动澄清 (issue 10) --
     finding: Finding | None = None  # the approved finding, kept once the case moves on
+    # -- fault tolerance (issue 10) --
+    proposed_tolerance: ToleranceOutcome | None = None  # the outcome proposed, until approved or returned
+    tolerance_outcome: ToleranceOutcome | None = None  # the outcome the leader approved
+    approver_id: int | None = None  # the leader the collective decision is submitted to
+    approvers: frozenset[int] = frozenset()  # who may be named: the confirmed leaders of the case's body
+    measures_complete: bool = False  # every 纠错 measure of the approved decision is recorded done
 
     def __post_init__(self) -> None:
         """Turn codes read from the database into enums, so identity checks hold."""
@@ -198,6 +218,11 @@ class Facts:
         if self.refusal_reason is not None:
             object.__setattr__(self, "refusal_reason", RefusalReason(self.refusal_reason))
         object.__setattr__(self, "assignable", frozenset(self.assignable))
+        if self.proposed_tolerance is not None:
+            object.__setattr__(self, "proposed_tolerance", ToleranceOutcome(self.proposed_tolerance))
+        if self.tolerance_outcome is not None:
+            object.__setattr__(self, "tolerance_outcome", ToleranceOutcome(self.tolerance_outcome))
+        object.__setattr__(self, "approvers", frozenset(self.approvers))
 
 
 @dataclass(frozen=True)
@@ -235,6 +260,8 @@ def apply(
     refusal_reason: RefusalReason | str | None = None,
     mode: ClarificationMode | str | None = None,
     false_items: tuple[str, ...] = (),
+    tolerance: ToleranceOutcome | str | None = None,
+    approver_id: int | None = None,
 ) -> Outcome:
     """Take one step, or raise the :class:`WorkflowError` that says why it is refused.
 
@@ -250,6 +277,8 @@ def apply(
         Choice.FLAG: flag,
         Choice.REFUSAL_REASON: refusal_reason,
         Choice.MODE: mode,
+        Choice.TOLERANCE: tolerance,
+        Choice.APPROVER: approver_id,
     }
     choice = rule.asks_choice(facts.kind)
     picked = _picked(choice, given[choice], facts) if choice is not None else None
@@ -266,7 +295,7 @@ def apply(
         visible_to_submitter=rule.visible,
         clock=rule.clock,
         detail=str(picked) if rule.shows_choice else None,
-        target_user_id=picked if choice is Choice.ASSIGNEE else None,
+        target_user_id=picked if choice in (Choice.ASSIGNEE, Choice.APPROVER) else None,
     )
 
 
@@ -277,6 +306,12 @@ def _picked(choice: Choice, value: object, facts: Facts) -> Any:
             raise MissingChoice(choice)
         if value not in facts.assignable:
             raise NotAssignable("the assignee is not a confirmed case worker of this body")
+        return value
+    if choice is Choice.APPROVER:
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise MissingChoice(choice)
+        if value not in facts.approvers:
+            raise NotAnApprover("the approver is not a confirmed leader of this body")
         return value
     values = _CHOICES[choice]
     if value is None or value not in values:
@@ -339,7 +374,16 @@ _DESK_ROLES = frozenset({Role.REVIEWER, Role.INTAKE})
 
 _SETTLES_CORRECTION = frozenset({Action.CONSENT_CORRECTION, Action.DECLINE_CORRECTION, Action.DROP_CORRECTION})
 
-_ANSWER_CLOCK_STATES = frozenset({State.ACCEPTED, State.IN_PROGRESS, State.VERIFYING, State.FINDING_PROPOSED})
+_ANSWER_CLOCK_STATES = frozenset(
+    {
+        State.ACCEPTED,
+        State.IN_PROGRESS,
+        State.VERIFYING,
+        State.FINDING_PROPOSED,
+        State.DECISION_PROPOSED,  # fault tolerance (issue 10): the clock runs until the decision
+        State.COLLECTIVELY_DECIDED,
+    }
+)
 
 
 def _check(facts: Facts, actor: Actor, action: Action, today: date, deadlines: Deadlines) -> tuple[Rule, State]:
@@ -386,6 +430,17 @@ def _guard(facts: Facts, actor: Actor, action: Action, today: date, deadlines: D
         raise WrongState("nothing was referred")
     if action is Action.EDUCATE and facts.flag is not AccusationFlag.MISTAKEN:
         raise WrongState("only a mistaken accuser is reminded and educated")
+    _guard_tolerance(facts, actor, action)
+
+
+def _guard_tolerance(facts: Facts, actor: Actor, action: Action) -> None:
+    """Fault tolerance (issue 10): only the named leader approves; measures are done before closing."""
+    if action is Action.APPROVE_DECISION and (facts.approver_id is None or actor.user_id != facts.approver_id):
+        raise NotPermitted("only the leader the decision was submitted to may approve it")
+    if facts.kind is Kind.FAULT_TOLERANCE and action is Action.CLOSE and not facts.measures_complete:
+        raise MeasuresIncomplete("record every measure as done first")
+    if action is Action.RECORD_MEASURE and facts.measures_complete:
+        raise WrongState("every measure is recorded as done")
 
 
 def _objection_window_open(facts: Facts, today: date, deadlines: Deadlines) -> bool:
@@ -459,6 +514,23 @@ def _effect(
             return replace(new, correction_pending=True)
         case Action.CONSENT_CORRECTION | Action.DECLINE_CORRECTION | Action.DROP_CORRECTION:
             return replace(new, correction_pending=False)
+        # -- fault tolerance (issue 10) --
+        case Action.PROPOSE_DECISION:
+            return replace(new, proposer_id=actor.user_id, proposed_tolerance=picked)
+        case Action.RECORD_COLLECTIVE:
+            return replace(new, approver_id=picked)
+        case Action.RETURN_DECISION:
+            return replace(new, proposer_id=None, proposed_tolerance=None, approver_id=None)
+        case Action.APPROVE_DECISION:
+            # The decision is told to the applicant now: their one objection window opens.
+            return replace(
+                new,
+                tolerance_outcome=old.proposed_tolerance,
+                proposer_id=None,
+                proposed_tolerance=None,
+                approver_id=None,
+                answered_on=today,
+            )
         case _:
             return new
 
@@ -476,6 +548,7 @@ _CHOICES: dict[Choice, dict[str, object]] = {
     Choice.FLAG: {f.value: f for f in AccusationFlag if f is not AccusationFlag.NONE},
     Choice.REFUSAL_REASON: {r.value: r for r in RefusalReason},
     Choice.MODE: {m.value: m for m in ClarificationMode},
+    Choice.TOLERANCE: {t.value: t for t in ToleranceOutcome},
 }
 
 

@@ -65,6 +65,12 @@ class Action(StrEnum):
     REFERRAL_HANDLED = "referral_handled"  # 处理结果: what it decided, and when
     REFERRAL_NOT_PURSUED = "referral_not_pursued"  # 不予追究
     EDUCATE = "educate"  # 提醒教育 of a mistaken accuser (错告)
+    # -- fault tolerance (issue 10) --
+    PROPOSE_DECISION = "propose_decision"
+    RECORD_COLLECTIVE = "record_collective"
+    RETURN_DECISION = "return_decision"
+    APPROVE_DECISION = "approve_decision"
+    RECORD_MEASURE = "record_measure"
 
 
 class Choice(StrEnum):
@@ -75,6 +81,9 @@ class Choice(StrEnum):
     FLAG = "flag"
     REFUSAL_REASON = "refusal_reason"
     MODE = "mode"  # a mode of the clarification (书面, 当面, 会议, 公告)
+    # -- fault tolerance (issue 10) --
+    TOLERANCE = "tolerance"  # the proposed ToleranceOutcome (容错免责, 减责, 不予容错)
+    APPROVER = "approver"  # a confirmed leader of the case's body; the step seals the key to them
 
 
 class Page(StrEnum):
@@ -85,6 +94,7 @@ class Page(StrEnum):
     TRANSFER = "transfer"  # the transfer page: the target body and the reason (转办, 转送, 报送上一级)
     # -- the 诬告陷害 ledger (issue 10) --
     REFERRAL = "referral"  # the accusation page: referrals (移送), their outcomes, 一信双查, 提醒教育
+    DECISION = "decision"  # the 容错纠错 decision page: proposal, collective decision, measures (issue 10)
 
 
 @dataclass(frozen=True)
@@ -187,6 +197,20 @@ RULES: Mapping[Action, Rule] = MappingProxyType(
         Action.REFERRAL_HANDLED: Rule(_WORKER, visible=False, page=Page.REFERRAL),
         Action.REFERRAL_NOT_PURSUED: Rule(_WORKER, visible=False, page=Page.REFERRAL),
         Action.EDUCATE: Rule(_WORKER, visible=False, page=Page.REFERRAL),
+        # -- fault tolerance (issue 10) --
+        # The case worker proposes the outcome with reasons and the 纠错 measures (kept under the key).
+        Action.PROPOSE_DECISION: Rule(
+            _WORKER, visible=False, needs_reason=True, choice=Choice.TOLERANCE, shows_choice=True, page=Page.DECISION
+        ),
+        # 集体研究: date, meeting and result (under the key), and the leader it goes to for approval.
+        Action.RECORD_COLLECTIVE: Rule(_WORKER, visible=False, choice=Choice.APPROVER, page=Page.DECISION),
+        Action.RETURN_DECISION: Rule(_SUPERVISOR, visible=False, needs_reason=True, four_eyes=True),
+        # Only the leader named by the collective record, never the proposer; the reasons the applicant reads.
+        Action.APPROVE_DECISION: Rule(
+            frozenset({Role.LEADER}), visible=True, needs_reason=True, four_eyes=True, confirm=True
+        ),
+        # One 纠错 measure of the approved decision recorded as done (date and note).
+        Action.RECORD_MEASURE: Rule(_WORKER, visible=True, needs_reason=True, page=Page.DECISION),
     }
 )
 
@@ -238,6 +262,20 @@ KIND_STATES: Mapping[Kind, frozenset[State]] = MappingProxyType(
                 State.PLAN_CONSENTED,
                 State.PLAN_APPROVED,
                 State.CARRIED_OUT,
+            }
+        ),
+        # -- fault tolerance (issue 10) --
+        Kind.FAULT_TOLERANCE: frozenset(
+            {
+                State.SUBMITTED,
+                State.ACCEPTED,
+                State.NOT_ACCEPTED,
+                State.VERIFYING,
+                State.AWAITING_INFO,
+                State.DECISION_PROPOSED,
+                State.COLLECTIVELY_DECIDED,
+                State.DECIDED,
+                State.CLOSED,
             }
         ),
     }
@@ -325,6 +363,26 @@ _CLARIFICATION_MOVES: tuple[Edge, ...] = (
 )
 
 
+# -- fault tolerance (issue 10) --
+_FAULT_TOLERANCE_MOVES: tuple[Edge, ...] = (
+    (State.SUBMITTED, Action.ACCEPT, State.ACCEPTED),
+    (State.SUBMITTED, Action.REFUSE, State.NOT_ACCEPTED),
+    (State.SUBMITTED, Action.TRANSFER, State.SUBMITTED),
+    (State.ACCEPTED, Action.VERIFY, State.VERIFYING),
+    (State.VERIFYING, Action.ASK, State.AWAITING_INFO),
+    (State.AWAITING_INFO, Action.PROVIDE_INFO, State.VERIFYING),
+    (State.AWAITING_INFO, Action.RESUME, State.VERIFYING),
+    (State.VERIFYING, Action.PROPOSE_DECISION, State.DECISION_PROPOSED),
+    (State.DECISION_PROPOSED, Action.RECORD_COLLECTIVE, State.COLLECTIVELY_DECIDED),
+    (State.DECISION_PROPOSED, Action.RETURN_DECISION, State.VERIFYING),
+    (State.COLLECTIVELY_DECIDED, Action.RETURN_DECISION, State.VERIFYING),
+    (State.COLLECTIVELY_DECIDED, Action.APPROVE_DECISION, State.DECIDED),
+    (State.DECIDED, Action.OBJECT, State.VERIFYING),  # 复核: decided afresh
+    (State.DECIDED, Action.RECORD_MEASURE, State.DECIDED),
+    (State.DECIDED, Action.CLOSE, State.CLOSED),
+)
+
+
 def _stays(states: Iterable[State], *actions: Action) -> tuple[Edge, ...]:
     """Actions that record something without moving the case."""
     return tuple((s, a, s) for s in sorted(states) for a in actions)
@@ -342,6 +400,9 @@ TRANSITIONS: Mapping[Kind, frozenset[Edge]] = MappingProxyType(
             + _stays(FLAGGABLE, Action.FLAG, Action.REFER)
             + _stays(CORRECTABLE, *CORRECTION_ACTIONS)
             + _stays(FLAGGABLE, *REFERRAL_ACTIONS, Action.EDUCATE)  # the 诬告陷害 ledger (issue 10)
+        ),
+        Kind.FAULT_TOLERANCE: frozenset(
+            _FAULT_TOLERANCE_MOVES + _stays(KIND_STATES[Kind.FAULT_TOLERANCE] - TERMINAL, Action.TAKE, Action.ASSIGN)
         ),
     }
 )

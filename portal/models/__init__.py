@@ -9,6 +9,7 @@ from portal.models.notice import Notice, NoticeGram, NoticeRevision
 from portal.models.plan import ClarificationPlan, PendingCorrection
 from portal.models.referral import AccuserReminder, Referral
 from portal.models.security import KeySession, SpentFormToken
+from portal.models.tolerance import ToleranceDecision
 from portal.models.user import User
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "PendingCorrection",
     "Referral",
     "SpentFormToken",
+    "ToleranceDecision",
     "Transfer",
     "User",
 ]

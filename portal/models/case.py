@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.domain.bodies import HoldReason
-from portal.domain.cases import AccusationFlag, Category, Finding, Kind, Origin, RefusalReason, State
+from portal.domain.cases import AccusationFlag, Category, Finding, Kind, Origin, RefusalReason, State, ToleranceOutcome
 from portal.domain.workflow_rules import CORRECTABLE
 from portal.extensions import db
 from portal.models.types import new_id
@@ -22,7 +22,11 @@ _REFUSALS = ", ".join(f"'{r.value}'" for r in RefusalReason)
 _HOLDS = ", ".join(f"'{h.value}'" for h in HoldReason)
 _CORRECTABLE = ", ".join(f"'{s.value}'" for s in sorted(CORRECTABLE))
 #: States with a pending proposal (a finding proposed, or a plan drafted) and so a proposer.
-_PROPOSED = "'finding_proposed', 'awaiting_consent', 'plan_consented'"
+_PROPOSED = "'finding_proposed', 'awaiting_consent', 'plan_consented', 'decision_proposed', 'collectively_decided'"
+# -- fault tolerance (issue 10) --
+_TOLERANCES = ", ".join(f"'{t.value}'" for t in ToleranceOutcome)
+#: States with a pending 容错纠错 decision (proposed, or collectively decided and awaiting its leader).
+_DECISION_PENDING = "'decision_proposed', 'collectively_decided'"
 
 #: What the engine keeps true of every case, kept by the database too (a state implies its columns).
 WORKFLOW_INVARIANTS = (
@@ -51,13 +55,23 @@ WORKFLOW_INVARIANTS = (
         " OR COALESCE(finding, '') = 'partly_false')",
         name="false_items_of_partly_false",
     ),
+    # -- fault tolerance (issue 10) --
+    CheckConstraint(f"proposed_tolerance IS NULL OR proposed_tolerance IN ({_TOLERANCES})", name="proposed_tolerance"),
+    CheckConstraint(
+        f"(state IN ({_DECISION_PENDING})) = (proposed_tolerance IS NOT NULL)", name="tolerance_while_proposed"
+    ),
+    CheckConstraint("(state = 'collectively_decided') = (approver_id IS NOT NULL)", name="approver_while_collective"),
+    CheckConstraint(
+        f"tolerance_outcome IS NULL OR (tolerance_outcome IN ({_TOLERANCES}) AND kind = 'fault_tolerance')",
+        name="tolerance_outcome",
+    ),
 )
 
 _ORIGINS = ", ".join(f"'{o.value}'" for o in Origin)
 
 
 class Case(db.Model):
-    """One concern or clarification request."""
+    """One concern, clarification request or fault-tolerance application."""
 
     __tablename__ = "cases"
     __table_args__ = (
@@ -78,7 +92,7 @@ class Case(db.Model):
 
     #: Random id; names the case in every ciphertext's associated data.
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    #: concern or clarification.
+    #: concern, clarification or fault_tolerance.
     kind: Mapped[str] = mapped_column(String(16))
     #: Current workflow state; only the workflow module changes it.
     state: Mapped[str] = mapped_column(String(32), default=State.SUBMITTED.value)
@@ -130,6 +144,13 @@ class Case(db.Model):
     refusal_reason: Mapped[str | None] = mapped_column(String(16))
     #: The deadline of the current state (NULL while paused or finished), for the overdue queue.
     due_on: Mapped[dt.date | None]
+    # -- fault tolerance (issue 10) --
+    #: The 容错纠错 outcome proposed, until the leader approves it or it is returned.
+    proposed_tolerance: Mapped[str | None] = mapped_column(String(16))
+    #: The outcome the leader approved (the applicant is told it with its reasons).
+    tolerance_outcome: Mapped[str | None] = mapped_column(String(16))
+    #: The leader the collective decision is submitted to (only they approve it).
+    approver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     # -- clarification on the body's own motion, and 部分失实 (issue 10) --
     #: applied (the cadre filed it) or own_motion (主动澄清: a body opened it from a verification elsewhere).

@@ -56,6 +56,11 @@ def assignable(body_id: int):
     return may_receive_new_case_keys().where(User.body_id == body_id, User.role.in_(sorted(ASSIGNABLE_ROLES)))
 
 
+def approvers(body_id: int):
+    """Who a 容错纠错 decision may be submitted to for approval: the body's confirmed leaders (issue 10)."""
+    return may_receive_new_case_keys().where(User.body_id == body_id, User.role == StaffRole.LEADER.value)
+
+
 def supervisors_of(user: User):
     """Who supervises an assignee's cases (审核人): the supervisor set on a reviewer's account, or,
     where none is set, the confirmed supervisors of the body; a supervisor or leader has none."""

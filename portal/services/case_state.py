@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from portal.domain.cases import AccusationFlag, Finding, Kind, RefusalReason, State
+from portal.domain.cases import AccusationFlag, Finding, Kind, RefusalReason, State, ToleranceOutcome
 from portal.domain.workflow import Deadlines, Facts, current_due
 from portal.models import Case
 from portal.services.settings import setting
@@ -37,9 +37,15 @@ def today() -> dt.date:
     return local_day(dt.datetime.now(dt.UTC).replace(tzinfo=None))
 
 
-def facts_of(case: Case, assignable: Iterable[int] = (), plan_complete: bool = False) -> Facts:
-    """The engine's view of a stored case; who holds its key and whether its plan is fully
-    recorded are not columns of it (``opened_case`` gathers them)."""
+def facts_of(
+    case: Case,
+    assignable: Iterable[int] = (),
+    plan_complete: bool = False,
+    approvers: Iterable[int] = (),
+    measures_complete: bool = False,
+) -> Facts:
+    """The engine's view of a stored case; who holds its key, who may approve and whether its plan
+    or measures are fully recorded are not columns of it (``opened_case`` gathers them)."""
     return Facts(
         kind=Kind(case.kind),
         state=State(case.state),
@@ -61,6 +67,12 @@ def facts_of(case: Case, assignable: Iterable[int] = (), plan_complete: bool = F
         assignable=frozenset(assignable),
         plan_complete=plan_complete,
         finding=Finding(case.finding) if case.finding else None,  # issue 10
+        # -- fault tolerance (issue 10) --
+        proposed_tolerance=ToleranceOutcome(case.proposed_tolerance) if case.proposed_tolerance else None,
+        tolerance_outcome=ToleranceOutcome(case.tolerance_outcome) if case.tolerance_outcome else None,
+        approver_id=case.approver_id,
+        approvers=frozenset(approvers),
+        measures_complete=measures_complete,
     )
 
 
@@ -83,3 +95,7 @@ def store(case: Case, facts: Facts) -> None:
     case.refusal_reason = facts.refusal_reason.value if facts.refusal_reason else None
     case.due_on = current_due(facts)
     case.finding = facts.finding.value if facts.finding else None  # 部分失实 (issue 10)
+    # -- fault tolerance (issue 10) --
+    case.proposed_tolerance = facts.proposed_tolerance.value if facts.proposed_tolerance else None
+    case.tolerance_outcome = facts.tolerance_outcome.value if facts.tolerance_outcome else None
+    case.approver_id = facts.approver_id

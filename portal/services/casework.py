@@ -14,13 +14,14 @@ from portal.domain.cases import Author, Finding, State
 from portal.domain.clock import this_hour
 from portal.domain.crypto import decrypt, encrypt
 from portal.domain.plan import Plan
+from portal.domain.tolerance import Decision
 from portal.domain.waiting import Waiting, waiting_for
 from portal.domain.workflow import Action, Record
 from portal.domain.workflow_rules import ACTION_BOX, CASE_PAGE, RULES
 from portal.extensions import db
 from portal.models import Case, Note, Notice, User
 from portal.models.types import new_id
-from portal.services import bodies, case_files, case_state, clarification, false_items, form_tokens, timeline
+from portal.services import bodies, case_files, case_state, clarification, false_items, form_tokens, timeline, tolerance
 from portal.services.case_files import FileInfo, ThreadMessage
 from portal.services.intake import Upload, clean_uploads
 from portal.services.opened_case import NO_INPUT, NoSuchCase, OpenedCase, StepInput, assignable, names, open_for_staff
@@ -71,6 +72,7 @@ class CaseFile:
     waiting: tuple[Waiting, ...] = ()  # what the case waits for now, and until when
     outside_remit: bool = False  # the applicant's rank is not one the body handles (干部管理权限)
     false_items: tuple[str, ...] = ()  # 部分失实 (issue 10): the items the finding names as untrue
+    tolerance: Decision | None = None  # a fault-tolerance application's decision (issue 10)
 
 
 @use_case
@@ -112,6 +114,7 @@ def open_case(user: User, private_key: bytes | None, case_id: str) -> CaseFile:
         waiting=waiting_for(facts, today, case_state.deadlines()),
         outside_remit=bodies.outside_remit(case.body_id, fields.get("rank")),
         false_items=false_items.read(case, dk),
+        tolerance=tolerance.read(case, dk),
     )
     opened.audit("case_view")
     db.session.commit()
@@ -151,9 +154,11 @@ def act(
     # Spent first, so a replay is told so whatever the engine would say; it commits only with the
     # write (a refused step's page is re-rendered with fresh tokens).
     form_tokens.spend(form_token)
+    approver_id = opened.case.approver_id
     outcome = opened.step(action, given)
     if RULES[action].publishes:
         clarification.on_approved(opened)
+    tolerance.after_step(opened, action, approver_id)  # issue 10
     db.session.commit()
     return outcome.facts.state
 

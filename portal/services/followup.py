@@ -24,6 +24,7 @@ from portal.services import (
     key_sessions,
     notices,
     timeline,
+    tolerance,
     transfers,
 )
 from portal.services.case_files import FileInfo, ThreadMessage
@@ -61,6 +62,7 @@ class SubmitterView:
     # -- 主动澄清 and 部分失实 (issue 10) --
     origin: str = "applied"  # own_motion: the body opened the case, the cadre filed nothing
     false_items: tuple[str, ...] = ()  # the items an approved partly-untrue finding names
+    tolerance: tolerance.ApplicantDecision | None = None  # the approved 容错纠错 decision (issue 10)
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ def status(access: Access) -> SubmitterView:
         handled_by=bodies.public_name(case.body_id),
         origin=case.origin,
         false_items=false_items.read(case, dk) if case.finding == Finding.PARTLY_FALSE else (),
+        tolerance=tolerance.for_applicant(case, dk, steps),
     )
     db.session.commit()
     return view
@@ -142,10 +145,13 @@ def _approved_finding(steps: list[TimelineEntry]) -> Finding | None:
     return Finding(approved[-1]) if approved and approved[-1] in set(Finding) else None
 
 
-def check(access: Access, action: Action, reason: str | None = None) -> None:
-    """Raise what the cadre's step would refuse, writing nothing: a confirmation is asked only for a step that may happen."""
+def check(access: Access, action: Action, reason: str | None = None) -> str:
+    """Raise what the cadre's step would refuse, writing nothing: a confirmation is asked only for a step that may happen.
+    Returns the kind of case, so the confirmation can word the step for it."""
     try:
-        _open(access).check(action, StepInput(reason=reason))
+        opened = _open(access)
+        opened.check(action, StepInput(reason=reason))
+        return opened.case.kind
     finally:
         db.session.rollback()  # opening slid the session's expiry: a question changes nothing
 

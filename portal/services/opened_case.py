@@ -20,7 +20,17 @@ from portal.domain.staff import CASE_WORKER_ROLES
 from portal.domain.workflow import Action, Actor, Record, Role
 from portal.extensions import db
 from portal.models import Case, CaseKey, User
-from portal.services import accounts, audit, case_state, false_items, holdings, key_sessions, plan_store, timeline
+from portal.services import (
+    accounts,
+    audit,
+    case_state,
+    false_items,
+    holdings,
+    key_sessions,
+    plan_store,
+    timeline,
+    tolerance_store,
+)
 from portal.services.case_keys import NoAccess, case_key
 from portal.services.errors import ServiceError, SessionExpired
 
@@ -42,6 +52,8 @@ class StepInput:
     refusal_reason: str | None = None
     mode: str | None = None  # a mode of the clarification (书面, 会议…)
     false_items: tuple[str, ...] = ()  # 部分失实 (issue 10): the items found false, for a proposed finding
+    tolerance: str | None = None  # the proposed 容错纠错 outcome (issue 10)
+    approver_id: int | None = None  # the leader a collective decision is submitted to (issue 10)
 
 
 #: A step with nothing typed or picked.
@@ -76,6 +88,8 @@ class OpenedCase:
                 self.case,
                 assignable=frozenset(u.id for u in assignable(self.case)) if staff else (),
                 plan_complete=self._plan_complete(),
+                approvers=frozenset(u.id for u in approvers(self.case)) if staff and self._tolerance() else (),
+                measures_complete=self._measures_complete(),
             )
         return self._facts
 
@@ -84,6 +98,16 @@ class OpenedCase:
             return False
         plan = plan_store.read(self.case, self.key)
         return plan is not None and plan.all_done
+
+    def _tolerance(self) -> bool:
+        return self.case.kind == Kind.FAULT_TOLERANCE
+
+    def _measures_complete(self) -> bool:
+        """Fault tolerance (issue 10): every 纠错 measure of the approved decision is recorded done."""
+        if self.case.kind != Kind.FAULT_TOLERANCE or self.case.state != State.DECIDED or self.held_key is None:
+            return False
+        decision = tolerance_store.read(self.case, self.key)
+        return decision is not None and decision.measures_complete
 
     def check(self, action: Action, given: StepInput = NO_INPUT) -> workflow.Outcome:
         """The engine's verdict on a step, or the refusal it raises; nothing is written."""
@@ -100,6 +124,8 @@ class OpenedCase:
             refusal_reason=given.refusal_reason,
             mode=given.mode,
             false_items=given.false_items,
+            tolerance=given.tolerance,
+            approver_id=given.approver_id,
         )
 
     def allowed(self) -> list[Action]:
@@ -198,6 +224,11 @@ def assignable(case: Case) -> list[User]:
     return list(db.session.scalars(accounts.assignable(case.body_id).order_by(User.username)))
 
 
+def approvers(case: Case) -> list[User]:
+    """Who a 容错纠错 decision may be submitted to: the confirmed leaders of its body, by name (issue 10)."""
+    return list(db.session.scalars(accounts.approvers(case.body_id).order_by(User.username)))
+
+
 def holders(case_id: str) -> list[User]:
     """Active staff who hold this case's key, by name."""
     return list(
@@ -223,6 +254,7 @@ __all__ = [
     "OpenedCase",
     "StepInput",
     "actor_of",
+    "approvers",
     "assignable",
     "holders",
     "names",

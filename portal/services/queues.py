@@ -76,7 +76,9 @@ def _queue(name: str, user: User, today: dt.date):
     elif name == "mine":
         query = query.where(Case.assignee_id == user.id)
     elif name == "approval":
-        query = query.where(Case.state.in_(APPROVAL_STATES))
+        # A collectively decided 容错纠错 decision waits only for the leader it was submitted to (issue 10).
+        named = (Case.state == State.COLLECTIVELY_DECIDED.value) & (Case.approver_id == user.id)
+        query = query.where(Case.state.in_(APPROVAL_STATES) | named)
         # Four eyes: what you proposed yourself never waits for *your* approval.
         query = query.where((Case.proposer_id.is_(None)) | (Case.proposer_id != user.id))
         if user.role not in APPROVERS:

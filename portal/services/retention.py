@@ -31,6 +31,7 @@ from portal.models import (
     Notice,
     PendingCorrection,
     Referral,
+    ToleranceDecision,
     User,
 )
 from portal.services import audit, case_state, casework, holdings
@@ -53,6 +54,7 @@ _CASE_ROWS = (
     PendingCorrection,
     Referral,
     AccuserReminder,
+    ToleranceDecision,
 )
 
 

@@ -125,6 +125,32 @@ WORDINGS: dict[str, Wording] = {
         _l("Confirm: send the case"),
         limits=(("days", "DEADLINE_TRANSFER_WORKING_DAYS"),),
     ),
+    # -- fault tolerance (issue 10) --
+    "refuse_fault_tolerance": Wording(
+        _l("Do not accept this application?"),
+        _l(
+            "The fault-tolerance application is closed as not accepted. The applicant sees this decision and "
+            "the reasons below on their status page. This cannot be undone."
+        ),
+        _l("Confirm: do not accept"),
+    ),
+    "object_decision": Wording(
+        _l("Ask for a review of the decision?"),
+        _l(
+            "You can object only once. Your application is verified and decided again; the reviewers read "
+            "your reasons below. An objection cannot be taken back, and you cannot object a second time."
+        ),
+        _l("Confirm: object (only once)"),
+    ),
+    Action.APPROVE_DECISION.value: Wording(
+        _l("Approve this fault-tolerance decision?"),
+        _l(
+            "The decision takes effect: the applicant reads it and the reasons below on their status page, "
+            "and may object once within %(days)d days. An approval cannot be taken back."
+        ),
+        _l("Confirm: approve the decision"),
+        limits=(("days", "OBJECTION_DAYS"),),
+    ),
     "withdraw_notice": Wording(
         _l("Withdraw this notice?"),
         _l(

@@ -12,6 +12,7 @@ from portal.web.body_labels import RANKS
 KINDS = {
     Kind.CONCERN: _l("Concern"),
     Kind.CLARIFICATION: _l("Clarification request"),
+    Kind.FAULT_TOLERANCE: _l("Fault-tolerance application"),
 }
 
 CATEGORIES = {
@@ -42,6 +43,10 @@ STATES = {
     State.PLAN_CONSENTED: _l("You consented; the plan awaits approval"),
     State.PLAN_APPROVED: _l("Clarification plan approved"),
     State.CARRIED_OUT: _l("Clarification carried out"),
+    # -- fault tolerance (issue 10) --
+    State.DECISION_PROPOSED: _l("Being decided"),
+    State.COLLECTIVELY_DECIDED: _l("Being decided"),
+    State.DECIDED: _l("Decided"),
 }
 
 HARMS = {
@@ -77,6 +82,15 @@ FIELDS = {
     "wanted": _l("Clarification you ask for"),
     "wanted_detail": _l("Anything else about the clarification (optional)"),
     "attachments": _l("Attachments (optional)"),
+    # -- fault tolerance (issue 10) --
+    "filed_by": _l("Who files the application"),
+    "unit_contact": _l("Contact person of the unit (if the unit files)"),
+    "matter": _l("The matter and the decision you took"),
+    "fault": _l("The fault or loss that resulted"),
+    "accountability": _l("The accountability you face"),
+    "accountability_detail": _l("More about the accountability"),
+    "distinctions": _l("Which of the three distinctions you invoke"),
+    "distinction_reason": _l("Why it applies"),
 }
 
 
@@ -100,12 +114,23 @@ STAFF_FIELDS = {
     "contact": _l("How to contact the applicant"),
     "harms": _l("How it harmed the applicant"),
     "wanted": _l("Clarification the applicant asks for"),
+    # -- fault tolerance (issue 10) --
+    "matter": _l("The matter and the decision taken"),
+    "fault": _l("The fault or loss"),
+    "accountability": _l("The accountability the applicant faces"),
+    "distinctions": _l("The three distinctions invoked"),
 }
 
 
 def choice_label(field: str, value: str):
     """Label for a stored choice value on the status page."""
-    tables: dict[str, dict] = {"category": CATEGORIES, "harms": HARMS, "wanted": MODES, "rank": RANKS}
+    tables: dict[str, dict] = {
+        "category": CATEGORIES,
+        "harms": HARMS,
+        "wanted": MODES,
+        "rank": RANKS,
+        **TOLERANCE_CHOICES,  # fault tolerance (issue 10)
+    }
     table = tables.get(field, {})
     return table.get(value, value)
 
@@ -156,6 +181,12 @@ ACTIONS = {
     Action.REFERRAL_HANDLED: _l("Record the outcome (处理结果) of a referral"),
     Action.REFERRAL_NOT_PURSUED: _l("Record that a referral is not pursued (不予追究)"),
     Action.EDUCATE: _l("Record the reminder and education (提醒教育) of the accuser"),
+    # -- fault tolerance (issue 10) --
+    Action.PROPOSE_DECISION: _l("Propose a fault-tolerance decision"),
+    Action.RECORD_COLLECTIVE: _l("Record the collective decision"),
+    Action.RETURN_DECISION: _l("Return the decision"),
+    Action.APPROVE_DECISION: _l("Approve the decision"),
+    Action.RECORD_MEASURE: _l("Record a correction measure as done"),
 }
 
 #: The case page groups the actions allowed now under these headings, in this order.
@@ -179,6 +210,8 @@ ACTION_GROUPS = {
             Action.APPROVE_PLAN,
             Action.RETURN_PLAN,
             Action.CARRY_OUT,
+            Action.APPROVE_DECISION,  # fault tolerance (issue 10)
+            Action.RETURN_DECISION,
         ),
     ),
     "accusation": (_l("The accusation behind the case"), (Action.FLAG, Action.REFER)),
@@ -208,6 +241,14 @@ ACTION_HINTS = {
     Action.FLAG: _l("Records whether the accusation was mistaken or suspected malicious."),
     Action.REFER: _l("Records the referral to another body, with its reference."),
     Action.TRANSFER: _l("Sends the case to another body (转办, 转送, 报送上一级); you lose its key."),
+    # -- fault tolerance (issue 10) --
+    Action.PROPOSE_DECISION: _l("Proposes the outcome, its reasons and the correction measures."),
+    Action.RECORD_COLLECTIVE: _l("Records the collective decision and names the leader who approves it."),
+    Action.RETURN_DECISION: _l("Sends the decision back for further verification."),
+    Action.APPROVE_DECISION: _l(
+        "Approves the collectively decided decision; the applicant reads its reasons and may object once."
+    ),
+    Action.RECORD_MEASURE: _l("Records one correction measure as done."),
 }
 
 #: Who sees a step, from the rule's visibility and the kind of case.
@@ -236,6 +277,7 @@ STEPS = {
     "revoke_grant": _l("A colleague added to the case was removed"),
     "recover": _l("Recovered from the escrow key for a colleague"),
     Action.TRANSFER.value: _l("Sent to another body to handle"),
+    Action.RECORD_MEASURE.value: _l("A correction measure was carried out"),  # fault tolerance (issue 10)
 }
 
 #: Steps that do not change the state; the submitter's page names them by action.
@@ -245,6 +287,7 @@ EVENT_ONLY = (
     "notice_withdrawn",
     Action.TRANSFER.value,
     *(a.value for a in CORRECTION_ACTIONS),
+    Action.RECORD_MEASURE.value,  # fault tolerance (issue 10)
 )
 
 FINDINGS = {
@@ -285,6 +328,10 @@ STAFF_STATES = {
     State.PLAN_CONSENTED: _l("Plan consented, awaiting approval"),
     State.PLAN_APPROVED: _l("Plan approved"),
     State.CARRIED_OUT: _l("Carried out"),
+    # -- fault tolerance (issue 10) --
+    State.DECISION_PROPOSED: _l("Decision proposed"),
+    State.COLLECTIVELY_DECIDED: _l("Collectively decided, awaiting the leader"),
+    State.DECIDED: _l("Decided"),
 }
 
 #: The audit log's words for each action code it records; a code not listed reads as itself.
@@ -368,6 +415,8 @@ DONE: dict[str, object] = {
     Action.REFERRAL_HANDLED: _l("The outcome (处理结果) was recorded."),
     Action.REFERRAL_NOT_PURSUED: _l("Recorded: not pursued (不予追究)."),
     Action.EDUCATE: _l("The reminder and education (提醒教育) was recorded."),
+    Action.RETURN_DECISION: _l("The decision was returned for further verification."),  # issue 10
+    Action.APPROVE_DECISION: _l("The decision was approved; the applicant is told it and its reasons."),
 }
 
 #: A clarification case's words where they differ: its cadre is the applicant (申请人), never 反映人.
@@ -388,6 +437,9 @@ def for_kind(kind: str) -> SimpleNamespace:
     if kind == Kind.CLARIFICATION:
         words["ACTIONS"] = {**ACTIONS, **_APPLICANT_ACTIONS}
         words["STEPS"] = {**STEPS, **_APPLICANT_STEPS}
+    if kind == Kind.FAULT_TOLERANCE:  # issue 10: an applicant too, and an objection asks for 复核
+        words["ACTIONS"] = {**ACTIONS, **_TOLERANCE_ACTIONS}
+        words["STEPS"] = {**STEPS, **_TOLERANCE_STEPS}
     return SimpleNamespace(**words, audit_action=audit_action, choice_label=choice_label, for_kind=for_kind)
 
 
@@ -447,4 +499,51 @@ OWN_MOTION_READ_FIELDS = {
     "unit_name": _l("Unit"),
     "post": _l("Post"),
     "rank": _l("Rank"),
+}
+
+
+# -- fault tolerance (issue 10) --
+from portal.domain.cases import Accountability, Distinction, FiledBy, ToleranceOutcome  # noqa: E402
+
+TOLERANCE_OUTCOMES = {
+    ToleranceOutcome.EXEMPT: _l("Full fault tolerance (exempt from liability)"),
+    ToleranceOutcome.REDUCED: _l("Partial fault tolerance (reduced liability)"),
+    ToleranceOutcome.REFUSED: _l("No fault tolerance"),
+}
+
+DISTINCTIONS = {
+    Distinction.INEXPERIENCE: _l(
+        "A mistake made for lack of experience while trying something first, not a knowing violation"
+    ),
+    Distinction.UNPRECEDENTED: _l(
+        "A mistake in an exploratory trial the higher level had not yet restricted, not defiance of a ban"
+    ),
+    Distinction.UNINTENDED: _l("An unintended error made to promote development, not for private gain"),
+}
+
+FILED_BY = {
+    FiledBy.SELF: _l("I file it myself"),
+    FiledBy.UNIT: _l("My unit files it on my behalf"),
+}
+
+ACCOUNTABILITY = {
+    Accountability.PENDING: _l("Accountability proceedings are under way"),
+    Accountability.DISCIPLINE_PROPOSED: _l("A disciplinary sanction is proposed"),
+    Accountability.OTHER: _l("Other"),
+}
+
+#: Stored choice values of the application, for choice_label.
+TOLERANCE_CHOICES: dict[str, dict] = {
+    "filed_by": FILED_BY,
+    "accountability": ACCOUNTABILITY,
+    "distinctions": DISTINCTIONS,
+}
+
+_TOLERANCE_ACTIONS = {
+    Action.ASK: _l("Ask the applicant"),
+}
+_TOLERANCE_STEPS = {
+    **{a.value: label for a, label in _TOLERANCE_ACTIONS.items()},
+    Action.PROVIDE_INFO.value: _l("The applicant replied"),
+    Action.OBJECT.value: _l("The applicant objected to the decision (复核)"),
 }

@@ -22,12 +22,15 @@ from flask_babel import lazy_gettext as _l
 from portal.domain.attachments import AttachmentError
 from portal.domain.plan import PlanError
 from portal.domain.referral import BadDate, OutcomeRefused
+from portal.domain.tolerance import DecisionError
 from portal.domain.workflow import (
     AlreadyUsed,
     Choice,
     FourEyes,
     ItemsRequired,
+    MeasuresIncomplete,
     MissingChoice,
+    NotAnApprover,
     NotAssignable,
     NotPermitted,
     PlanIncomplete,
@@ -84,6 +87,8 @@ FUTURE_DATE = _l(
 _CHOICE_MESSAGES = {
     Choice.FLAG: _l("Choose a judgement."),
     Choice.REFUSAL_REASON: _l("Choose a reason for not accepting."),
+    Choice.TOLERANCE: _l("Please choose an outcome."),  # fault tolerance (issue 10)
+    Choice.APPROVER: _l("Choose a confirmed leader of the body handling this case."),
 }
 
 
@@ -105,6 +110,19 @@ def _fixed(status: int, message: Any, field: str | None = None) -> Callable[[Exc
 def _plan_error(exc: Exception) -> Refusal:
     assert isinstance(exc, PlanError)
     return Refusal(400, _l("Please fill this in."), exc.field)
+
+
+def _decision_error(exc: Exception) -> Refusal:
+    """Fault tolerance (issue 10): what a decision, collective record or measure record lacks."""
+    assert isinstance(exc, DecisionError)
+    words = {
+        "held_on": _l("Enter a date that is not later than today."),
+        "done_on": _l("Enter a date that is not later than today."),
+        "measures": _l("At most 20 measures of 500 characters each, one per line."),
+        "measure": _l("This measure is not open: it was recorded already or does not exist."),
+    }
+    status = 409 if exc.field == "measure" else 400  # a measure already recorded is the case's state
+    return Refusal(status, words.get(exc.field, _l("Please fill this in.")), exc.field)
 
 
 def _attachment(exc: Exception) -> Refusal:
@@ -243,6 +261,10 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
         409,
         _l("Nobody else in your body can approve this finding yet: a supervisor or leader must be confirmed first."),
     ),
+    # -- fault tolerance (issue 10) --
+    DecisionError: _decision_error,
+    NotAnApprover: _fixed(400, _l("Choose a confirmed leader of the body handling this case."), "approver"),
+    MeasuresIncomplete: _fixed(409, _l("Record every correction measure as done first.")),
 }
 
 #: What views catch: every exception the table answers.

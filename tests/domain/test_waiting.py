@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.domain.cases import AccusationFlag, Finding, Kind, State
+from portal.domain.cases import AccusationFlag, Finding, Kind, State, ToleranceOutcome
 from portal.domain.waiting import Awaited, waiting_for
 from portal.domain.workflow import Action, Actor, Deadlines, Facts, Role, allowed, current_due
 from portal.domain.workflow_rules import KIND_STATES, TERMINAL
@@ -18,7 +18,14 @@ REVIEWER = Actor(1, Role.REVIEWER)
 SUPERVISOR = Actor(11, Role.SUPERVISOR)
 SUBMITTER = Actor(None, Role.SUBMITTER)
 INTAKE = Actor(20, Role.INTAKE)
-ACTORS = {Role.REVIEWER: REVIEWER, Role.SUPERVISOR: SUPERVISOR, Role.SUBMITTER: SUBMITTER, Role.INTAKE: INTAKE}
+LEADER = Actor(12, Role.LEADER)  # the leader a fault-tolerance decision is submitted to (issue 10)
+ACTORS = {
+    Role.REVIEWER: REVIEWER,
+    Role.SUPERVISOR: SUPERVISOR,
+    Role.SUBMITTER: SUBMITTER,
+    Role.INTAKE: INTAKE,
+    Role.LEADER: LEADER,
+}
 
 #: The engine action each awaited step is taken by.
 TAKEN_BY = {
@@ -37,6 +44,11 @@ TAKEN_BY = {
     Awaited.CLOSE: Action.CLOSE,
     Awaited.CONSENT_CORRECTION: Action.CONSENT_CORRECTION,
     Awaited.REFER: Action.REFER,
+    # -- fault tolerance (issue 10) --
+    Awaited.PROPOSE_DECISION: Action.PROPOSE_DECISION,
+    Awaited.COLLECTIVE_DECISION: Action.RECORD_COLLECTIVE,
+    Awaited.APPROVE_DECISION: Action.APPROVE_DECISION,
+    Awaited.RECORD_MEASURES: Action.RECORD_MEASURE,
 }
 
 EVERY_STATE = [(kind, state) for kind in Kind for state in sorted(KIND_STATES[kind])]
@@ -64,6 +76,13 @@ def facts_in(kind: Kind, state: State, **changes: object) -> Facts:
         base = replace(base, proposed_finding=Finding.FOUND_FALSE)
     if state is State.ANSWERED:
         base = replace(base, answered_on=DAY)
+    # -- fault tolerance (issue 10) --
+    if state in (State.DECISION_PROPOSED, State.COLLECTIVELY_DECIDED):
+        base = replace(base, proposed_tolerance=ToleranceOutcome.EXEMPT)
+    if state is State.COLLECTIVELY_DECIDED:
+        base = replace(base, approver_id=LEADER.user_id)
+    if state is State.DECIDED:
+        base = replace(base, answered_on=DAY, tolerance_outcome=ToleranceOutcome.EXEMPT, proposer_id=None)
     return replace(base, **changes)
 
 
@@ -93,7 +112,7 @@ def test_what_a_case_waits_for_is_what_the_engine_allows_next(kind, state):
 def test_the_deadline_shown_is_the_one_the_queue_runs_against(kind, state):
     facts = facts_in(kind, state)
     main = waiting_for(facts, DAY, D)[0]
-    if state is State.ANSWERED:
+    if state in (State.ANSWERED, State.DECIDED):
         assert main.until == DAY + timedelta(days=15)
     else:
         assert main.until == current_due(facts)
@@ -143,3 +162,18 @@ def test_a_suspected_malicious_accusation_waits_for_referral_on_the_staff_side_o
 def test_a_state_outside_its_kind_is_refused():
     with pytest.raises(ValueError):
         waiting_for(facts_in(Kind.CONCERN, State.VERIFYING), DAY, D)
+
+
+# -- fault tolerance (issue 10) --
+
+
+def test_a_decided_application_waits_for_the_objection_period_then_the_measures_then_closing():
+    facts = facts_in(Kind.FAULT_TOLERANCE, State.DECIDED)
+    last_day = DAY + timedelta(days=15)
+    assert waiting_for(facts, last_day, D)[0].what is Awaited.OBJECTION_PERIOD
+    after = waiting_for(facts, last_day + timedelta(days=1), D)[0]
+    assert (after.who, after.what) == (Role.REVIEWER, Awaited.RECORD_MEASURES)
+    assert Action.CLOSE not in allowed(facts, REVIEWER, last_day + timedelta(days=1), D)
+    done = replace(facts, measures_complete=True)
+    assert waiting_for(done, last_day + timedelta(days=1), D)[0].what is Awaited.CLOSE
+    assert Action.CLOSE in allowed(done, REVIEWER, last_day + timedelta(days=1), D)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from portal.domain.cases import AccusationFlag, ClarificationMode, Finding, Kind, RefusalReason, State
+from portal.domain.cases import AccusationFlag, ClarificationMode, Finding, Kind, RefusalReason, State, ToleranceOutcome
 from portal.domain.workflow import (
     Action,
     Actor,
@@ -39,7 +39,16 @@ REASONS = [None, "", " \t\n", "grounds", "grounds", "grounds"]
 ASSIGNEES = [None, 0, 1, 1, 2, 10, 11]
 FLAGS = [None, *AccusationFlag]
 FINDINGS = [None, *Finding]
-PROPOSED = {State.FINDING_PROPOSED, State.AWAITING_CONSENT, State.PLAN_CONSENTED}
+PROPOSED = {
+    State.FINDING_PROPOSED,
+    State.AWAITING_CONSENT,
+    State.PLAN_CONSENTED,
+    State.DECISION_PROPOSED,  # fault tolerance (issue 10)
+    State.COLLECTIVELY_DECIDED,
+}
+#: Fault tolerance (issue 10): the one confirmed leader of the body, who may be named approver.
+APPROVER_ID = 30
+TOLERANCE_PICKS = {"tolerance": ToleranceOutcome.REDUCED, "approver_id": APPROVER_ID}
 
 
 def full_arguments(finding: Finding, flag: AccusationFlag) -> dict[str, object]:
@@ -54,6 +63,7 @@ def full_arguments(finding: Finding, flag: AccusationFlag) -> dict[str, object]:
         "refusal_reason": RefusalReason.OTHER,
         "mode": ClarificationMode.WRITTEN,
         "false_items": ("an item found untrue",),  # 部分失实 names its items (issue 10)
+        **TOLERANCE_PICKS,
     }
 
 
@@ -79,6 +89,9 @@ def check_facts(facts: Facts) -> None:
     assert not facts.referred or facts.flag is AccusationFlag.SUSPECTED_MALICIOUS
     assert not facts.correction_pending or facts.state in CORRECTABLE
     assert facts.kind is Kind.CLARIFICATION or facts.flag is AccusationFlag.NONE
+    decision_pending = facts.state in (State.DECISION_PROPOSED, State.COLLECTIVELY_DECIDED)
+    assert decision_pending == (facts.proposed_tolerance is not None)
+    assert (facts.state is State.COLLECTIVELY_DECIDED) == (facts.approver_id is not None)
     if facts.state not in (State.SUBMITTED, State.NOT_ACCEPTED):
         assert facts.assignee_id is not None and facts.answer_due is not None
 
@@ -114,9 +127,24 @@ HEADS: dict[Kind, list[tuple[Actor, Action, int, dict[str, object]]]] = {
         (S1, Action.APPROVE_PLAN, 1, {}),
         (R1, Action.CARRY_OUT, 3, {}),
     ],
+    Kind.FAULT_TOLERANCE: [
+        (I1, Action.ACCEPT, 1, {"assignee_id": R1.user_id}),
+        (R1, Action.VERIFY, 0, {}),
+        (R1, Action.PROPOSE_DECISION, 5, {"reason": "grounds", "tolerance": ToleranceOutcome.EXEMPT}),
+        (R1, Action.RECORD_COLLECTIVE, 2, {"approver_id": APPROVER_ID}),
+        (ACTORS[6], Action.APPROVE_DECISION, 1, {"reason": "reasons"}),
+        (R1, Action.CLOSE, 16, {}),
+    ],
 }
 HEAD_ARGUMENTS = full_arguments(Finding.FOUND_FALSE, AccusationFlag.MISTAKEN)
-APPROVALS = (Action.APPROVE_FINDING, Action.APPROVE_PLAN, Action.RETURN_FINDING, Action.RETURN_PLAN)
+APPROVALS = (
+    Action.APPROVE_FINDING,
+    Action.APPROVE_PLAN,
+    Action.RETURN_FINDING,
+    Action.RETURN_PLAN,
+    Action.APPROVE_DECISION,
+    Action.RETURN_DECISION,
+)
 
 
 class Walk:
@@ -125,7 +153,13 @@ class Walk:
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
         # The body's case workers may be assigned; the plan's forms are the plan service's business.
-        self.facts = replace(new_case(kind, START, D), assignable=frozenset({1, 2, 10, 11, 30}), plan_complete=True)
+        self.facts = replace(
+            new_case(kind, START, D),
+            assignable=frozenset({1, 2, 10, 11, 30}),
+            plan_complete=True,
+            approvers=frozenset({APPROVER_ID}),
+            measures_complete=True,
+        )
         self.today = START
         self.objections = 0
         self.consented = False
@@ -187,5 +221,10 @@ def test_random_walks_keep_the_invariants(start: tuple[Kind, int], steps: list[t
         offered = allowed(facts, actor, today, D)
         action = offered[what % len(offered)] if offered and prefer_offered else list(Action)[what]
         full = full_arguments(finding or Finding.FOUND_FALSE, flag or AccusationFlag.MISTAKEN)
-        picks = {"refusal_reason": RefusalReason.OTHER, "mode": ClarificationMode.WRITTEN, "false_items": ("x",)}
+        picks = {
+            "refusal_reason": RefusalReason.OTHER,
+            "mode": ClarificationMode.WRITTEN,
+            "false_items": ("x",),
+            **TOLERANCE_PICKS,
+        }
         walk.step(actor, action, full, reason=reason, finding=finding, assignee_id=assignee_id, flag=flag, **picks)

@@ -269,3 +269,60 @@ def test_a_dump_holds_nothing_a_body_recorded_opening_a_clarification(app, staff
     for needle in needles:
         for encoded in {needle.encode("utf-8"), needle.encode("utf-16-le")}:
             assert not any(encoded in blob for blob in stored), needle
+
+
+# -- fault tolerance (issue 10) --
+SECRET_MATTER = "ZM-CANARY-MATTER-6e0a"
+SECRET_FAULT = "ZM-CANARY-FAULT-19bd"
+SECRET_DISTINCTION = "ZM-CANARY-DISTINCTION-c4f2"
+SECRET_UNIT_CONTACT = "ZM-CANARY-UNITCONTACT-08d1"
+SECRET_REASONS = "ZM-CANARY-REASONS-5a37"
+SECRET_MEASURE = "ZM-CANARY-MEASURE-e2c9"
+SECRET_MEETING = "ZM-CANARY-MEETING-7f10"
+SECRET_RESULT = "ZM-CANARY-RESULT-3d66"
+SECRET_MEASURE_NOTE = "ZM-CANARY-MEASURENOTE-b98e"
+
+
+def test_database_holds_no_plaintext_of_a_fault_tolerance_application_or_its_decision(app, cadre, staff, intake):
+    from portal.services import case_state
+    from tests.conftest import only_case_id
+    from tests.web.tolerance_helpers import file_application, propose, record_collective, record_measure
+
+    reviewer, leader = staff("li.rev", "reviewer"), staff("zhao.lead", "leader")
+    receipt = cadre.receipt_of(
+        file_application(
+            cadre,
+            filed_by="unit",
+            unit_contact=SECRET_UNIT_CONTACT,
+            matter=SECRET_MATTER,
+            fault=SECRET_FAULT,
+            distinction_reason=SECRET_DISTINCTION,
+        )
+    )
+    case_id = only_case_id(app)
+    with app.app_context():
+        day = case_state.today().isoformat()
+    assert intake.accept(case_id, reviewer).status_code == 303
+    assert reviewer.act(case_id, "verify").status_code == 303
+    assert propose(reviewer, case_id, "reduced", SECRET_REASONS, SECRET_MEASURE).status_code == 303
+    assert record_collective(reviewer, case_id, leader, day, SECRET_MEETING, SECRET_RESULT).status_code == 303
+    assert leader.act(case_id, "approve_decision", reason=SECRET_REASONS).status_code == 303
+    assert record_measure(reviewer, case_id, 0, day, SECRET_MEASURE_NOTE).status_code == 303
+    page = reviewer.get(f"/review/cases/{case_id}").get_data(as_text=True)
+    needles = [
+        SECRET_MATTER,
+        SECRET_FAULT,
+        SECRET_DISTINCTION,
+        SECRET_UNIT_CONTACT,
+        SECRET_REASONS,
+        SECRET_MEASURE,
+        SECRET_MEETING,
+        SECRET_RESULT,
+        SECRET_MEASURE_NOTE,
+    ]
+    assert all(needle in page for needle in needles)  # the content is really there, for its holders
+    digits = receipt.replace(" ", "")
+    stored = every_stored_value(app) + database_files(app)
+    for needle in [*needles, digits, receipt, CLIENT_ADDRESS, CLIENT_AGENT]:
+        for encoded in {needle.encode("utf-8"), needle.encode("utf-16-le")}:
+            assert not any(encoded in blob for blob in stored), needle

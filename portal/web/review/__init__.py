@@ -15,6 +15,7 @@ from portal.web.review import (  # noqa: E402,F401  (routes register on bp)
     plan,
     queues,
     referrals,  # the 诬告陷害 ledger (issue 10)
+    tolerance,
     transfers,
 )
 

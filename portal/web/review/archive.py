@@ -27,5 +27,8 @@ def archive(case_id: str):
     except retention.NotClosed:
         return error_page(409, _("Not closed yet"), _("Only a closed case is exported for the paper archive."))
     return render_template(
-        "review/archive.html", copy=copy, view=copy.view, clarification=copy.view.case.kind == Kind.CLARIFICATION
+        "review/archive.html",
+        copy=copy,
+        view=copy.view,
+        clarification=copy.view.case.kind in (Kind.CLARIFICATION, Kind.FAULT_TOLERANCE),
     )

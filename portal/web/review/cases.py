@@ -33,8 +33,9 @@ def render_case(case_id: str, status: int = 200, action_form=None, message_form=
     ]
     form.refusal_reason.choices = [SelectChoice(r.value, labels.REFUSAL_REASONS[r]) for r in RefusalReason]
     message, note = message_form or MessageForm(), note_form or NoteForm()
-    clarification = view.case.kind == Kind.CLARIFICATION
-    if clarification:  # the cadre of a clarification is the applicant (申请人), never 反映人
+    # The cadre of a clarification or a fault-tolerance application is the applicant (申请人), never 反映人.
+    clarification = view.case.kind in (Kind.CLARIFICATION, Kind.FAULT_TOLERANCE)
+    if clarification:
         message.body.label.text = _("Message to the applicant")
         note.body.label.text = _("Internal note (never shown to the applicant)")
     return render_template(
@@ -87,6 +88,8 @@ def _confirmation(kind: str, action: Action, form: ActionForm):
     clarification = kind == Kind.CLARIFICATION
     words = labels.for_kind(kind)
     wording = "refuse_clarification" if action is Action.REFUSE and clarification else action.value
+    if action is Action.REFUSE and kind == Kind.FAULT_TOLERANCE:  # issue 10
+        wording = "refuse_fault_tolerance"
     review = [(_("Step"), words.ACTIONS[action])]
     if action is Action.REFUSE and clarification:
         review.append((form.refusal_reason.label.text, labels.REFUSAL_REASONS.get(form.refusal_reason.data)))
@@ -94,10 +97,14 @@ def _confirmation(kind: str, action: Action, form: ActionForm):
         review.append((form.flag.label.text, labels.FLAGS[AccusationFlag(form.flag.data)]))
     if action is Action.ANSWER:
         review.append((_("Answer (the submitter will see it)"), form.reason.data))
+    elif action is Action.APPROVE_DECISION:  # issue 10
+        review.append((_("Reasons for the decision (the applicant will read them)"), form.reason.data))
     elif action is Action.REFUSE:
         review.append(
             (
-                _("Reason (the applicant will see it)") if clarification else _("Reason (the submitter will see it)"),
+                _("Reason (the applicant will see it)")
+                if clarification or kind == Kind.FAULT_TOLERANCE
+                else _("Reason (the submitter will see it)"),
                 form.reason.data,
             )
         )

@@ -173,3 +173,78 @@ class CorrectionDeclineForm(FlaskForm):
     comment = text_field(
         _l("Why you do not agree with the correction"), 5000, area=True, id="correction-comment", render_kw={"rows": 3}
     )
+
+
+# -- fault tolerance (issue 10) --
+from portal.domain.cases import Accountability, Distinction, FiledBy  # noqa: E402
+from portal.web.labels import ACCOUNTABILITY, DISTINCTIONS, FILED_BY  # noqa: E402
+
+
+class FaultToleranceForm(FlaskForm):
+    """容错纠错申请: real name, filed by the cadre or by their unit on their behalf."""
+
+    form_token = HiddenField()
+    body = body_field(_l("Receiving body"), required=True)
+    filed_by = RadioField(
+        FIELDS["filed_by"],
+        choices=[SelectChoice(f.value, FILED_BY[f]) for f in FiledBy],
+        default=FiledBy.SELF.value,
+        validators=[DataRequired(message=_l("Please choose who files the application."))],
+    )
+    real_name = text_field(FIELDS["real_name"], 50, render_kw={"autocomplete": "off"})
+    unit_name = text_field(FIELDS["unit_name"], 200)
+    post = text_field(FIELDS["post"], 100)
+    rank = RadioField(
+        _l("Your rank"),
+        choices=[SelectChoice(r.value, RANKS[r]) for r in Rank],
+        validators=[DataRequired(message=_l("Please choose your rank."))],
+    )
+    contact = text_field(FIELDS["contact"], 200, required=False, render_kw={"autocomplete": "off"})
+    unit_contact = text_field(FIELDS["unit_contact"], 200, required=False, render_kw={"autocomplete": "off"})
+    matter = text_field(FIELDS["matter"], 20000, area=True, render_kw={"rows": 8})
+    fault = text_field(FIELDS["fault"], 5000, area=True, render_kw={"rows": 4})
+    accountability = RadioField(
+        FIELDS["accountability"],
+        choices=[SelectChoice(a.value, ACCOUNTABILITY[a]) for a in Accountability],
+        validators=[DataRequired(message=_l("Please choose the accountability you face."))],
+    )
+    accountability_detail = text_field(
+        FIELDS["accountability_detail"], 5000, required=False, area=True, render_kw={"rows": 3}
+    )
+    distinctions = CheckboxesField(
+        FIELDS["distinctions"], choices=[SelectChoice(d.value, DISTINCTIONS[d]) for d in Distinction]
+    )
+    distinction_reason = text_field(
+        FIELDS["distinction_reason"], 5000, required=False, area=True, render_kw={"rows": 4}
+    )
+    attachments = attachments_field()
+
+    text_fields = (
+        "real_name",
+        "unit_name",
+        "post",
+        "contact",
+        "unit_contact",
+        "matter",
+        "fault",
+        "accountability_detail",
+        "distinction_reason",
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        """A unit filing on the cadre's behalf says who to contact there (an empty optional field
+        stops its own validators, so the rule is checked here)."""
+        valid = super().validate(extra_validators)
+        if self.filed_by.data == FiledBy.UNIT.value and not (self.unit_contact.data or "").strip():
+            self.unit_contact.errors = [*self.unit_contact.errors, _l("Please name the unit's contact person.")]
+            return False
+        return valid
+
+    def choice_fields(self) -> dict:
+        """The picked codes, stored beside the text fields."""
+        return {
+            "rank": self.rank.data,
+            "filed_by": self.filed_by.data,
+            "accountability": self.accountability.data,
+            "distinctions": self.distinctions.data or [],
+        }

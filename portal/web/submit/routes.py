@@ -27,6 +27,7 @@ from portal.web.submit.forms import (
     CorrectionConsentForm,
     CorrectionDeclineForm,
     DeclineForm,
+    FaultToleranceForm,
     LeaveForm,
     ObjectionForm,
     ReceiptDoneForm,
@@ -74,7 +75,7 @@ def _to_receipt(token: str):
 def _offer_bodies(form, kind: Kind) -> BodyChoice | None:
     """Fill the 受理机关 select; the one body there is when the choice is no choice (shown as a line)."""
     choices = bodies.receiving()
-    if kind is Kind.CLARIFICATION:
+    if kind in (Kind.CLARIFICATION, Kind.FAULT_TOLERANCE):
         choices = discipline_only(choices)
     default = bodies.default()
     offer_bodies(form.body, choices, default.id if default else None, auto=kind is Kind.CONCERN)
@@ -100,6 +101,8 @@ def _file(form, kind: Kind, template: str):
             fields["rank"] = form.rank.data
             fields["harms"] = form.harms.data or []
             fields["wanted"] = ["written", *(form.wanted.data or [])]
+        if kind is Kind.FAULT_TOLERANCE:  # issue 10
+            fields.update(form.choice_fields())
         category = form.category.data if kind is Kind.CONCERN else None
         token, holder = form.form_token.data, session.setdefault(_HOLDER, held_receipts.new_holder())
         try:
@@ -150,6 +153,12 @@ def concern():
 @_limit("LIMIT_SUBMIT")
 def clarification():
     return _file(ClarificationRequestForm(), Kind.CLARIFICATION, "submit/clarification.html")
+
+
+@bp.route("/submit/fault-tolerance", methods=["GET", "POST"])
+@_limit("LIMIT_SUBMIT")
+def fault_tolerance():
+    return _file(FaultToleranceForm(), Kind.FAULT_TOLERANCE, "submit/fault_tolerance.html")
 
 
 def _stored_access() -> followup.Access | None:
@@ -223,8 +232,9 @@ def object_to_answer():
     if form.validate():
         try:
             if confirm.pending(Action.OBJECT):
-                followup.check(access, Action.OBJECT, form.reason.data)
-                return confirm.page(Action.OBJECT.value, [(form.reason.label.text, form.reason.data)], staff=False)
+                kind = followup.check(access, Action.OBJECT, form.reason.data)
+                wording = "object_decision" if kind == Kind.FAULT_TOLERANCE else Action.OBJECT.value  # issue 10
+                return confirm.page(wording, [(form.reason.label.text, form.reason.data)], staff=False)
             followup.object_to_answer(access, form.reason.data, form.form_token.data)
         except REFUSED as exc:
             return _status_page(access, status=show_on(form, exc, "reason"), objection=form)

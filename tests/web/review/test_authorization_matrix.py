@@ -133,6 +133,11 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("GET",  OWN_MOTION):                          (LOGIN, F,      200,    200,    200,    200,    F,              LOGIN),
     ("POST", OWN_MOTION):                          (LOGIN, F,      200,    409,    200,    409,    F,              LOGIN),
     ("POST", CASE + "/receipt"):                   (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),  # applied
+    # -- fault tolerance (issue 10): the world's case is a concern, which has no decision: 409 --
+    ("GET",  CASE + "/decision"):                  (LOGIN, 200,    200,    200,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/decision"):                  (LOGIN, F,      409,    409,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/decision/collective"):       (LOGIN, F,      409,    409,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/decision/measure"):          (LOGIN, F,      409,    409,    F,      F,      F,              LOGIN),
 }
 # fmt: on
 
@@ -199,6 +204,15 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         # issue 10: a partly-untrue finding, approved by the body's supervisor
         OWN_MOTION: {**OWN_MOTION_OPENING, "approver": str(world.ids[SUPERVISOR])},
         CASE + "/receipt": {"confirmed": "y"},  # the case was filed by its cadre: their receipt is theirs
+        # -- fault tolerance (issue 10) --
+        CASE + "/decision": {"outcome": "reduced", "reasons": "No private gain.", "measures": "Repay."},
+        CASE + "/decision/collective": {
+            "held_on": "2026-11-30",
+            "meeting": "常委会",
+            "result": "同意减责。",
+            "approver": str(world.ids[SUPERVISOR]),
+        },
+        CASE + "/decision/measure": {"index": "0", "done_on": "2026-11-30", "note": "Repaid."},
     }[rule]
 
 
