@@ -83,6 +83,11 @@ class DefaultConfig:
     OBJECTION_DAYS = 15
     #: A transferred case (转办, 转送, 报送上一级) is accepted or refused by its new body within these.
     DEADLINE_TRANSFER_WORKING_DAYS = 5
+    #: A real-name submitter (实名反映) is told whether the case is accepted within these working days
+    #: of filing, and of the result within these working days of closing (工作规则).
+    DEADLINE_TELL_REAL_NAME_WORKING_DAYS = 15
+    #: The 回访 after a clarification is carried out is due within these months.
+    DEADLINE_VISIT_MONTHS = 3
     #: Who runs this deployment (its body's name, e.g. "某某县纪委监委"), named on the landing page
     #: so a cadre knows whom they are trusting; ZM_OPERATOR_NAME in the environment.
     OPERATOR_NAME = ""

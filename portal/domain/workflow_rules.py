@@ -60,6 +60,11 @@ class Action(StrEnum):
     DROP_CORRECTION = "drop_correction"
     RECORD_FORM = "record_form"
     TRANSFER = "transfer"
+    # -- real-name concerns, 回访 and filing (issue 10) --
+    TELL_RESULT = "tell_result"  # 告知办理结果: a real-name submitter is told the result after 办结
+    RECORD_FILING = "record_filing"  # 归入廉政档案 / 抄送组织人事部门, a step of the approved plan
+    RECORD_VISIT = "record_visit"  # 回访 after the clarification was carried out
+    FEEDBACK = "feedback"  # the applicant's own word on the 回访, through the receipt
 
 
 class Choice(StrEnum):
@@ -70,6 +75,9 @@ class Choice(StrEnum):
     FLAG = "flag"
     REFUSAL_REASON = "refusal_reason"
     MODE = "mode"  # a mode of the clarification (书面, 当面, 会议, 公告)
+    # -- real-name concerns, 回访 and filing (issue 10) --
+    FILING = "filing"  # where the clarification material went (Filing)
+    VISIT_FORM = "visit_form"  # how the 回访 took place (VisitForm)
 
 
 class Page(StrEnum):
@@ -172,6 +180,14 @@ RULES: Mapping[Action, Rule] = MappingProxyType(
         # 转办 / 转送 / 报送上一级: intake sends a case it has not yet accepted to another body, whose
         # acceptance clock starts afresh; the service reseals the key to the target body.
         Action.TRANSFER: Rule(_INTAKE, visible=True, confirm=True, page=Page.TRANSFER),
+        # -- real-name concerns, 回访 and filing (issue 10) --
+        # The result a real-name submitter reads, within the days after 办结 (the text is the reason).
+        Action.TELL_RESULT: Rule(_WORKER, visible=True, needs_reason=True, confirm=True),
+        # Each filing of the approved plan is recorded (date, document number), as each mode is.
+        Action.RECORD_FILING: Rule(_WORKER, visible=True, choice=Choice.FILING, shows_choice=True, page=Page.PLAN),
+        # The 回访: the cadre sees that it took place and how; the summary stays with staff.
+        Action.RECORD_VISIT: Rule(_WORKER, visible=True, choice=Choice.VISIT_FORM, shows_choice=True, page=Page.PLAN),
+        Action.FEEDBACK: Rule(_SUBMITTER, visible=True, needs_reason=True),
     }
 )
 
@@ -279,6 +295,8 @@ _CONCERN_MOVES: tuple[Edge, ...] = (
     (State.IN_PROGRESS, Action.ANSWER, State.ANSWERED),
     (State.ANSWERED, Action.OBJECT, State.IN_PROGRESS),
     (State.ANSWERED, Action.CLOSE, State.CLOSED),
+    # -- real-name concerns (issue 10) --
+    (State.CLOSED, Action.TELL_RESULT, State.CLOSED),
 )
 
 _CLARIFICATION_MOVES: tuple[Edge, ...] = (
@@ -301,6 +319,10 @@ _CLARIFICATION_MOVES: tuple[Edge, ...] = (
     (State.PLAN_CONSENTED, Action.RETURN_PLAN, State.FOUND_FALSE),
     (State.PLAN_APPROVED, Action.RECORD_FORM, State.PLAN_APPROVED),
     (State.PLAN_APPROVED, Action.CARRY_OUT, State.CARRIED_OUT),
+    # -- real-name concerns, 回访 and filing (issue 10) --
+    (State.PLAN_APPROVED, Action.RECORD_FILING, State.PLAN_APPROVED),
+    (State.CARRIED_OUT, Action.RECORD_VISIT, State.CARRIED_OUT),
+    (State.CARRIED_OUT, Action.FEEDBACK, State.CARRIED_OUT),
 )
 
 

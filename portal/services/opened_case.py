@@ -41,6 +41,8 @@ class StepInput:
     flag: str | None = None
     refusal_reason: str | None = None
     mode: str | None = None  # a mode of the clarification (书面, 会议…)
+    filing: str | None = None  # issue 10: 归入廉政档案 or 抄送组织人事部门
+    visit_form: str | None = None  # issue 10: how the 回访 took place
 
 
 #: A step with nothing typed or picked.
@@ -98,6 +100,8 @@ class OpenedCase:
             flag=given.flag,
             refusal_reason=given.refusal_reason,
             mode=given.mode,
+            filing=given.filing,
+            visit_form=given.visit_form,
         )
 
     def allowed(self) -> list[Action]:

@@ -37,6 +37,8 @@ TAKEN_BY = {
     Awaited.CLOSE: Action.CLOSE,
     Awaited.CONSENT_CORRECTION: Action.CONSENT_CORRECTION,
     Awaited.REFER: Action.REFER,
+    Awaited.TELL_RESULT: Action.TELL_RESULT,  # issue 10 (tests/domain/test_real_name_clocks.py)
+    Awaited.VISIT: Action.RECORD_VISIT,  # issue 10
 }
 
 EVERY_STATE = [(kind, state) for kind in Kind for state in sorted(KIND_STATES[kind])]
