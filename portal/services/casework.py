@@ -14,6 +14,7 @@ from portal.domain.cases import Author, Finding, State
 from portal.domain.clock import this_hour
 from portal.domain.crypto import decrypt, encrypt
 from portal.domain.plan import Plan
+from portal.domain.real_name import TellClock, tell_clocks
 from portal.domain.waiting import Waiting, waiting_for
 from portal.domain.workflow import Action, Record
 from portal.domain.workflow_rules import ACTION_BOX, CASE_PAGE, RULES
@@ -70,6 +71,8 @@ class CaseFile:
     can_note: bool
     waiting: tuple[Waiting, ...] = ()  # what the case waits for now, and until when
     outside_remit: bool = False  # the applicant's rank is not one the body handles (干部管理权限)
+    clocks: tuple[TellClock, ...] = ()  # issue 10: a real-name submitter's clocks
+    today: dt.date | None = None  # issue 10: the day the clocks are judged against
 
 
 @use_case
@@ -110,6 +113,8 @@ def open_case(user: User, private_key: bytes | None, case_id: str) -> CaseFile:
         can_note=opened.may_write(Record.NOTE),
         waiting=waiting_for(facts, today, case_state.deadlines()),
         outside_remit=bodies.outside_remit(case.body_id, fields.get("rank")),
+        clocks=tell_clocks(facts),
+        today=today,
     )
     opened.audit("case_view")
     db.session.commit()

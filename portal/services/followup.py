@@ -9,6 +9,7 @@ from portal.domain import aad, receipts, workflow
 from portal.domain.cases import Author, Finding
 from portal.domain.crypto import CryptoError, decrypt
 from portal.domain.plan import Plan
+from portal.domain.real_name import TellClock, tell_clocks
 from portal.domain.waiting import Waiting, waiting_for
 from portal.domain.workflow import Action
 from portal.extensions import db
@@ -57,6 +58,10 @@ class SubmitterView:
     finding: Finding | None = None  # the approved finding of a clarification
     moved: transfers.Moved | None = None  # the case went to another body (named if its name is public)
     handled_by: str | None = None  # the body handling the case, if its name is public
+    # -- real-name concerns and 回访 (issue 10) --
+    clocks: tuple[TellClock, ...] = ()  # a real-name submitter's clocks: told whether accepted, told the result
+    today: dt.date | None = None  # the day the clocks are judged against
+    can_feedback: bool = False  # the applicant may leave their feedback on the 回访
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,9 @@ def status(access: Access) -> SubmitterView:
         finding=_approved_finding(steps),
         moved=transfers.moved_to(case),
         handled_by=bodies.public_name(case.body_id),
+        clocks=tell_clocks(facts),
+        today=today,
+        can_feedback=Action.FEEDBACK in submitter_actions,
     )
     db.session.commit()
     return view

@@ -127,6 +127,10 @@ DEADLINES = {
     "accept": _l("to accept or refuse"),
     "answer": _l("to answer"),
     "carry_out": _l("to carry out the clarification"),
+    # -- real-name concerns and 回访 (issue 10) --
+    "tell_accept": _l("to tell the real-name submitter whether it is accepted"),
+    "tell_result": _l("to tell the real-name submitter the result"),
+    "visit": _l("for the follow-up visit (回访)"),
 }
 
 #: Button labels of the workflow actions offered to staff.
@@ -151,6 +155,7 @@ ACTIONS = {
     Action.FLAG: _l("Judge the accusation"),
     Action.REFER: _l("Refer"),
     Action.TRANSFER: _l("Transfer to another body"),
+    Action.TELL_RESULT: _l("Tell the submitter the result"),  # issue 10
 }
 
 #: The case page groups the actions allowed now under these headings, in this order.
@@ -174,6 +179,7 @@ ACTION_GROUPS = {
             Action.APPROVE_PLAN,
             Action.RETURN_PLAN,
             Action.CARRY_OUT,
+            Action.TELL_RESULT,  # issue 10
         ),
     ),
     "accusation": (_l("The accusation behind the case"), (Action.FLAG, Action.REFER)),
@@ -203,6 +209,9 @@ ACTION_HINTS = {
     Action.FLAG: _l("Records whether the accusation was mistaken or suspected malicious."),
     Action.REFER: _l("Records the referral to another body, with its reference."),
     Action.TRANSFER: _l("Sends the case to another body (转办, 转送, 报送上一级); you lose its key."),
+    Action.TELL_RESULT: _l(
+        "Tells the real-name submitter the result of their concern (告知办理结果), with the text they read."
+    ),  # issue 10
 }
 
 #: Who sees a step, from the rule's visibility and the kind of case.
@@ -231,6 +240,11 @@ STEPS = {
     "revoke_grant": _l("A colleague added to the case was removed"),
     "recover": _l("Recovered from the escrow key for a colleague"),
     Action.TRANSFER.value: _l("Sent to another body to handle"),
+    # -- real-name concerns, 回访 and filing (issue 10) --
+    Action.TELL_RESULT.value: _l("The submitter was told the result"),
+    Action.RECORD_FILING.value: _l("Filed"),
+    Action.RECORD_VISIT.value: _l("Follow-up visit (回访) made"),
+    Action.FEEDBACK.value: _l("The applicant gave feedback on the follow-up visit"),
 }
 
 #: Steps that do not change the state; the submitter's page names them by action.
@@ -240,6 +254,11 @@ EVENT_ONLY = (
     "notice_withdrawn",
     Action.TRANSFER.value,
     *(a.value for a in CORRECTION_ACTIONS),
+    # issue 10
+    Action.TELL_RESULT.value,
+    Action.RECORD_FILING.value,
+    Action.RECORD_VISIT.value,
+    Action.FEEDBACK.value,
 )
 
 FINDINGS = {
@@ -356,6 +375,7 @@ DONE: dict[str, object] = {
     Action.FLAG: _l("The judgement of the accusation was recorded."),
     Action.REFER: _l("Referred; the referral is recorded."),
     Action.TRANSFER: _l("The case was sent to the other body; you no longer hold its key."),
+    Action.TELL_RESULT: _l("The result was told to the submitter."),  # issue 10
 }
 
 #: A clarification case's words where they differ: its cadre is the applicant (申请人), never 反映人.
@@ -373,6 +393,8 @@ def for_kind(kind: str) -> SimpleNamespace:
     """These labels as a staff page of one case reads them (申请人 on a clarification, never 反映人)."""
     words = {name: value for name, value in globals().items() if name.isupper() and not name.startswith("_")}
     words["FIELDS"] = STAFF_FIELDS
+    if kind == Kind.CONCERN:  # issue 10: a real-name submitter is the 反映人, not the applicant
+        words["FIELDS"] = {**STAFF_FIELDS, "contact": _l("How to contact the submitter")}
     if kind == Kind.CLARIFICATION:
         words["ACTIONS"] = {**ACTIONS, **_APPLICANT_ACTIONS}
         words["STEPS"] = {**STEPS, **_APPLICANT_STEPS}
@@ -382,3 +404,27 @@ def for_kind(kind: str) -> SimpleNamespace:
 def done_message(action: str) -> str:
     """The message after a staff step, in words that hold for either kind of case."""
     return str(DONE.get(action, STEPS.get(action, action)))
+
+
+# -- real-name concerns, 回访 and filing (issue 10) --
+from portal.domain.cases import Filing, VisitForm  # noqa: E402
+from portal.web.real_name import Identity  # noqa: E402
+
+#: The concern form's choice.
+IDENTITIES = {
+    Identity.ANONYMOUS: _l("Anonymous"),
+    Identity.REAL_NAME: _l("Real-name (实名反映)"),
+}
+
+#: Where the material of a carried-out clarification goes.
+FILINGS = {
+    Filing.INTEGRITY_FILE: _l("Put into the cadre's integrity file (归入廉政档案)"),
+    Filing.PERSONNEL: _l("Copied to the organisation and personnel department (抄送组织人事部门)"),
+}
+
+#: How a 回访 took place.
+VISIT_FORMS = {
+    VisitForm.TALK: _l("Heart-to-heart talk (谈心谈话)"),
+    VisitForm.PHONE: _l("By telephone"),
+    VisitForm.SITE: _l("On site"),
+}
