@@ -242,7 +242,7 @@ STEPS = {
     Action.TRANSFER.value: _l("Sent to another body to handle"),
     # -- real-name concerns, 回访 and filing (issue 10) --
     Action.TELL_RESULT.value: _l("The submitter was told the result"),
-    Action.RECORD_FILING.value: _l("Filed"),
+    Action.RECORD_FILING.value: _l("The clarification material was filed"),
     Action.RECORD_VISIT.value: _l("Follow-up visit (回访) made"),
     Action.FEEDBACK.value: _l("The applicant gave feedback on the follow-up visit"),
 }
