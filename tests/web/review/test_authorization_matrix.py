@@ -119,6 +119,9 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("GET",  "/admin/bodies"):                     (LOGIN, F,      F,      F,      F,      F,      200,            LOGIN),
     ("POST", "/admin/bodies"):                     (LOGIN, F,      F,      F,      F,      F,      see("/admin/bodies"), LOGIN),
     ("POST", "/admin/bodies/routes"):              (LOGIN, F,      F,      F,      F,      F,      see("/admin/bodies"), LOGIN),
+    # issue 10 (h10rn): the filings of a plan and the 回访; the world's case is a concern, which has no plan
+    ("POST", CASE + "/plan/filing"):               (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/visit"):                     (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),
 }
 # fmt: on
 
@@ -173,6 +176,9 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         "/admin/accounts/<int:user_id>/reset": {"confirmed": "1"},
         "/admin/bodies": {"name": "矩阵镇纪委", "short_name": "矩纪", "kind": "township", "level": "township"},
         "/admin/bodies/routes": {"category": "workload", "body": str(world.body_id)},
+        # issue 10 (h10rn)
+        CASE + "/plan/filing": {"filing": "integrity_file", "filed_on": "2026-11-30", "number": "No. 1"},
+        CASE + "/visit": {"visited_on": "2026-11-30", "how": "talk", "summary": "Talked at the township."},
     }[rule]
 
 
