@@ -87,6 +87,11 @@ class DefaultConfig:
     #: this many working days after the referral, and again after it reports 立案 (issue 10).
     DEADLINE_REFERRAL_FEEDBACK_WORKING_DAYS = 30
     DEADLINE_FILED_FEEDBACK_WORKING_DAYS = 60
+    #: A real-name submitter (实名反映) is told whether the case is accepted within these working days
+    #: of filing, and of the result within these working days of closing (工作规则).
+    DEADLINE_TELL_REAL_NAME_WORKING_DAYS = 15
+    #: The 回访 after a clarification is carried out is due within these months.
+    DEADLINE_VISIT_MONTHS = 3
     #: Who runs this deployment (its body's name, e.g. "某某县纪委监委"), named on the landing page
     #: so a cadre knows whom they are trusting; ZM_OPERATOR_NAME in the environment.
     OPERATOR_NAME = ""

@@ -298,6 +298,9 @@ _CLARIFICATION_PATH["plan_approved"] = [*_CLARIFICATION_PATH["plan_consented"], 
 _CLARIFICATION_PATH["carried_out"] = [
     *_CLARIFICATION_PATH["plan_approved"],
     ("reviewer", "record_form", {"mode": "written", "reason": "Letter handed over on 3 December."}),
+    # issue 10: the filings are steps of the plan too
+    ("reviewer", "record_filing", {"filing": "integrity_file", "number": "廉档〔2026〕1号"}),
+    ("reviewer", "record_filing", {"filing": "personnel", "number": "抄〔2026〕2号"}),
     ("reviewer", "carry_out", {}),
 ]
 
@@ -410,6 +413,18 @@ def gen_case(
                 ["public_notice"],
                 "The township meeting.",
                 notice,
+                form_tokens.issue(),
+            )
+        elif action == "record_filing":
+            from portal.services import aftercare, case_state
+
+            aftercare.record_filing(
+                worker.user,
+                worker.private_key,
+                case_id,
+                given["filing"],
+                case_state.today(),
+                given["number"],
                 form_tokens.issue(),
             )
         elif action == "record_form":

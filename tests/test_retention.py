@@ -10,6 +10,7 @@ from portal.extensions import db
 from portal.models import Case, Notice
 from portal.services import retention
 from tests.factories import gen_png, upload
+from tests.web.aftercare_helpers import record_filings
 from tests.web.review.test_clarification_plan import draft, found_false, state, status, submitter_post
 
 
@@ -51,6 +52,7 @@ def carried_out_case(app, cadre, staff):
     assert chief.act(case_id, "approve_plan").status_code == 303
     for mode, record in (("written", "Letter sent."), ("meeting", "Township meeting.")):
         reviewer.post(f"{page}/plan/done", {"mode": mode, "record": record}, form_page=page)
+    record_filings(reviewer, case_id)
     assert reviewer.act(case_id, "carry_out").status_code == 303
     assert state(app, case_id) == "carried_out"
     # The cadre leaves (an idle session would expire in 30 minutes): no session holds the key then.
@@ -126,6 +128,7 @@ def test_a_holder_takes_a_paper_archive_copy_of_a_closed_case_audited(app, cadre
     assert chief.act(case_id, "approve_plan").status_code == 303
     for mode, record in (("written", "ZM-LETTER-SENT"), ("meeting", "Township meeting.")):
         reviewer.post(f"{page}/plan/done", {"mode": mode, "record": record}, form_page=page)
+    record_filings(reviewer, case_id)
     assert reviewer.act(case_id, "carry_out").status_code == 303
 
     assert f"{page}/archive" in reviewer.get(page).get_data(as_text=True)

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 
-from portal.domain.cases import ClarificationMode
+from portal.domain.cases import ClarificationMode, Filing, VisitForm
 from portal.domain.notice_text import clean_html
 
 #: Two-character surnames, so 欧阳修 becomes 欧阳某 rather than 欧某.
@@ -32,6 +32,10 @@ class PlanError(ValueError):
     def __init__(self, field_name: str) -> None:
         super().__init__(field_name)
         self.field = field_name
+
+
+class FutureDay(PlanError):
+    """A filing or 回访 dated after today: it is recorded once it happened."""
 
 
 def displayed_name(real_name: str, naming: Naming) -> str:
@@ -64,6 +68,24 @@ class NoticeDraft:
 
 
 @dataclass(frozen=True)
+class FilingRecord:
+    """One filing as recorded (issue 10)."""
+
+    filing: Filing
+    on: dt.date
+    number: str
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """The 回访 as recorded (issue 10); the summary is for staff."""
+
+    form: VisitForm
+    on: dt.date
+    summary: str
+
+
+@dataclass(frozen=True)
 class Plan:
     """Modes (written always), scope, the notice draft if a public notice is one, and what is done."""
 
@@ -71,10 +93,52 @@ class Plan:
     scope: str
     notice: NoticeDraft | None = None
     done: dict[str, str] = field(default_factory=dict)  # mode -> record (meeting date, letter sent...)
+    # -- 回访 and filing (issue 10) --
+    filed: dict[str, dict[str, str]] = field(default_factory=dict)  # Filing -> {"on": iso date, "number": 文号}
+    visit: dict[str, str] | None = None  # the 回访: {"on": iso date, "form": VisitForm, "summary": text}
 
     @property
     def all_done(self) -> bool:
-        return all(m.value in self.done for m in self.modes)
+        """Every mode carried out and every filing recorded: what carrying out waits for."""
+        return all(m.value in self.done for m in self.modes) and all(f.value in self.filed for f in Filing)
+
+    @property
+    def filing_records(self) -> tuple[FilingRecord, ...]:
+        """The filings recorded, in the order of ``Filing``."""
+        return tuple(
+            FilingRecord(f, dt.date.fromisoformat(self.filed[f.value]["on"]), self.filed[f.value]["number"])
+            for f in Filing
+            if f.value in self.filed
+        )
+
+    @property
+    def visit_record(self) -> VisitRecord | None:
+        """The 回访, once recorded."""
+        if not self.visit:
+            return None
+        return VisitRecord(
+            VisitForm(self.visit["form"]), dt.date.fromisoformat(self.visit["on"]), self.visit["summary"]
+        )
+
+    def with_filing(self, filing: Filing, on: dt.date | None, number: str, today: dt.date) -> Plan:
+        """Record where the material went (归入廉政档案, 抄送组织人事部门): the day and the document number."""
+        if not isinstance(on, dt.date):
+            raise PlanError("filed_on")
+        if on > today:
+            raise FutureDay("filed_on")
+        if not (number or "").strip():
+            raise PlanError("number")
+        return replace(self, filed={**self.filed, filing.value: {"on": on.isoformat(), "number": number.strip()}})
+
+    def with_visit(self, form: VisitForm, on: dt.date | None, summary: str, today: dt.date) -> Plan:
+        """Record the 回访: when it took place (not in the future), how, and what was said."""
+        if not isinstance(on, dt.date):
+            raise PlanError("visited_on")
+        if on > today:
+            raise FutureDay("visited_on")
+        if not (summary or "").strip():
+            raise PlanError("summary")
+        return replace(self, visit={"on": on.isoformat(), "form": form.value, "summary": summary.strip()})
 
     def with_done(self, mode: ClarificationMode, record: str) -> Plan:
         if mode not in self.modes:
@@ -107,6 +171,8 @@ class Plan:
             if notice
             else None,
             done=dict(data.get("done", {})),
+            filed={k: dict(v) for k, v in data.get("filed", {}).items()},
+            visit=dict(data["visit"]) if data.get("visit") else None,
         )
 
 

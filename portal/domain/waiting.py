@@ -42,6 +42,9 @@ class Awaited(StrEnum):
     COLLECTIVE_DECISION = "collective_decision"  # proposed: 集体研究 is recorded and a leader named
     APPROVE_DECISION = "approve_decision"  # the named leader, never the proposer
     RECORD_MEASURES = "record_measures"  # decided: every 纠错 measure recorded done before closing
+    # -- real-name concerns and 回访 (issue 10) --
+    TELL_RESULT = "tell_result"  # 告知办理结果 to a real-name submitter, after 办结
+    VISIT = "visit"  # the 回访 after a clarification was carried out
 
 
 #: Waits that concern internal judgements the cadre is never shown.
@@ -77,6 +80,7 @@ def waiting_for(facts: Facts, today: date, deadlines: Deadlines) -> tuple[Waitin
     if facts.state not in KIND_STATES[facts.kind]:
         raise ValueError(f"a {facts.kind} is never {facts.state}")
     found = [_main(facts, today, deadlines)]
+    found.extend(_aftercare(facts))  # issue 10
     if facts.correction_pending:
         found.append(Waiting(Role.SUBMITTER, Awaited.CONSENT_CORRECTION))
     if facts.flag is AccusationFlag.SUSPECTED_MALICIOUS and not facts.referred:
@@ -134,3 +138,16 @@ def _decided(facts: Facts, today: date, deadlines: Deadlines) -> Waiting:
     if not facts.measures_complete:
         return Waiting(Role.REVIEWER, Awaited.RECORD_MEASURES)
     return Waiting(Role.REVIEWER, Awaited.CLOSE)
+
+
+# -- real-name concerns and 回访 (issue 10) --
+
+
+def _aftercare(facts: Facts) -> list[Waiting]:
+    """What a concluded case still waits for: the result told to a real-name submitter, the 回访."""
+    found = []
+    if facts.tell_result_due is not None and facts.told_result_on is None:
+        found.append(Waiting(Role.REVIEWER, Awaited.TELL_RESULT, facts.tell_result_due))
+    if facts.visit_due is not None and facts.visited_on is None:
+        found.append(Waiting(Role.REVIEWER, Awaited.VISIT, facts.visit_due))
+    return found

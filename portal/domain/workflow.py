@@ -12,7 +12,17 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from portal.domain.cases import AccusationFlag, ClarificationMode, Finding, Kind, RefusalReason, State, ToleranceOutcome
+from portal.domain.cases import (
+    AccusationFlag,
+    ClarificationMode,
+    Filing,
+    Finding,
+    Kind,
+    RefusalReason,
+    State,
+    ToleranceOutcome,
+    VisitForm,
+)
 from portal.domain.workflow_rules import (
     FINDING_STATE,
     RECORDS,
@@ -26,7 +36,7 @@ from portal.domain.workflow_rules import (
     Rule,
     targets,
 )
-from portal.domain.working_days import add_days, add_working_days
+from portal.domain.working_days import add_days, add_months, add_working_days
 
 __all__ = [
     "Action",
@@ -170,6 +180,9 @@ class Deadlines:
     # -- the 诬告陷害 ledger (issue 10): when to ask the receiving body for feedback --
     referral_feedback_working_days: int = 30  # after the referral (移送)
     filed_feedback_working_days: int = 60  # after it reports 立案
+    # -- real-name concerns and 回访 (issue 10) --
+    tell_working_days: int = 15  # a real-name submitter is told of acceptance, and of the result, within these
+    visit_months: int = 3  # the 回访 is due within these months of carrying the clarification out
 
 
 @dataclass(frozen=True)
@@ -203,6 +216,15 @@ class Facts:
     approver_id: int | None = None  # the leader the collective decision is submitted to
     approvers: frozenset[int] = frozenset()  # who may be named: the confirmed leaders of the case's body
     measures_complete: bool = False  # every 纠错 measure of the approved decision is recorded done
+    # -- real-name concerns and 回访 (issue 10) --
+    real_name: bool = False  # a real-name concern (实名反映): priority and two clocks to tell the submitter
+    tell_accept_due: date | None = None  # tell whether accepted by this day (working days from receipt)
+    told_accept_on: date | None = None  # the visible ACCEPT or REFUSE met it on this day
+    tell_result_due: date | None = None  # tell the result by this day (working days from 办结)
+    told_result_on: date | None = None  # TELL_RESULT met it on this day
+    visit_due: date | None = None  # the 回访 is due by this day (months from carrying out)
+    visited_on: date | None = None  # the 回访 was recorded on this day
+    feedback_given: bool = False  # the applicant left their one feedback on the 回访
 
     def __post_init__(self) -> None:
         """Turn codes read from the database into enums, so identity checks hold."""
@@ -236,13 +258,18 @@ class Outcome:
     target_user_id: int | None = None  # the person a step names (the assignee), for the audit log
 
 
-def new_case(kind: Kind, submitted_on: date, deadlines: Deadlines) -> Facts:
-    """The facts of a case just filed; the acceptance clock starts at once."""
+def new_case(kind: Kind, submitted_on: date, deadlines: Deadlines, real_name: bool = False) -> Facts:
+    """The facts of a case just filed; the acceptance clock starts at once (and, for a real-name
+    concern, the clock to tell the submitter whether it is accepted)."""
+    if real_name and kind is not Kind.CONCERN:
+        raise ValueError("only a concern is filed real-name or anonymously")
     return Facts(
         kind=kind,
         state=State.SUBMITTED,
         submitted_on=submitted_on,
         accept_due=add_working_days(submitted_on, deadlines.accept_working_days),
+        real_name=real_name,
+        tell_accept_due=add_working_days(submitted_on, deadlines.tell_working_days) if real_name else None,
     )
 
 
@@ -262,6 +289,8 @@ def apply(
     false_items: tuple[str, ...] = (),
     tolerance: ToleranceOutcome | str | None = None,
     approver_id: int | None = None,
+    filing: Filing | str | None = None,
+    visit_form: VisitForm | str | None = None,
 ) -> Outcome:
     """Take one step, or raise the :class:`WorkflowError` that says why it is refused.
 
@@ -279,6 +308,8 @@ def apply(
         Choice.MODE: mode,
         Choice.TOLERANCE: tolerance,
         Choice.APPROVER: approver_id,
+        Choice.FILING: filing,  # issue 10
+        Choice.VISIT_FORM: visit_form,  # issue 10
     }
     choice = rule.asks_choice(facts.kind)
     picked = _picked(choice, given[choice], facts) if choice is not None else None
@@ -290,6 +321,7 @@ def apply(
     new = _effect(new, facts, actor, action, today, deadlines, choice, picked)
     if action is Action.APPROVE_FINDING:  # 部分失实 (issue 10): the case remembers which finding
         new = replace(new, finding=facts.proposed_finding)
+    new = _aftercare_effect(new, action, today, deadlines)
     return Outcome(
         facts=new,
         visible_to_submitter=rule.visible,
@@ -353,7 +385,14 @@ def _check_record(facts: Facts, actor: Actor, record: Record) -> None:
 
 
 def current_due(facts: Facts) -> date | None:
-    """The deadline the current state runs against, so queues can show and sort by it."""
+    """The soonest deadline running now (the state's own, a real-name clock, the 回访), so queues
+    can show and sort by it."""
+    running = [d for d in (_course_due(facts), *_aftercare_dues(facts)) if d is not None]
+    return min(running, default=None)
+
+
+def _course_due(facts: Facts) -> date | None:
+    """The deadline the current state runs against."""
     if facts.state is State.SUBMITTED:
         return facts.accept_due
     if facts.state in _ANSWER_CLOCK_STATES:
@@ -431,6 +470,7 @@ def _guard(facts: Facts, actor: Actor, action: Action, today: date, deadlines: D
     if action is Action.EDUCATE and facts.flag is not AccusationFlag.MISTAKEN:
         raise WrongState("only a mistaken accuser is reminded and educated")
     _guard_tolerance(facts, actor, action)
+    _aftercare_guard(facts, action)
 
 
 def _guard_tolerance(facts: Facts, actor: Actor, action: Action) -> None:
@@ -549,7 +589,51 @@ _CHOICES: dict[Choice, dict[str, object]] = {
     Choice.REFUSAL_REASON: {r.value: r for r in RefusalReason},
     Choice.MODE: {m.value: m for m in ClarificationMode},
     Choice.TOLERANCE: {t.value: t for t in ToleranceOutcome},
+    # -- 回访 and filing (issue 10) --
+    Choice.FILING: {f.value: f for f in Filing},
+    Choice.VISIT_FORM: {f.value: f for f in VisitForm},
 }
+
+
+# -- real-name concerns and 回访 (issue 10) --
+
+
+def _aftercare_dues(facts: Facts) -> tuple[date | None, ...]:
+    """The clocks of issue 10 still running: telling a real-name submitter, and the 回访."""
+    return (
+        facts.tell_accept_due if facts.told_accept_on is None else None,
+        facts.tell_result_due if facts.told_result_on is None else None,
+        facts.visit_due if facts.visited_on is None else None,
+    )
+
+
+def _aftercare_guard(facts: Facts, action: Action) -> None:
+    """The result is told once, to a real-name submitter; one 回访 and one feedback on it."""
+    if action is Action.TELL_RESULT and (facts.tell_result_due is None or facts.told_result_on is not None):
+        raise WrongState("only a real-name submitter is told the result, once")
+    if action is Action.RECORD_VISIT and facts.visited_on is not None:
+        raise WrongState("the follow-up visit is recorded")
+    if action is Action.FEEDBACK and facts.feedback_given:
+        raise WrongState("the feedback is given")
+
+
+def _aftercare_effect(new: Facts, action: Action, today: date, deadlines: Deadlines) -> Facts:
+    """Start and meet the clocks: ACCEPT or REFUSE tells a real-name submitter whether accepted
+    (a TRANSFER does not, and does not restart the clock: it counts from the submitter's filing);
+    CLOSE starts the clock to tell the result; CARRY_OUT schedules the 回访."""
+    if action in (Action.ACCEPT, Action.REFUSE) and new.tell_accept_due is not None and new.told_accept_on is None:
+        return replace(new, told_accept_on=today)
+    if action is Action.CLOSE and new.real_name:
+        return replace(new, tell_result_due=add_working_days(today, deadlines.tell_working_days))
+    if action is Action.TELL_RESULT:
+        return replace(new, told_result_on=today)
+    if action is Action.CARRY_OUT:
+        return replace(new, visit_due=add_months(today, deadlines.visit_months))
+    if action is Action.RECORD_VISIT:
+        return replace(new, visited_on=today)
+    if action is Action.FEEDBACK:
+        return replace(new, feedback_given=True)
+    return new
 
 
 # -- 部分失实 and clarification on the body's own motion (主动澄清) (issue 10) --

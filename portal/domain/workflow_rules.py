@@ -71,6 +71,11 @@ class Action(StrEnum):
     RETURN_DECISION = "return_decision"
     APPROVE_DECISION = "approve_decision"
     RECORD_MEASURE = "record_measure"
+    # -- real-name concerns, 回访 and filing (issue 10) --
+    TELL_RESULT = "tell_result"  # 告知办理结果: a real-name submitter is told the result after 办结
+    RECORD_FILING = "record_filing"  # 归入廉政档案 / 抄送组织人事部门, a step of the approved plan
+    RECORD_VISIT = "record_visit"  # 回访 after the clarification was carried out
+    FEEDBACK = "feedback"  # the applicant's own word on the 回访, through the receipt
 
 
 class Choice(StrEnum):
@@ -84,6 +89,9 @@ class Choice(StrEnum):
     # -- fault tolerance (issue 10) --
     TOLERANCE = "tolerance"  # the proposed ToleranceOutcome (容错免责, 减责, 不予容错)
     APPROVER = "approver"  # a confirmed leader of the case's body; the step seals the key to them
+    # -- real-name concerns, 回访 and filing (issue 10) --
+    FILING = "filing"  # where the clarification material went (Filing)
+    VISIT_FORM = "visit_form"  # how the 回访 took place (VisitForm)
 
 
 class Page(StrEnum):
@@ -211,6 +219,14 @@ RULES: Mapping[Action, Rule] = MappingProxyType(
         ),
         # One 纠错 measure of the approved decision recorded as done (date and note).
         Action.RECORD_MEASURE: Rule(_WORKER, visible=True, needs_reason=True, page=Page.DECISION),
+        # -- real-name concerns, 回访 and filing (issue 10) --
+        # The result a real-name submitter reads, within the days after 办结 (the text is the reason).
+        Action.TELL_RESULT: Rule(_WORKER, visible=True, needs_reason=True, confirm=True),
+        # Each filing of the approved plan is recorded (date, document number), as each mode is.
+        Action.RECORD_FILING: Rule(_WORKER, visible=True, choice=Choice.FILING, shows_choice=True, page=Page.PLAN),
+        # The 回访: the cadre sees that it took place and how; the summary stays with staff.
+        Action.RECORD_VISIT: Rule(_WORKER, visible=True, choice=Choice.VISIT_FORM, shows_choice=True, page=Page.PLAN),
+        Action.FEEDBACK: Rule(_SUBMITTER, visible=True, needs_reason=True),
     }
 )
 
@@ -338,6 +354,8 @@ _CONCERN_MOVES: tuple[Edge, ...] = (
     (State.IN_PROGRESS, Action.ANSWER, State.ANSWERED),
     (State.ANSWERED, Action.OBJECT, State.IN_PROGRESS),
     (State.ANSWERED, Action.CLOSE, State.CLOSED),
+    # -- real-name concerns (issue 10) --
+    (State.CLOSED, Action.TELL_RESULT, State.CLOSED),
 )
 
 _CLARIFICATION_MOVES: tuple[Edge, ...] = (
@@ -360,6 +378,10 @@ _CLARIFICATION_MOVES: tuple[Edge, ...] = (
     (State.PLAN_CONSENTED, Action.RETURN_PLAN, State.FOUND_FALSE),
     (State.PLAN_APPROVED, Action.RECORD_FORM, State.PLAN_APPROVED),
     (State.PLAN_APPROVED, Action.CARRY_OUT, State.CARRIED_OUT),
+    # -- real-name concerns, 回访 and filing (issue 10) --
+    (State.PLAN_APPROVED, Action.RECORD_FILING, State.PLAN_APPROVED),
+    (State.CARRIED_OUT, Action.RECORD_VISIT, State.CARRIED_OUT),
+    (State.CARRIED_OUT, Action.FEEDBACK, State.CARRIED_OUT),
 )
 
 

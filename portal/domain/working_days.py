@@ -54,3 +54,15 @@ def add_working_days(start: date, n: int) -> date:
 def add_days(start: date, n: int) -> date:
     """The day ``n`` calendar days after ``start``: the 90-day answer deadline counts every day."""
     return start + timedelta(days=n)
+
+
+def add_months(start: date, n: int) -> date:
+    """The same day ``n`` months later, or that month's last day (31 August + 3 months: 30 November)."""
+    if n < 0:
+        raise ValueError("n must not be negative")
+    months = start.month - 1 + n
+    year, month = start.year + months // 12, months % 12 + 1
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return min(
+        start.replace(year=year, month=month, day=1) + timedelta(days=start.day - 1), following - timedelta(days=1)
+    )

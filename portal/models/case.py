@@ -65,6 +65,12 @@ WORKFLOW_INVARIANTS = (
         f"tolerance_outcome IS NULL OR (tolerance_outcome IN ({_TOLERANCES}) AND kind = 'fault_tolerance')",
         name="tolerance_outcome",
     ),
+    # -- real-name concerns and 回访 (issue 10) --
+    CheckConstraint("kind = 'concern' OR NOT real_name", name="real_name_only_for_concerns"),
+    CheckConstraint(
+        "real_name OR (tell_accept_due IS NULL AND tell_result_due IS NULL)", name="tell_clocks_only_if_real_name"
+    ),
+    CheckConstraint("visit_due IS NULL OR state = 'carried_out'", name="visit_after_carry_out"),
 )
 
 _ORIGINS = ", ".join(f"'{o.value}'" for o in Origin)
@@ -159,6 +165,23 @@ class Case(db.Model):
     finding: Mapped[str | None] = mapped_column(String(16))
     #: The items a partly-false finding found false (JSON list) under the data key.
     false_items: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # -- real-name concerns and 回访 (issue 10) --
+    #: A real-name concern (实名反映); says nothing of who (the name is in the encrypted submission).
+    real_name: Mapped[bool] = mapped_column(default=False)
+    #: Tell the real-name submitter whether the case is accepted by this day (15 working days).
+    tell_accept_due: Mapped[dt.date | None]
+    #: The day the accept or refuse step told them.
+    told_accept_on: Mapped[dt.date | None]
+    #: Tell the real-name submitter the result by this day (15 working days from closing).
+    tell_result_due: Mapped[dt.date | None]
+    #: The day the result was told.
+    told_result_on: Mapped[dt.date | None]
+    #: The 回访 is due by this day (months from carrying the clarification out).
+    visit_due: Mapped[dt.date | None]
+    #: The day the 回访 was recorded.
+    visited_on: Mapped[dt.date | None]
+    #: The applicant left their one feedback on the 回访.
+    feedback_given: Mapped[bool] = mapped_column(default=False)
 
     keys: Mapped[list[CaseKey]] = relationship(back_populates="case", cascade="all, delete-orphan")
     events: Mapped[list[CaseEvent]] = relationship(

@@ -23,6 +23,8 @@ def deadlines() -> Deadlines:
         # -- the 诬告陷害 ledger (issue 10) --
         referral_feedback_working_days=setting("DEADLINE_REFERRAL_FEEDBACK_WORKING_DAYS"),
         filed_feedback_working_days=setting("DEADLINE_FILED_FEEDBACK_WORKING_DAYS"),
+        tell_working_days=setting("DEADLINE_TELL_REAL_NAME_WORKING_DAYS"),
+        visit_months=setting("DEADLINE_VISIT_MONTHS"),
     )
 
 
@@ -73,6 +75,15 @@ def facts_of(
         approver_id=case.approver_id,
         approvers=frozenset(approvers),
         measures_complete=measures_complete,
+        # -- real-name concerns and 回访 (issue 10) --
+        real_name=case.real_name,
+        tell_accept_due=case.tell_accept_due,
+        told_accept_on=case.told_accept_on,
+        tell_result_due=case.tell_result_due,
+        told_result_on=case.told_result_on,
+        visit_due=case.visit_due,
+        visited_on=case.visited_on,
+        feedback_given=case.feedback_given,
     )
 
 
@@ -93,6 +104,15 @@ def store(case: Case, facts: Facts) -> None:
     case.referred = facts.referred
     case.correction_pending = facts.correction_pending
     case.refusal_reason = facts.refusal_reason.value if facts.refusal_reason else None
+    # -- real-name concerns and 回访 (issue 10) --
+    case.real_name = facts.real_name
+    case.tell_accept_due = facts.tell_accept_due
+    case.told_accept_on = facts.told_accept_on
+    case.tell_result_due = facts.tell_result_due
+    case.told_result_on = facts.told_result_on
+    case.visit_due = facts.visit_due
+    case.visited_on = facts.visited_on
+    case.feedback_given = facts.feedback_given
     case.due_on = current_due(facts)
     case.finding = facts.finding.value if facts.finding else None  # 部分失实 (issue 10)
     # -- fault tolerance (issue 10) --

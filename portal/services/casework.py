@@ -14,6 +14,7 @@ from portal.domain.cases import Author, Finding, State
 from portal.domain.clock import this_hour
 from portal.domain.crypto import decrypt, encrypt
 from portal.domain.plan import Plan
+from portal.domain.real_name import TellClock, tell_clocks
 from portal.domain.tolerance import Decision
 from portal.domain.waiting import Waiting, waiting_for
 from portal.domain.workflow import Action, Record
@@ -73,6 +74,8 @@ class CaseFile:
     outside_remit: bool = False  # the applicant's rank is not one the body handles (干部管理权限)
     false_items: tuple[str, ...] = ()  # 部分失实 (issue 10): the items the finding names as untrue
     tolerance: Decision | None = None  # a fault-tolerance application's decision (issue 10)
+    clocks: tuple[TellClock, ...] = ()  # issue 10: a real-name submitter's clocks
+    today: dt.date | None = None  # issue 10: the day the clocks are judged against
 
 
 @use_case
@@ -115,6 +118,8 @@ def open_case(user: User, private_key: bytes | None, case_id: str) -> CaseFile:
         outside_remit=bodies.outside_remit(case.body_id, fields.get("rank")),
         false_items=false_items.read(case, dk),
         tolerance=tolerance.read(case, dk),
+        clocks=tell_clocks(facts),
+        today=today,
     )
     opened.audit("case_view")
     db.session.commit()

@@ -9,6 +9,7 @@ from portal.domain import aad, receipts, workflow
 from portal.domain.cases import Author, Finding
 from portal.domain.crypto import CryptoError, decrypt
 from portal.domain.plan import Plan
+from portal.domain.real_name import TellClock, tell_clocks
 from portal.domain.waiting import Waiting, waiting_for
 from portal.domain.workflow import Action
 from portal.extensions import db
@@ -63,6 +64,10 @@ class SubmitterView:
     origin: str = "applied"  # own_motion: the body opened the case, the cadre filed nothing
     false_items: tuple[str, ...] = ()  # the items an approved partly-untrue finding names
     tolerance: tolerance.ApplicantDecision | None = None  # the approved 容错纠错 decision (issue 10)
+    # -- real-name concerns and 回访 (issue 10) --
+    clocks: tuple[TellClock, ...] = ()  # a real-name submitter's clocks: told whether accepted, told the result
+    today: dt.date | None = None  # the day the clocks are judged against
+    can_feedback: bool = False  # the applicant may leave their feedback on the 回访
 
 
 @dataclass(frozen=True)
@@ -134,6 +139,9 @@ def status(access: Access) -> SubmitterView:
         origin=case.origin,
         false_items=false_items.read(case, dk) if case.finding == Finding.PARTLY_FALSE else (),
         tolerance=tolerance.for_applicant(case, dk, steps),
+        clocks=tell_clocks(facts),
+        today=today,
+        can_feedback=Action.FEEDBACK in submitter_actions,
     )
     db.session.commit()
     return view

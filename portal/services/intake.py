@@ -54,9 +54,11 @@ def file_case(
     form_token: str,
     holder: str | None = None,
     body_id: int | None = None,
+    real_name: bool = False,
 ) -> str:
     """Encrypt and store a new case; return its receipt, kept only sealed for the `holder` browser.
 
+    ``real_name`` files a concern as real-name (实名反映): its clocks to tell the submitter start.
     The case goes to ``body_id`` when the cadre chose one, else to its category's body, else to
     the default body; it is sealed to that body's intake officers and escrow key only.
     FormReplayed if this form was sent already, also when a concurrent copy of it won.
@@ -66,7 +68,7 @@ def file_case(
     while True:
         receipt, keys = _new_receipt()
         try:
-            return _store(kind, category, fields, files, receipt, keys, form_token, holder, body_id)
+            return _store(kind, category, fields, files, receipt, keys, form_token, holder, body_id, real_name)
         except _ReceiptTaken:
             db.session.rollback()
         except DBAPIError:
@@ -86,6 +88,7 @@ def _store(
     form_token: str,
     holder: str | None,
     chosen_body_id: int | None,
+    real_name: bool = False,
 ) -> str:
     """The one transaction of a filing; only fast work happens inside it."""
     try:
@@ -113,7 +116,7 @@ def _store(
         submitter_wrapped_key=encrypt(keys.wrap_key, dk, aad.submitter_key(case_id)),
         submission=encrypt(dk, json.dumps(fields, ensure_ascii=False).encode(), aad.submission(case_id)),
     )
-    case_state.store(case, workflow.new_case(kind, case_state.local_day(now), case_state.deadlines()))
+    case_state.store(case, workflow.new_case(kind, case_state.local_day(now), case_state.deadlines(), real_name))
     db.session.add(case)
     holdings.seal_for_body(case, dk, body.id)
     db.session.flush()  # the case row first: its timeline and attachments refer to it

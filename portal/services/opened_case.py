@@ -54,6 +54,8 @@ class StepInput:
     false_items: tuple[str, ...] = ()  # 部分失实 (issue 10): the items found false, for a proposed finding
     tolerance: str | None = None  # the proposed 容错纠错 outcome (issue 10)
     approver_id: int | None = None  # the leader a collective decision is submitted to (issue 10)
+    filing: str | None = None  # issue 10: 归入廉政档案 or 抄送组织人事部门
+    visit_form: str | None = None  # issue 10: how the 回访 took place
 
 
 #: A step with nothing typed or picked.
@@ -126,6 +128,8 @@ class OpenedCase:
             false_items=given.false_items,
             tolerance=given.tolerance,
             approver_id=given.approver_id,
+            filing=given.filing,
+            visit_form=given.visit_form,
         )
 
     def allowed(self) -> list[Action]:

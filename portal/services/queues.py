@@ -202,6 +202,15 @@ def _rows(query, user: User, cursor: str | None, sort: str, limit: int) -> list[
 def _which_deadline(case: Case) -> str | None:
     if case.due_on is None:
         return None
+    # -- real-name concerns and 回访 (issue 10): a clock still running, named before the state's --
+    running = (
+        ("tell_accept", case.tell_accept_due, case.told_accept_on),
+        ("tell_result", case.tell_result_due, case.told_result_on),
+        ("visit", case.visit_due, case.visited_on),
+    )
+    for name, due, met in running:
+        if met is None and due == case.due_on and (name != "tell_accept" or case.accept_due != case.due_on):
+            return name
     for name in ("accept", "carry_out", "answer"):
         if getattr(case, f"{name}_due") == case.due_on:
             return name

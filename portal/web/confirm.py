@@ -151,6 +151,15 @@ WORDINGS: dict[str, Wording] = {
         _l("Confirm: approve the decision"),
         limits=(("days", "OBJECTION_DAYS"),),
     ),
+    # issue 10: a real-name submitter is told the result once
+    Action.TELL_RESULT.value: Wording(
+        _l("Tell the submitter this result?"),
+        _l(
+            "The submitter reads the result below on their status page; it meets the deadline to tell them. "
+            "It is told once and cannot be taken back."
+        ),
+        _l("Confirm: tell the result"),
+    ),
     "withdraw_notice": Wording(
         _l("Withdraw this notice?"),
         _l(

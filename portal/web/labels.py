@@ -152,6 +152,10 @@ DEADLINES = {
     "accept": _l("to accept or refuse"),
     "answer": _l("to answer"),
     "carry_out": _l("to carry out the clarification"),
+    # -- real-name concerns and 回访 (issue 10) --
+    "tell_accept": _l("to tell the real-name submitter whether it is accepted"),
+    "tell_result": _l("to tell the real-name submitter the result"),
+    "visit": _l("for the follow-up visit (回访)"),
 }
 
 #: Button labels of the workflow actions offered to staff.
@@ -187,6 +191,7 @@ ACTIONS = {
     Action.RETURN_DECISION: _l("Return the decision"),
     Action.APPROVE_DECISION: _l("Approve the decision"),
     Action.RECORD_MEASURE: _l("Record a correction measure as done"),
+    Action.TELL_RESULT: _l("Tell the submitter the result"),  # issue 10
 }
 
 #: The case page groups the actions allowed now under these headings, in this order.
@@ -212,6 +217,7 @@ ACTION_GROUPS = {
             Action.CARRY_OUT,
             Action.APPROVE_DECISION,  # fault tolerance (issue 10)
             Action.RETURN_DECISION,
+            Action.TELL_RESULT,  # issue 10
         ),
     ),
     "accusation": (_l("The accusation behind the case"), (Action.FLAG, Action.REFER)),
@@ -249,6 +255,9 @@ ACTION_HINTS = {
         "Approves the collectively decided decision; the applicant reads its reasons and may object once."
     ),
     Action.RECORD_MEASURE: _l("Records one correction measure as done."),
+    Action.TELL_RESULT: _l(
+        "Tells the real-name submitter the result of their concern (告知办理结果), with the text they read."
+    ),  # issue 10
 }
 
 #: Who sees a step, from the rule's visibility and the kind of case.
@@ -278,6 +287,11 @@ STEPS = {
     "recover": _l("Recovered from the escrow key for a colleague"),
     Action.TRANSFER.value: _l("Sent to another body to handle"),
     Action.RECORD_MEASURE.value: _l("A correction measure was carried out"),  # fault tolerance (issue 10)
+    # -- real-name concerns, 回访 and filing (issue 10) --
+    Action.TELL_RESULT.value: _l("The submitter was told the result"),
+    Action.RECORD_FILING.value: _l("The clarification material was filed"),
+    Action.RECORD_VISIT.value: _l("Follow-up visit (回访) made"),
+    Action.FEEDBACK.value: _l("The applicant gave feedback on the follow-up visit"),
 }
 
 #: Steps that do not change the state; the submitter's page names them by action.
@@ -288,6 +302,11 @@ EVENT_ONLY = (
     Action.TRANSFER.value,
     *(a.value for a in CORRECTION_ACTIONS),
     Action.RECORD_MEASURE.value,  # fault tolerance (issue 10)
+    # issue 10
+    Action.TELL_RESULT.value,
+    Action.RECORD_FILING.value,
+    Action.RECORD_VISIT.value,
+    Action.FEEDBACK.value,
 )
 
 FINDINGS = {
@@ -417,6 +436,7 @@ DONE: dict[str, object] = {
     Action.EDUCATE: _l("The reminder and education (提醒教育) was recorded."),
     Action.RETURN_DECISION: _l("The decision was returned for further verification."),  # issue 10
     Action.APPROVE_DECISION: _l("The decision was approved; the applicant is told it and its reasons."),
+    Action.TELL_RESULT: _l("The result was told to the submitter."),  # issue 10
 }
 
 #: A clarification case's words where they differ: its cadre is the applicant (申请人), never 反映人.
@@ -434,6 +454,8 @@ def for_kind(kind: str) -> SimpleNamespace:
     """These labels as a staff page of one case reads them (申请人 on a clarification, never 反映人)."""
     words = {name: value for name, value in globals().items() if name.isupper() and not name.startswith("_")}
     words["FIELDS"] = STAFF_FIELDS
+    if kind == Kind.CONCERN:  # issue 10: a real-name submitter is the 反映人, not the applicant
+        words["FIELDS"] = {**STAFF_FIELDS, "contact": _l("How to contact the submitter")}
     if kind == Kind.CLARIFICATION:
         words["ACTIONS"] = {**ACTIONS, **_APPLICANT_ACTIONS}
         words["STEPS"] = {**STEPS, **_APPLICANT_STEPS}
@@ -546,4 +568,28 @@ _TOLERANCE_STEPS = {
     **{a.value: label for a, label in _TOLERANCE_ACTIONS.items()},
     Action.PROVIDE_INFO.value: _l("The applicant replied"),
     Action.OBJECT.value: _l("The applicant objected to the decision (复核)"),
+}
+
+
+# -- real-name concerns, 回访 and filing (issue 10) --
+from portal.domain.cases import Filing, VisitForm  # noqa: E402
+from portal.web.real_name import Identity  # noqa: E402
+
+#: The concern form's choice.
+IDENTITIES = {
+    Identity.ANONYMOUS: _l("Anonymous"),
+    Identity.REAL_NAME: _l("Real-name (实名反映)"),
+}
+
+#: Where the material of a carried-out clarification goes.
+FILINGS = {
+    Filing.INTEGRITY_FILE: _l("Put into the cadre's integrity file (归入廉政档案)"),
+    Filing.PERSONNEL: _l("Copied to the organisation and personnel department (抄送组织人事部门)"),
+}
+
+#: How a 回访 took place.
+VISIT_FORMS = {
+    VisitForm.TALK: _l("Heart-to-heart talk (谈心谈话)"),
+    VisitForm.PHONE: _l("By telephone"),
+    VisitForm.SITE: _l("On site"),
 }

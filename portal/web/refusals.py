@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.domain.attachments import AttachmentError
-from portal.domain.plan import PlanError
+from portal.domain.plan import FutureDay, PlanError
 from portal.domain.referral import BadDate, OutcomeRefused
 from portal.domain.tolerance import DecisionError
 from portal.domain.workflow import (
@@ -190,10 +190,13 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     FourEyes: _fixed(409, _l("Four eyes: someone other than the proposer must approve or return this.")),
     WindowClosed: _window_closed,
     AlreadyUsed: _fixed(409, _l("An objection can be made only once.")),
-    PlanIncomplete: _fixed(409, _l("Record every form of the plan as carried out first.")),
+    PlanIncomplete: _fixed(
+        409, _l("Record every form of the plan as carried out, and both filings (廉政档案, 组织人事部门), first.")
+    ),
     WrongState: _fixed(409, _WRONG_STATE),
     WorkflowError: _fixed(409, _WRONG_STATE),
     NoPlan: _fixed(409, _WRONG_STATE),
+    FutureDay: _fixed(400, _l("The day cannot be later than today: record it once it has happened.")),  # issue 10
     PlanError: _plan_error,
     AttachmentError: _attachment,
     FutureNoticeDate: _fixed(409, FUTURE_DATE, "issued_on"),

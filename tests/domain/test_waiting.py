@@ -49,6 +49,8 @@ TAKEN_BY = {
     Awaited.COLLECTIVE_DECISION: Action.RECORD_COLLECTIVE,
     Awaited.APPROVE_DECISION: Action.APPROVE_DECISION,
     Awaited.RECORD_MEASURES: Action.RECORD_MEASURE,
+    Awaited.TELL_RESULT: Action.TELL_RESULT,  # issue 10 (tests/domain/test_real_name_clocks.py)
+    Awaited.VISIT: Action.RECORD_VISIT,  # issue 10
 }
 
 EVERY_STATE = [(kind, state) for kind in Kind for state in sorted(KIND_STATES[kind])]

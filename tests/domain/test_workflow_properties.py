@@ -8,7 +8,17 @@ from datetime import date, timedelta
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from portal.domain.cases import AccusationFlag, ClarificationMode, Finding, Kind, RefusalReason, State, ToleranceOutcome
+from portal.domain.cases import (
+    AccusationFlag,
+    ClarificationMode,
+    Filing,
+    Finding,
+    Kind,
+    RefusalReason,
+    State,
+    ToleranceOutcome,
+    VisitForm,
+)
 from portal.domain.workflow import (
     Action,
     Actor,
@@ -64,6 +74,8 @@ def full_arguments(finding: Finding, flag: AccusationFlag) -> dict[str, object]:
         "mode": ClarificationMode.WRITTEN,
         "false_items": ("an item found untrue",),  # 部分失实 names its items (issue 10)
         **TOLERANCE_PICKS,
+        "filing": Filing.INTEGRITY_FILE,  # issue 10
+        "visit_form": VisitForm.TALK,  # issue 10
     }
 
 
@@ -94,6 +106,9 @@ def check_facts(facts: Facts) -> None:
     assert (facts.state is State.COLLECTIVELY_DECIDED) == (facts.approver_id is not None)
     if facts.state not in (State.SUBMITTED, State.NOT_ACCEPTED):
         assert facts.assignee_id is not None and facts.answer_due is not None
+    # issue 10: the clocks to tell a submitter are a real-name concern's; the 回访 follows carrying out
+    assert facts.real_name or (facts.tell_accept_due is None and facts.tell_result_due is None)
+    assert facts.visit_due is None or facts.state is State.CARRIED_OUT
 
 
 #: One step: days passing, whom and what to pick (indices into what is offered), arguments.

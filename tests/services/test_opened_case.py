@@ -10,7 +10,7 @@ from portal.domain.cases import Kind
 from portal.domain.workflow import Action, MissingChoice, NotAssignable, NotPermitted, PlanIncomplete
 from portal.extensions import db
 from portal.models import AuditEntry, Case, CaseEvent, CaseKey
-from portal.services import accounts, bodies, case_state, casework, followup, form_tokens, holdings, intake
+from portal.services import accounts, aftercare, bodies, case_state, casework, followup, form_tokens, holdings, intake
 from portal.services.case_keys import NoAccess
 from portal.services.opened_case import NoSuchCase, StepInput, open_for_staff, open_for_submitter
 from tests.factories import gen_case, gen_user, gen_worker
@@ -110,6 +110,18 @@ def test_carrying_out_waits_for_every_form_and_a_form_must_be_one_of_the_list(ap
         casework.record_mode(
             made.reviewer.user, made.reviewer.private_key, made.case_id, "written", "Letter given.", form_tokens.issue()
         )
+        reopened = open_for_staff(made.reviewer.user, made.reviewer.private_key, made.case_id)
+        assert Action.CARRY_OUT not in reopened.allowed()  # issue 10: the filings of the plan too
+        for filing in ("integrity_file", "personnel"):
+            aftercare.record_filing(
+                made.reviewer.user,
+                made.reviewer.private_key,
+                made.case_id,
+                filing,
+                case_state.today(),
+                "No. 1",
+                form_tokens.issue(),
+            )
         reopened = open_for_staff(made.reviewer.user, made.reviewer.private_key, made.case_id)
         assert Action.CARRY_OUT in reopened.allowed()
 

@@ -326,3 +326,21 @@ def test_database_holds_no_plaintext_of_a_fault_tolerance_application_or_its_dec
     for needle in [*needles, digits, receipt, CLIENT_ADDRESS, CLIENT_AGENT]:
         for encoded in {needle.encode("utf-8"), needle.encode("utf-16-le")}:
             assert not any(encoded in blob for blob in stored), needle
+
+
+# -- issue 10 (h10rn): a real-name concern's name, unit and contact are encrypted with the rest --
+REAL_NAME_SECRETS = ("ZM-CANARY-REALNAME-赵实名", "ZM-CANARY-REALNAME-UNIT", "ZM-CANARY-REALNAME-CONTACT")
+
+
+def test_a_dump_holds_none_of_a_real_name_submitters_identity(app, cadre, client):
+    name, unit, contact = REAL_NAME_SECRETS
+    receipt = cadre.receipt_of(
+        cadre.file_concern(identity="real_name", real_name=name, unit_name=unit, contact=contact)
+    )
+    cadre.follow_up(receipt)
+    html = client.get("/followup/status").get_data(as_text=True)
+    assert all(secret in html for secret in REAL_NAME_SECRETS)  # the receipt decrypts them
+    stored = every_stored_value(app) + database_files(app)
+    for needle in REAL_NAME_SECRETS:
+        for encoded in {needle.encode("utf-8"), needle.encode("utf-16-le")}:
+            assert not any(encoded in blob for blob in stored), needle

@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("review", __name__, url_prefix="/review")
 
 from portal.web.review import (  # noqa: E402,F401  (routes register on bp)
+    aftercare,
     archive,
     auth,
     cases,

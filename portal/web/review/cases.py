@@ -108,6 +108,8 @@ def _confirmation(kind: str, action: Action, form: ActionForm):
                 form.reason.data,
             )
         )
+    elif action is Action.TELL_RESULT:  # issue 10
+        review.append((_("Result (the submitter will see it)"), form.reason.data))
     elif form.reason.data:
         review.append((_("Reason (internal)"), form.reason.data))
     return confirm.page(wording, review, staff=True)

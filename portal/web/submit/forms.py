@@ -13,7 +13,8 @@ from portal.domain.cases import Category, ClarificationMode, Harm
 from portal.services.bodies import BodyChoice
 from portal.web.body_labels import LEVELS, RANKS
 from portal.web.fields import CheckboxesField, attachments_field, text_field
-from portal.web.labels import CATEGORIES, FIELDS, HARMS, MODES
+from portal.web.labels import CATEGORIES, FIELDS, HARMS, IDENTITIES, MODES, READ_FIELDS
+from portal.web.real_name import Identity
 
 #: The words of a forged or stale body choice (also bodies.NoSuchBody's, in portal.web.refusals).
 NOT_LISTED = _l("The body chosen is not one of those listed. Choose one of the list; nothing was sent.")
@@ -73,8 +74,39 @@ class ConcernForm(FlaskForm):
     description = text_field(FIELDS["description"], 20000, area=True, render_kw={"rows": 10})
     unit = text_field(FIELDS["unit"], 200, required=False)
     attachments = attachments_field()
+    # -- real-name concerns (issue 10) --
+    identity = RadioField(
+        _l("Anonymous or real-name"),
+        choices=[SelectChoice(i.value, IDENTITIES[i]) for i in Identity],
+        default=Identity.ANONYMOUS.value,
+        validators=[DataRequired(message=_l("Please choose anonymous or real-name."))],
+    )
+    real_name = text_field(FIELDS["real_name"], 50, required=False, render_kw={"autocomplete": "off"})
+    unit_name = text_field(FIELDS["unit_name"], 200, required=False, render_kw={"autocomplete": "off"})
+    contact = text_field(READ_FIELDS["contact"], 200, required=False, render_kw={"autocomplete": "off"})
 
     text_fields = ("subject", "description", "unit")
+    #: What a real-name submitter gives besides the concern; never stored for an anonymous one.
+    identity_fields = ("real_name", "unit_name", "contact")
+
+    @property
+    def is_real_name(self) -> bool:
+        return self.identity.data == Identity.REAL_NAME.value
+
+    def reporter(self) -> dict[str, str]:
+        """The real-name submitter's name, unit and contact; nothing when the concern is anonymous."""
+        return {name: getattr(self, name).data for name in self.identity_fields} if self.is_real_name else {}
+
+    def validate(self, extra_validators=None) -> bool:
+        """A real-name concern needs the name, the unit and a contact; an anonymous one ignores them."""
+        valid = super().validate(extra_validators)
+        if self.is_real_name:
+            for name in self.identity_fields:
+                field = getattr(self, name)
+                if not (field.data or "").strip() and not field.errors:
+                    field.errors = [*field.errors, _l("A real-name concern needs this.")]
+                    valid = False
+        return valid
 
 
 class ClarificationRequestForm(FlaskForm):

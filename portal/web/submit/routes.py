@@ -104,9 +104,14 @@ def _file(form, kind: Kind, template: str):
         if kind is Kind.FAULT_TOLERANCE:  # issue 10
             fields.update(form.choice_fields())
         category = form.category.data if kind is Kind.CONCERN else None
+        real_name = kind is Kind.CONCERN and form.is_real_name  # issue 10: 实名反映
+        if real_name:
+            fields.update(form.reporter())
         token, holder = form.form_token.data, session.setdefault(_HOLDER, held_receipts.new_holder())
         try:
-            intake.file_case(kind, category, fields, uploads_of(form.attachments), token, holder, form.body.data)
+            intake.file_case(
+                kind, category, fields, uploads_of(form.attachments), token, holder, form.body.data, real_name
+            )
         except REFUSED as exc:
             status = show_on(form, exc, "attachments")
             return render_template(template, form=form, only_body=only_body), status

@@ -138,6 +138,9 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", CASE + "/decision"):                  (LOGIN, F,      409,    409,    F,      F,      F,              LOGIN),
     ("POST", CASE + "/decision/collective"):       (LOGIN, F,      409,    409,    F,      F,      F,              LOGIN),
     ("POST", CASE + "/decision/measure"):          (LOGIN, F,      409,    409,    F,      F,      F,              LOGIN),
+    # issue 10 (h10rn): the filings of a plan and the 回访; the world's case is a concern, which has no plan
+    ("POST", CASE + "/plan/filing"):               (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/visit"):                     (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),
 }
 # fmt: on
 
@@ -213,6 +216,9 @@ def post_body(rule: str, world: World) -> dict[str, str]:
             "approver": str(world.ids[SUPERVISOR]),
         },
         CASE + "/decision/measure": {"index": "0", "done_on": "2026-11-30", "note": "Repaid."},
+        # issue 10 (h10rn)
+        CASE + "/plan/filing": {"filing": "integrity_file", "filed_on": "2026-11-30", "number": "No. 1"},
+        CASE + "/visit": {"visited_on": "2026-11-30", "how": "talk", "summary": "Talked at the township."},
     }[rule]
 
 
