@@ -74,3 +74,12 @@ def correction_content(case_id: str) -> bytes:
 
 def held_receipt(token_digest: bytes) -> bytes:
     return b"form/" + token_digest.hex().encode() + b"/receipt"
+
+
+# -- 典型案例通报 (issue 10) --
+def bulletin_draft(case_id: str) -> bytes:
+    return f"case/{case_id}/bulletin".encode()
+
+
+def bulletin_return(case_id: str) -> bytes:
+    return f"case/{case_id}/bulletin/return-reason".encode()

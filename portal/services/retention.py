@@ -21,6 +21,8 @@ from portal.domain.workflow_rules import TERMINAL
 from portal.extensions import db
 from portal.models import (
     Attachment,
+    Bulletin,
+    BulletinDraft,
     Case,
     CaseEvent,
     CaseKey,
@@ -40,7 +42,7 @@ from portal.services.transaction import use_case
 
 _TERMINAL = sorted(s.value for s in TERMINAL)
 #: Rows under the case key, children first (files before their messages).
-_CASE_ROWS = (Attachment, Message, Note, CaseEvent, CaseKey, ClarificationPlan, PendingCorrection)
+_CASE_ROWS = (Attachment, Message, Note, CaseEvent, CaseKey, ClarificationPlan, PendingCorrection, BulletinDraft)
 
 
 class NotClosed(ServiceError):
@@ -100,6 +102,7 @@ def _shred(case_id: str, day: dt.date, years: int) -> bool:
         # Freed pages are overwritten with zeros, so the file keeps no copy of what was deleted.
         db.session.execute(db.text("PRAGMA secure_delete = ON"))
     db.session.execute(update(Notice).where(Notice.case_id == case_id).values(case_id=None))
+    db.session.execute(update(Bulletin).where(Bulletin.case_id == case_id).values(case_id=None))
     for model in _CASE_ROWS:
         db.session.execute(delete(model).where(model.case_id == case_id))
     db.session.execute(delete(Case).where(Case.id == case_id))

@@ -7,6 +7,7 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 from portal.web.review import (  # noqa: E402,F401  (routes register on bp)
     archive,
     auth,
+    bulletins,
     cases,
     escrow,
     grants,
