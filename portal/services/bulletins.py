@@ -150,12 +150,12 @@ def submit(
     rules.check_draft(user.role, eligible(case), _status(row))
     approver = _approver(case, approver_id, user)
     text.check(case_state.today(), _cadre_names(opened))
+    if row is not None and row.approver_id is not None and row.approver_id != approver.id:
+        holdings.release(case_id, row.approver_id, HoldReason.APPROVER)
+    holdings.seal_to(case, opened.key, approver, HoldReason.APPROVER)
     if row is None:
         row = BulletinDraft(case_id=case_id)
         db.session.add(row)
-    elif row.approver_id is not None and row.approver_id != approver.id:
-        holdings.release(case_id, row.approver_id, HoldReason.APPROVER)
-    holdings.seal_to(case, opened.key, approver, HoldReason.APPROVER)
     row.drafter_id = user.id
     row.approver_id = approver.id
     row.status = DraftStatus.SUBMITTED.value
