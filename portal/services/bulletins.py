@@ -8,7 +8,6 @@ submitted to read it, nobody else. Approval copies it, verbatim, to the public t
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 
@@ -368,7 +367,3 @@ def parse_changes(raw: str | None) -> list[tuple[str, str, str]]:
     if not raw:
         return []
     return [(name, before, after) for name, (before, after) in json.loads(raw).items()]
-
-
-def date_of(value: str) -> dt.date:
-    return dt.date.fromisoformat(value)

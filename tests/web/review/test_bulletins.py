@@ -114,6 +114,10 @@ def test_a_bulletin_from_draft_to_withdrawal_with_four_eyes_and_its_history(app,
     assert f"{CANONICAL}/notices/bulletins/{bulletin_id}" in text and "evil.example" not in text
     assert "ZM-BUL-TITLE" in text
     assert "/notices/bulletins" in client.get("/notices").get_data(as_text=True)  # beside the notices
+    first = client.get(f"/notices/bulletins/{bulletin_id}")
+    assert first.headers["ETag"] and "public" in first.headers["Cache-Control"]
+    unchanged = client.get(f"/notices/bulletins/{bulletin_id}", headers={"If-None-Match": first.headers["ETag"]})
+    assert unchanged.status_code == 304
 
     # Corrected by a supervisor of the issuing body: at once, with what changed and why, in public.
     edit = f"/review/bulletins/{bulletin_id}/correct"
@@ -124,6 +128,8 @@ def test_a_bulletin_from_draft_to_withdrawal_with_four_eyes_and_its_history(app,
     detail = client.get(f"/notices/bulletins/{bulletin_id}").get_data(as_text=True)
     assert "ZM-BUL-TREAT2" in detail and "<del>ZM-BUL-TREAT 检举人受到党内警告处分。</del>" in detail
     assert "处分决定更正。" in detail
+    changed = client.get(f"/notices/bulletins/{bulletin_id}", headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200  # a correction is a new version
 
     # Withdrawn: the page stays, says so, and keeps its history; what it said about the case goes.
     withdrawn = drafter.post(f"/review/bulletins/{bulletin_id}/withdraw", {"reason": "发布有误。"}, form_page=edit)
