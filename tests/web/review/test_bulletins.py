@@ -220,3 +220,25 @@ def test_script_in_every_field_is_shown_as_text(app, cadre, client, staff, intak
         body = who.get(path).get_data(as_text=True)
         assert "<script>alert" not in body, path
         assert "&lt;script&gt;" in body, path
+
+
+def test_shredding_the_case_keeps_its_bulletin_and_deletes_its_draft(app, cadre, client, staff, intake, monkeypatch):
+    from portal.services import retention
+
+    world = referred_case(app, cadre, staff, intake)
+    assert submit(world, world.leader.user_id).status_code == 303
+    assert decide(world.leader, world, "approve").status_code == 303
+    bulletin_id = draft_row(app, world.case_id)[2]
+    reviewer = world.reviewer
+    proposed = reviewer.act(world.case_id, "propose_finding", finding="unverifiable", reason="No witness.")
+    assert proposed.status_code == 303
+    closed = world.drafter.act(world.case_id, "approve_finding", reason="经核查，反映问题查无实据。")
+    assert closed.status_code == 303  # 查无实据 closes the case
+    with app.app_context():
+        later = retention.today().replace(year=retention.today().year + 6)
+    monkeypatch.setattr(retention, "today", lambda: later)
+    with app.app_context():
+        assert [d.case_id for d in retention.purge()] == [world.case_id]
+        assert db.session.get(BulletinDraft, world.case_id) is None
+        assert db.session.get(Bulletin, bulletin_id).case_id is None
+    assert "ZM-BUL-FACTS" in client.get(f"/notices/bulletins/{bulletin_id}").get_data(as_text=True)
