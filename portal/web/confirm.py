@@ -166,7 +166,7 @@ WORDINGS: dict[str, Wording] = {
             "The bulletin is published on the public site, its list and its feed at once, in the name of your "
             "body. From then on it can be corrected or withdrawn, with its history shown."
         ),
-        _l("Confirm: approve and publish"),
+        _l("Confirm: approve and publish the bulletin"),
     ),
     "withdraw_bulletin": Wording(
         _l("Withdraw this bulletin?"),
