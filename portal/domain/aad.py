@@ -93,3 +93,12 @@ def false_items(case_id: str) -> bytes:
 def tolerance_decision(case_id: str) -> bytes:
     """The 容错纠错 decision of a fault-tolerance application (issue 10)."""
     return f"case/{case_id}/tolerance-decision".encode()
+
+
+# -- 典型案例通报 (issue 10) --
+def bulletin_draft(case_id: str) -> bytes:
+    return f"case/{case_id}/bulletin".encode()
+
+
+def bulletin_return(case_id: str) -> bytes:
+    return f"case/{case_id}/bulletin/return-reason".encode()

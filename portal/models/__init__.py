@@ -2,6 +2,7 @@
 
 from portal.models.audit import AuditEntry, AuditHead
 from portal.models.body import Body, CategoryRoute, EscrowKey, Transfer
+from portal.models.bulletin import Bulletin, BulletinDraft, BulletinRevision
 from portal.models.case import Case, CaseEvent, CaseKey
 from portal.models.message import Attachment, Message
 from portal.models.note import Note
@@ -18,6 +19,9 @@ __all__ = [
     "AuditHead",
     "Attachment",
     "Body",
+    "Bulletin",
+    "BulletinDraft",
+    "BulletinRevision",
     "Case",
     "CaseEvent",
     "CaseKey",

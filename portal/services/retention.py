@@ -22,6 +22,8 @@ from portal.extensions import db
 from portal.models import (
     AccuserReminder,
     Attachment,
+    Bulletin,
+    BulletinDraft,
     Case,
     CaseEvent,
     CaseKey,
@@ -55,6 +57,7 @@ _CASE_ROWS = (
     Referral,
     AccuserReminder,
     ToleranceDecision,
+    BulletinDraft,
 )
 
 
@@ -115,6 +118,7 @@ def _shred(case_id: str, day: dt.date, years: int) -> bool:
         # Freed pages are overwritten with zeros, so the file keeps no copy of what was deleted.
         db.session.execute(db.text("PRAGMA secure_delete = ON"))
     db.session.execute(update(Notice).where(Notice.case_id == case_id).values(case_id=None))
+    db.session.execute(update(Bulletin).where(Bulletin.case_id == case_id).values(case_id=None))
     for model in _CASE_ROWS:
         db.session.execute(delete(model).where(model.case_id == case_id))
     db.session.execute(delete(Case).where(Case.id == case_id))

@@ -45,7 +45,15 @@ class Wording:
 
 
 #: Irreversible steps outside the case workflow (case steps: ``Rule.confirm``).
-OTHER_STEPS = frozenset({"withdraw_notice", "disable_account", "reset_account"})
+OTHER_STEPS = frozenset(
+    {
+        "withdraw_notice",
+        "disable_account",
+        "reset_account",
+        "approve_bulletin",
+        "withdraw_bulletin",
+    }  # bulletins: issue 10
+)
 
 WORDINGS: dict[str, Wording] = {
     Action.REFUSE.value: Wording(
@@ -185,6 +193,23 @@ WORDINGS: dict[str, Wording] = {
             "This cannot be undone."
         ),
         _l("Confirm: reset the account"),
+    ),
+    # -- 典型案例通报 (issue 10) --
+    "approve_bulletin": Wording(
+        _l("Approve and publish this bulletin?"),
+        _l(
+            "The bulletin is published on the public site, its list and its feed at once, in the name of your "
+            "body. From then on it can be corrected or withdrawn, with its history shown."
+        ),
+        _l("Confirm: approve and publish the bulletin"),
+    ),
+    "withdraw_bulletin": Wording(
+        _l("Withdraw this bulletin?"),
+        _l(
+            "What the bulletin says about the case comes down from the public site, its search and its feed at "
+            "once; a public stub stays with the withdrawal and the reason below. A withdrawal cannot be undone."
+        ),
+        _l("Confirm: withdraw the bulletin"),
     ),
 }
 

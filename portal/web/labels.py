@@ -392,6 +392,13 @@ AUDIT_ACTIONS = {
     # Words that hold for either kind of case (the log mixes concerns and clarifications).
     f"transition:{Action.ASK.value}": _l("Case step: a question to the cadre"),
     f"transition:{Action.PROVIDE_INFO.value}": _l("Case step: the cadre replied"),
+    # -- 典型案例通报 (issue 10) --
+    "bulletin_viewed": _l("Opened the draft of a typical case bulletin"),
+    "bulletin_submitted": _l("Submitted a typical case bulletin to a leader"),
+    "bulletin_approved": _l("Approved and published a typical case bulletin"),
+    "bulletin_returned": _l("Returned a typical case bulletin to its drafter"),
+    "bulletin_corrected": _l("Corrected a typical case bulletin"),
+    "bulletin_withdrawn": _l("Withdrew a typical case bulletin"),
 }
 
 #: Why a sign-in failed, as the audit log records it.

@@ -19,6 +19,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from portal.domain import bulletins as bulletin_rules
 from portal.domain.attachments import AttachmentError
 from portal.domain.plan import FutureDay, PlanError
 from portal.domain.referral import BadDate, OutcomeRefused
@@ -41,6 +42,7 @@ from portal.domain.workflow import (
 )
 from portal.services.bodies import InvalidBody, NoEscrowYet, NoSuchBody
 from portal.services.body_escrow import EscrowExists, PassphrasesDiffer
+from portal.services.bulletins import NoChange as BulletinUnchanged
 from portal.services.clarification import NoPlan
 from portal.services.errors import WrongPassphrase
 from portal.services.false_items import TooManyItems
@@ -181,6 +183,25 @@ def _opening_refused(exc: Exception) -> Refusal:
     return Refusal(400, _OPENING.get(exc.field, _l("Please fill this in.")), exc.field)
 
 
+# -- 典型案例通报 (issue 10) --
+def _invalid_text(exc: Exception) -> Refusal:
+    assert isinstance(exc, bulletin_rules.InvalidText)
+    if exc.field == "issued_on":
+        return Refusal(
+            409, _l("The date of the bulletin cannot be later than today: it is public once approved."), "issued_on"
+        )
+    return Refusal(400, _l("Please fill this in."), exc.field)
+
+
+def _names_the_cadre(exc: Exception) -> Refusal:
+    assert isinstance(exc, bulletin_rules.NamesTheCadre)
+    return Refusal(
+        400,
+        _l("A bulletin never names the cadre the accusation was about: take their name out of the text."),
+        exc.field,
+    )
+
+
 #: Every refusal, most specific first (a subclass is looked up before its base).
 _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     ReasonRequired: _fixed(400, _l("Please give a reason or text for this step."), "reason"),
@@ -268,6 +289,24 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     DecisionError: _decision_error,
     NotAnApprover: _fixed(400, _l("Choose a confirmed leader of the body handling this case."), "approver"),
     MeasuresIncomplete: _fixed(409, _l("Record every correction measure as done first.")),
+    # -- 典型案例通报 (issue 10) --
+    bulletin_rules.NotEligible: _fixed(
+        409,
+        _l(
+            "A bulletin is drafted only from a clarification case whose accusation was judged a suspected "
+            "malicious accusation, referred, and concluded where it was referred (its outcome recorded)."
+        ),
+    ),
+    bulletin_rules.NotDrafter: _fixed(403, _l("Only a supervisor or leader holding the case drafts a bulletin.")),
+    bulletin_rules.NotALeader: _fixed(403, _l("Only a leader (分管领导) of the body approves a bulletin."), "approver"),
+    bulletin_rules.NotTheApprover: _fixed(403, _l("This bulletin was submitted to another leader.")),
+    bulletin_rules.FourEyes: _fixed(
+        409, _l("Four eyes: the drafter of a bulletin never approves or returns it."), "approver"
+    ),
+    bulletin_rules.WrongStatus: _fixed(409, _l("This is not possible where the bulletin stands now.")),
+    bulletin_rules.InvalidText: _invalid_text,
+    bulletin_rules.NamesTheCadre: _names_the_cadre,
+    BulletinUnchanged: _fixed(400, _l("Nothing was changed."), "reason"),
 }
 
 #: What views catch: every exception the table answers.

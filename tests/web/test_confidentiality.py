@@ -344,3 +344,23 @@ def test_a_dump_holds_none_of_a_real_name_submitters_identity(app, cadre, client
     for needle in REAL_NAME_SECRETS:
         for encoded in {needle.encode("utf-8"), needle.encode("utf-16-le")}:
             assert not any(encoded in blob for blob in stored), needle
+
+
+# -- 典型案例通报 (issue 10) --
+SECRET_BULLETIN = ("ZM-BUL-TITLE", "ZM-BUL-FACTS", "ZM-BUL-TREAT", "ZM-CANARY-BUL-RETURN")
+
+
+def test_a_dump_holds_no_plaintext_of_an_unpublished_bulletin_or_why_it_was_returned(app, cadre, staff, intake):
+    from tests.web.bulletin_helpers import bulletin_form, referred_case
+    from tests.web.review.test_authorization_matrix import fresh_form_token
+
+    world = referred_case(app, cadre, staff, intake)
+    page = f"/review/cases/{world.case_id}/bulletin"
+    assert world.drafter.post(page, {**bulletin_form(), "approver": str(world.leader.user_id)}).status_code == 303
+    returned = {"reason": SECRET_BULLETIN[3], "form_token": fresh_form_token(app)}
+    assert world.leader.post(f"{page}/return", returned, form_page=page).status_code == 303
+    assert SECRET_BULLETIN[3] in world.drafter.get(page).get_data(as_text=True)  # it is there, for holders
+    stored = every_stored_value(app) + database_files(app)
+    for needle in SECRET_BULLETIN:
+        for encoded in {needle.encode("utf-8"), needle.encode("utf-16-le")}:
+            assert not any(encoded in blob for blob in stored), needle

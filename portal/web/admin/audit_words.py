@@ -30,6 +30,8 @@ def audit_detail(action: str, detail: str | None, body_names: Mapping[int, str] 
         return str(labels.MODES[ClarificationMode(detail)])
     if kind == "notice" and value.isdigit():
         return _("public notice no. %(id)s", id=value)
+    if kind == "bulletin" and value.isdigit():  # 典型案例通报 (issue 10)
+        return _("public bulletin no. %(id)s", id=value)
     if kind == "cases" and value.isdigit():
         return _("%(n)s cases", n=value)
     return detail

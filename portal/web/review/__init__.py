@@ -8,6 +8,7 @@ from portal.web.review import (  # noqa: E402,F401  (routes register on bp)
     aftercare,
     archive,
     auth,
+    bulletins,
     cases,
     escrow,
     grants,

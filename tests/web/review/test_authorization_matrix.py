@@ -18,12 +18,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from portal.domain.bulletins import BulletinText
 from portal.domain.plan import Naming, NoticeDraft
 from portal.domain.workflow import Action
 from portal.extensions import db
 from portal.models import Attachment, AuditEntry, Case, Message, Note, User
 from portal.services import accounts as accounts_service
-from portal.services import bodies, casework, form_tokens, holdings, notices, staff_admin
+from portal.services import bodies, bulletins, casework, form_tokens, holdings, notices, staff_admin
 from portal.services.opened_case import StepInput
 from tests.conftest import (
     ESCROW_PASSPHRASE,
@@ -73,6 +74,7 @@ F = 403
 CASE = "/review/cases/<case_id>"
 NOTICE = "/review/notices/<int:notice_id>"
 OWN_MOTION = "/review/clarifications/new"  # issue 10
+BULLETIN = "/review/bulletins/<int:bulletin_id>"  # 典型案例通报 (issue 10)
 
 # fmt: off
 L, H = to("/review"), see(CASE)  # a signed-in case worker at the login page; a step done on the case
@@ -141,6 +143,16 @@ MATRIX: dict[tuple[str, str], tuple] = {
     # issue 10 (h10rn): the filings of a plan and the 回访; the world's case is a concern, which has no plan
     ("POST", CASE + "/plan/filing"):               (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),
     ("POST", CASE + "/visit"):                     (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),
+    # -- 典型案例通报 (issue 10): the world's case is a concern, so it may have no bulletin (409);
+    #    only the named leader decides, and no principal here is a leader.
+    ("GET",  CASE + "/bulletin"):                  (LOGIN, F,      F,      409,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/bulletin"):                  (LOGIN, F,      F,      409,    F,      F,      F,              LOGIN),
+    ("POST", CASE + "/bulletin/approve"):          (LOGIN, F,      F,      F,      F,      F,      F,              LOGIN),
+    ("POST", CASE + "/bulletin/return"):           (LOGIN, F,      F,      F,      F,      F,      F,              LOGIN),
+    ("GET",  "/review/bulletins"):                 (LOGIN, F,      F,      200,    F,      200,    F,              LOGIN),
+    ("GET",  BULLETIN + "/correct"):               (LOGIN, F,      F,      200,    F,      F,      F,              LOGIN),
+    ("POST", BULLETIN + "/correct"):               (LOGIN, F,      F,      see(BULLETIN + "/correct"), F, F, F,    LOGIN),
+    ("POST", BULLETIN + "/withdraw"):              (LOGIN, F,      F,      see(BULLETIN + "/correct"), F, F, F,    LOGIN),
 }
 # fmt: on
 
@@ -219,7 +231,22 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         # issue 10 (h10rn)
         CASE + "/plan/filing": {"filing": "integrity_file", "filed_on": "2026-11-30", "number": "No. 1"},
         CASE + "/visit": {"visited_on": "2026-11-30", "how": "talk", "summary": "Talked at the township."},
+        # -- 典型案例通报 (issue 10) --
+        CASE + "/bulletin": {**BULLETIN_TEXT, "approver": str(world.target_id)},
+        CASE + "/bulletin/approve": {"confirmed": "1"},
+        CASE + "/bulletin/return": {"reason": "Say less about the village."},
+        BULLETIN + "/correct": {**BULLETIN_TEXT, "title": "A corrected bulletin", "reason": "Typo."},
+        BULLETIN + "/withdraw": {"reason": "Published in error.", "confirmed": "1"},
     }[rule]
+
+
+#: A bulletin's text as its forms post it (典型案例通报, issue 10).
+BULLETIN_TEXT = {
+    "title": "A bulletin",
+    "facts": "An accuser wrote false letters.",
+    "treatment": "Given a warning.",
+    "issued_on": "2026-11-30",
+}
 
 
 def staff_routes(app: Flask) -> set[tuple[str, str]]:
@@ -242,6 +269,7 @@ class World:
     notice_id: int
     body_id: int  # the case's body
     principals: dict[str, Principal] | None = None  # signed in once, when the world is shared
+    bulletin_id: int = 0  # a published 典型案例通报 of the case's body (issue 10)
 
     def url(self, rule: str) -> str:
         return (
@@ -249,6 +277,7 @@ class World:
             .replace("<file_id>", self.file_id)
             .replace("<int:user_id>", str(self.target_id))
             .replace("<int:notice_id>", str(self.notice_id))
+            .replace("<int:bulletin_id>", str(self.bulletin_id))
         )
 
 
@@ -301,8 +330,20 @@ def build_world(app: Flask, cadre: Cadre) -> World:
         notice_id = notice.id
     with app.app_context():
         body_id = db.session.get(Case, case_id).body_id
+    with app.app_context():  # 典型案例通报 (issue 10)
+        text = BulletinText("A bulletin", "An accuser wrote false letters.", "Given a warning.", dt.date(2026, 11, 30))
+        bulletin_id = bulletins.publish(text, case_id=None, body_id=body_id).id
+        db.session.commit()
     return World(
-        app, case_id, file_id, {k: v.user_id for k, v in accounts.items()}, target.user_id, accounts, notice_id, body_id
+        app,
+        case_id,
+        file_id,
+        {k: v.user_id for k, v in accounts.items()},
+        target.user_id,
+        accounts,
+        notice_id,
+        body_id,
+        bulletin_id=bulletin_id,
     )
 
 
