@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select
 from portal.domain.bulletins import PublicStatus
 from portal.extensions import db
 from portal.models import Bulletin, BulletinRevision
-from portal.services.notices_public import MAX_ID, MAX_QUERY, MAX_TERMS, Cursor
+from portal.services.notices_public import MAX_ID, MAX_QUERY, MAX_TERMS, Change, Cursor, HistoryEntry
 
 #: Entries in the Atom feed.
 FEED_SIZE = 50
@@ -107,22 +107,6 @@ def list_page(q: str, size: int, older: Cursor | None = None) -> ListPage:
     rows = db.session.execute(statement.order_by(Bulletin.published_at.desc(), Bulletin.id.desc()).limit(size + 1))
     items = [ListItem(*row) for row in rows]
     return ListPage(items[:size], items[size - 1].cursor if len(items) > size else None)
-
-
-@dataclass(frozen=True)
-class Change:
-    field: str
-    before: str
-    after: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    id: int
-    kind: str
-    at: dt.datetime
-    reason: str | None
-    changes: list[Change]
 
 
 @dataclass(frozen=True)

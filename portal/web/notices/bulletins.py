@@ -10,10 +10,9 @@ from flask_babel import lazy_gettext as _l
 from portal.services import bulletins_public
 from portal.services.notices_public import BadListQuery, Cursor
 from portal.web.notices import labels
-from portal.web.notices.conditional import ATOM, public_response
-from portal.web.notices.routes import _xml_text, bp
+from portal.web.notices.conditional import public_response
+from portal.web.notices.routes import atom_feed, bp
 from portal.web.rate_limits import limiter
-from portal.web.templating import listing
 
 #: Fields of a bulletin in the history and the correction form: one set of words for both sides.
 FIELDS = {
@@ -21,11 +20,6 @@ FIELDS = {
     "facts": _l("What happened (anonymised)"),
     "treatment": _l("How the accuser was dealt with"),
     "issued_on": _l("Date of the bulletin"),
-}
-_FEED_HEADINGS = {
-    "published": lambda title: _("Published: %(title)s", title=title),
-    "corrected": lambda title: _("Corrected: %(title)s", title=title),
-    "withdrawn": lambda title: _("Withdrawn: %(title)s", title=title),
 }
 
 
@@ -94,39 +88,15 @@ def bulletin_print(bulletin_id: int):
     return _one(bulletin_id, "notices/bulletin_print.html")
 
 
-def _summary(entry: bulletins_public.FeedEntry) -> str:
-    if entry.kind == "corrected" and entry.changed_fields:
-        changed = listing(field_label(name) for name in entry.changed_fields)
-        return _("Changed: %(fields)s. Reason: %(reason)s", fields=changed, reason=entry.reason or "")
-    if entry.kind == "withdrawn":
-        return _("Reason: %(reason)s", reason=entry.reason or "")
-    return entry.summary
-
-
 @bp.get("/bulletins/feed.atom")
 def bulletin_feed():
-    version = bulletins_public.version()
-
-    def render() -> str:
-        entries = [
-            {
-                "id": entry.revision_id,
-                "url": url_for("notices.bulletin", bulletin_id=entry.bulletin_id, _external=True),
-                "title": _xml_text(_FEED_HEADINGS[entry.kind](entry.title)),
-                "updated": entry.at,
-                "author": _xml_text(entry.issuer),
-                "summary": _xml_text(_summary(entry)),
-            }
-            for entry in bulletins_public.feed()
-        ]
-        return render_template(
-            "notices/feed.xml",
-            entries=entries,
-            title=_("Zhengming: typical case bulletins"),
-            updated=version.updated_at,
-            self_url=url_for("notices.bulletin_feed", _external=True),
-            list_url=url_for("notices.bulletins", _external=True),
-            site=_("Zhengming"),
-        )
-
-    return public_response(("bulletin-feed", version.revision, version.updated_at), version.updated_at, render, ATOM)
+    return atom_feed(
+        "bulletin-feed",
+        bulletins_public.version(),
+        bulletins_public.feed,
+        lambda entry: url_for("notices.bulletin", bulletin_id=entry.bulletin_id, _external=True),
+        field_label,
+        _("Zhengming: typical case bulletins"),
+        "notices.bulletin_feed",
+        "notices.bulletins",
+    )

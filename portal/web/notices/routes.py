@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
@@ -107,39 +108,61 @@ def _xml_text(value: str) -> str:
     return _NOT_XML.sub("", value or "")
 
 
-def _summary(entry: notices_public.FeedEntry) -> str:
-    if entry.kind == "corrected" and entry.changed_fields:
-        changed = listing(labels.field_label(name) for name in entry.changed_fields)
-        return _("Changed: %(fields)s. Reason: %(reason)s", fields=changed, reason=entry.reason or "")
-    if entry.kind == "withdrawn":
-        return _("Reason: %(reason)s", reason=entry.reason or "")
-    return entry.summary
+def atom_feed(
+    key: str,
+    version: Any,
+    entries: Callable[[], Iterable[Any]],
+    link: Callable[[Any], str],
+    field_label: Callable[[str], Any],
+    title: str,
+    self_endpoint: str,
+    list_endpoint: str,
+):
+    """An Atom feed of publications, corrections and withdrawals (notices, bulletins), its links
+    from the configured canonical address, answered from the page memo by the version's ETag."""
+
+    def summary(entry: Any) -> str:
+        if entry.kind == "corrected" and entry.changed_fields:
+            changed = listing(field_label(name) for name in entry.changed_fields)
+            return _("Changed: %(fields)s. Reason: %(reason)s", fields=changed, reason=entry.reason or "")
+        if entry.kind == "withdrawn":
+            return _("Reason: %(reason)s", reason=entry.reason or "")
+        return entry.summary
+
+    def render() -> str:
+        rendered = [
+            {
+                "id": entry.revision_id,
+                "url": link(entry),
+                "title": _xml_text(_FEED_HEADINGS[entry.kind](entry.title)),
+                "updated": entry.at,
+                "author": _xml_text(entry.issuer),
+                "summary": _xml_text(summary(entry)),
+            }
+            for entry in entries()
+        ]
+        return render_template(
+            "notices/feed.xml",
+            entries=rendered,
+            title=title,
+            updated=version.updated_at,
+            self_url=url_for(self_endpoint, _external=True),
+            list_url=url_for(list_endpoint, _external=True),
+            site=_("Zhengming"),
+        )
+
+    return public_response((key, version.revision, version.updated_at), version.updated_at, render, ATOM)
 
 
 @bp.get("/feed.atom")
 def feed():
-    version = notices_public.version()
-
-    def render() -> str:
-        entries = [
-            {
-                "id": entry.revision_id,
-                "url": url_for("notices.detail", notice_id=entry.notice_id, _external=True),
-                "title": _xml_text(_FEED_HEADINGS[entry.kind](entry.title)),
-                "updated": entry.at,
-                "author": _xml_text(entry.issuer),
-                "summary": _xml_text(_summary(entry)),
-            }
-            for entry in notices_public.feed()
-        ]
-        return render_template(
-            "notices/feed.xml",
-            entries=entries,
-            title=_("Zhengming: clarification notices"),
-            updated=version.updated_at,
-            self_url=url_for("notices.feed", _external=True),
-            list_url=url_for("notices.index", _external=True),
-            site=_("Zhengming"),
-        )
-
-    return public_response(("feed", version.revision, version.updated_at), version.updated_at, render, ATOM)
+    return atom_feed(
+        "feed",
+        notices_public.version(),
+        notices_public.feed,
+        lambda entry: url_for("notices.detail", notice_id=entry.notice_id, _external=True),
+        labels.field_label,
+        _("Zhengming: clarification notices"),
+        "notices.feed",
+        "notices.index",
+    )
