@@ -600,3 +600,8 @@ VISIT_FORMS = {
     VisitForm.PHONE: _l("By telephone"),
     VisitForm.SITE: _l("On site"),
 }
+
+
+# -- issue 10 finishing touches: the audit log mixes concerns, clarifications and 容错纠错 applications --
+#: An objection is 提出异议 to an answer or finding, 申请复核 of a 容错纠错认定: words that hold for both.
+AUDIT_ACTIONS[f"transition:{Action.OBJECT.value}"] = _l("Case step: the cadre objected or asked for a review (复核)")
