@@ -53,3 +53,26 @@ def test_a_review_asked_of_a_fault_tolerance_decision_reads_so_in_the_audit_log(
     audit = admin.get("/admin/audit").get_data(as_text=True)
     assert "办理步骤：当事干部提出异议或申请复核" in audit
     assert "反映人对答复提出异议" not in audit
+
+
+def test_the_visit_reads_as_a_deadline_for_staff_and_the_feedback_as_the_cadre_s_own(app, cadre, staff, monkeypatch):
+    import datetime as dt
+
+    from portal.extensions import db
+    from portal.models import Case
+    from tests.web.aftercare_helpers import record_filings
+    from tests.web.review.test_aftercare import _approved
+    from tests.web.review.test_clarification_plan import status
+
+    receipt, case_id, reviewer = _approved(app, cadre, staff)
+    record_filings(reviewer, case_id)
+    assert reviewer.act(case_id, "carry_out").status_code == 303
+    with app.app_context():
+        due = db.session.get(Case, case_id).visit_due
+    monkeypatch.setattr(case_state, "today", lambda: due + dt.timedelta(days=1))
+    assert "回访期限" in reviewer.get("/review?queue=overdue").get_data(as_text=True)
+
+    assert submitter_post(cadre, "/followup/feedback", {"feedback": "同事态度已转变。"}).status_code == 303
+    mine = status(cadre, receipt)
+    assert "您已反馈回访意见" in mine and "申请人已反馈回访意见" not in mine
+    assert "申请人已反馈回访意见" in reviewer.get(f"/review/cases/{case_id}").get_data(as_text=True)
