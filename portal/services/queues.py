@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from portal.domain.cases import State
 from portal.domain.workflow_rules import APPROVERS
@@ -39,6 +39,8 @@ class QueueFilters:
     kind: str | None = None
     state: str | None = None
     category: str | None = None
+    #: Real-name concerns only (实名反映, 优先办理; issue 10): a filter, not an order, so paging stays keyset.
+    real_name: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class QueuePage:
     counts: dict[str, int]  # cap + 1 means "more than cap"
     cap: int
     today: dt.date  # the day "overdue" was judged against
+    #: Real-name concerns waiting to be accepted, capped like the counts (issue 10; 0 unless asked).
+    real_name_new: int = 0
 
     @property
     def cases(self) -> list[Case]:
@@ -95,6 +99,8 @@ def _filtered(query, filters: QueueFilters):
         query = query.where(Case.state == filters.state)
     if filters.category:
         query = query.where(Case.category == filters.category)
+    if filters.real_name:  # issue 10
+        query = query.where(Case.real_name.is_(True))
     return query
 
 
@@ -254,6 +260,10 @@ def page(
     short = db.select(Body.id, Body.short_name).where(Body.id.in_(body_ids))
     bodies = {row.id: row.short_name for row in db.session.execute(short)} if body_ids else {}
     soon = add_working_days(today, SOON_WORKING_DAYS)
+    # -- real-name concerns (issue 10): how many of the new ones have priority, for the intake desk --
+    real_name_new = 0
+    if name == "new" and not filters.real_name:
+        real_name_new = _capped_count(_filtered(_queue("new", user, today), replace(filters, real_name=True)))
     return QueuePage(
         name=name,
         sort=sort,
@@ -262,4 +272,5 @@ def page(
         counts=counts,
         cap=COUNT_CAP,
         today=today,
+        real_name_new=real_name_new,
     )

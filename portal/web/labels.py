@@ -600,3 +600,11 @@ VISIT_FORMS = {
     VisitForm.PHONE: _l("By telephone"),
     VisitForm.SITE: _l("On site"),
 }
+
+
+# -- issue 10 finishing touches: the audit log mixes concerns, clarifications and 容错纠错 applications --
+#: An objection is 提出异议 to an answer or finding, 申请复核 of a 容错纠错认定: words that hold for both.
+AUDIT_ACTIONS[f"transition:{Action.OBJECT.value}"] = _l("Case step: the cadre objected or asked for a review (复核)")
+
+#: The cadre's own timeline: their own steps in the second person (the staff pages keep 申请人).
+CADRE_STEPS = {**STEPS, Action.FEEDBACK.value: _l("You gave your feedback on the follow-up visit")}

@@ -36,8 +36,13 @@ def minute(value: dt.datetime) -> str:
     return format_datetime(value, "yyyy-MM-dd HH:mm")
 
 
-def day(value: dt.date) -> str:
+def day(value: dt.date | str) -> str:
     """A date in running text: 2026年12月4日 in Chinese, December 4, 2026 in English."""
+    if isinstance(value, str):  # a date kept as ISO text in an encrypted field (issue 10: 主动澄清)
+        try:
+            return format_date(dt.date.fromisoformat(value), "long")
+        except ValueError:
+            return value
     return format_date(value, "long")
 
 

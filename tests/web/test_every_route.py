@@ -177,3 +177,60 @@ def test_no_route_answers_5xx_to_hostile_values(app, cadre, client, staff):
     failures += Prober(app, reviewer.client, "supervisor").run((case_id, "9" * 40, "\x00"))
     failures += Prober(app, admin.client, "admin").run(("9" * 40, "\x00"))
     assert not failures, "\n".join(failures[:40]) + f"\n... {len(failures)} in all"
+
+
+# -- the public bulletin routes with a real bulletin, published and withdrawn (issue 10) --
+
+
+def _public_headers(response, path: str) -> list[str]:
+    """What a public page of the notices site carries: a minute in any cache, validators, the strict CSP."""
+    h, wrong = response.headers, []
+    csp = h.get("Content-Security-Policy", "")
+    if "default-src 'none'" not in csp or "frame-ancestors 'none'" not in csp or "script-src" in csp:
+        wrong.append(f"{path}: CSP {csp!r}")
+    if h.get("Cache-Control") != "public, max-age=60" or not h.get("ETag") or "Cookie" not in h.get("Vary", ""):
+        wrong.append(f"{path}: caching {h.get('Cache-Control')!r} {h.get('ETag')!r} {h.get('Vary')!r}")
+    if "Set-Cookie" in h or "Pragma" in h:
+        wrong.append(f"{path}: a public page sets a cookie or Pragma")
+    if h.get("X-Content-Type-Options") != "nosniff" or h.get("X-Frame-Options") != "DENY":
+        wrong.append(f"{path}: nosniff/DENY missing")
+    return wrong
+
+
+def test_bulletin_routes_with_a_real_bulletin_published_then_withdrawn(app, cadre, staff, intake):
+    from tests.conftest import _client
+    from tests.web.bulletin_helpers import referred_case
+    from tests.web.review.test_bulletins import decide, submit
+
+    world = referred_case(app, cadre, staff, intake)
+    assert submit(world, world.leader.user_id).status_code == 303
+    approved = decide(world.leader, world, "approve")
+    assert approved.status_code == 303
+    bulletin_id = approved.headers["Location"].split("/")[-2]
+    paths = [
+        fill(rule, bulletin_id) for _e, rule, m in routes(app) if m == "GET" and rule.startswith("/notices/bulletins/<")
+    ]
+    assert {f"/notices/bulletins/{bulletin_id}", f"/notices/bulletins/{bulletin_id}/print"} <= set(paths)
+
+    client = _client(app)  # a reader who never filed anything: no message waits in their session
+    failures: list[str] = []
+    for stage, expected in (("published", "ZM-BUL-FACTS"), ("withdrawn", "本通报已撤回")):
+        if stage == "withdrawn":
+            edit = f"/review/bulletins/{bulletin_id}/correct"
+            withdrawn = world.drafter.post(
+                f"/review/bulletins/{bulletin_id}/withdraw", {"reason": "发布有误。"}, form_page=edit
+            )
+            assert withdrawn.status_code == 303
+        prober = Prober(app, client, f"anonymous, {stage} bulletin")
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert expected in response.get_data(as_text=True), (stage, path)
+            failures += _public_headers(response, path)
+            for name in QUERY_NAMES:
+                for value in (*ONE_AT_A_TIME, *BAD_VALUES):
+                    prober.send("GET", path, {name: value})
+        failures += prober.failures
+        if stage == "withdrawn":
+            assert "ZM-BUL-FACTS" not in client.get(f"/notices/bulletins/{bulletin_id}/print").get_data(as_text=True)
+    assert not failures, "\n".join(failures[:40])

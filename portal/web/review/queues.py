@@ -23,6 +23,7 @@ def queue():
         kind=request.args.get("kind") if request.args.get("kind") in set(Kind) else None,
         state=request.args.get("state") if request.args.get("state") in set(State) else None,
         category=request.args.get("category") if request.args.get("category") in set(Category) else None,
+        real_name=request.args.get("real_name") == "1",  # issue 10
     )
     result = queue_service.page(
         name,
@@ -33,6 +34,8 @@ def queue():
         sort=request.args.get("sort", "filed"),
     )
     args = {k: v for k, v in (("kind", filters.kind), ("state", filters.state), ("category", filters.category)) if v}
+    if filters.real_name:
+        args["real_name"] = "1"
     if result.sort != "filed":
         args["sort"] = result.sort
     overdue = referral_service.overdue_count(current_user.user)  # the 诬告陷害 ledger (issue 10)

@@ -77,7 +77,9 @@ def test_an_application_to_a_decision_the_applicant_reads_objects_to_and_sees_ca
     assert "减责" in status and REASONS in status and "Repay the excess cost" in status
     assert "已落实0项，共2项" in status
     asked = submitter_post(cadre, "/followup/object", {"reason": "The loss was the contractor's."}, confirm=False)
-    assert asked.status_code == 200 and "对决定申请复核？" in asked.get_data(as_text=True)  # nothing written yet
+    assert asked.status_code == 200 and "对容错纠错认定申请复核？" in asked.get_data(
+        as_text=True
+    )  # nothing written yet
     assert state_of(app, case_id) == "decided"
     objected = submitter_post(cadre, "/followup/object", {"reason": "The loss was the contractor's."})
     assert objected.status_code == 303
