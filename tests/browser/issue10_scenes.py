@@ -23,7 +23,14 @@ from tests.web.own_motion_helpers import open_own_motion, receipt_on
 from tests.web.referral_helpers import record_outcome, refer
 from tests.web.review.test_authorization_matrix import fresh_form_token
 from tests.web.review.test_clarification_plan import NOTICE, submitter_post
-from tests.web.tolerance_helpers import file_application, propose, record_collective, record_measure
+from tests.web.tolerance_helpers import (  # noqa: F401 - APPLICATION and state_of for the browser tests
+    APPLICATION,
+    file_application,
+    propose,
+    record_collective,
+    record_measure,
+    state_of,
+)
 
 REASONS = "紧急抢修，无谋取私利：减轻责任。"
 MEASURES = "退还超出的费用\n修订应急采购规定"

@@ -215,3 +215,38 @@ def test_long_unbroken_user_content_fits(phone, tmp_path):
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     page.screenshot(path=str(tmp_path / "status-long.png"), full_page=True)
     assert scroll_width <= WIDTH, (scroll_width, page.evaluate(_WIDE, WIDTH))
+
+
+def test_issue10_cadre_forms_post_without_javascript(phone, app, cadre, staff):
+    """JavaScript off: the 容错纠错 application reaches its receipt; the objection asks first and changes
+    nothing; the 回访 feedback is recorded and its form goes."""
+    page = phone.page
+    phone.open("/submit/fault-tolerance")
+    page.check("input[name=filed_by][value=self]")
+    for name in ("real_name", "unit_name", "post"):
+        page.fill(f"input[name={name}]", scenes.APPLICATION[name])
+    page.check("input[name=rank][value=section]")
+    page.fill("textarea[name=matter]", scenes.APPLICATION["matter"])
+    page.fill("textarea[name=fault]", scenes.APPLICATION["fault"])
+    page.check("input[name=accountability][value=pending]")
+    page.check("input[name=distinctions][value=unprecedented]")
+    page.fill("textarea[name=distinction_reason]", scenes.APPLICATION["distinction_reason"])
+    phone.submit()
+    phone.receipt_on_page()
+
+    p = scenes.people(staff)
+    receipt, case_id = scenes.tolerance(app, cadre, p)
+    phone.follow_up(receipt)
+    page.fill("form[action$='/followup/object'] textarea", "损失由施工方造成。")
+    phone.submit("form[action$='/followup/object']")
+    assert "对决定申请复核？" in page.locator("main h1").inner_text()  # asked first, with a button to confirm
+    assert page.locator("main form button[type=submit]").count() >= 1
+    assert scenes.state_of(app, case_id) == "decided"
+
+    receipt, _case = scenes.plan_approved(app, cadre, p, carried_out=True)
+    phone.follow_up(receipt)
+    page.fill("textarea[name=feedback]", "澄清后单位同事态度已转变。")
+    phone.submit("form[action$='/followup/feedback']")
+    assert page.url.endswith("/followup/status")
+    assert page.locator("ul.flash li").count() == 1
+    assert page.locator("form[action$='/followup/feedback']").count() == 0
