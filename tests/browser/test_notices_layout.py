@@ -121,3 +121,92 @@ def test_print_shows_the_notice_alone_in_black_on_white(name, site, phone, tmp_p
     pdf = tmp_path / f"{name}.pdf"
     page.pdf(path=str(pdf), prefer_css_page_size=True)
     assert pdf.stat().st_size > 1000
+
+
+# -- issue 10: the 典型案例通报 bulletins --
+
+
+@pytest.fixture
+def bulletin_site(app, cadre, staff) -> dict[str, str]:
+    """One bulletin published (approved by its named leader), one corrected and one withdrawn; their paths."""
+    from tests.browser import issue10_scenes as scenes
+    from tests.web.bulletin_helpers import bulletin_form
+
+    p = scenes.people(staff)
+    _case, shown = scenes.bulletin_published(app, cadre, p)
+    _case, corrected = scenes.bulletin_published(app, cadre, p)
+    _case, withdrawn = scenes.bulletin_published(app, cadre, p)
+    edit = f"/review/bulletins/{corrected}/correct"
+    fix = {**bulletin_form(title="更正后的标题：" + "很长" * 30), "reason": "标题有误，予以更正。"}
+    assert p.supervisor.post(edit, fix).status_code in (200, 303)
+    edit = f"/review/bulletins/{withdrawn}/correct"
+    gone = p.supervisor.post(
+        f"/review/bulletins/{withdrawn}/withdraw", {"reason": "发布有误，予以撤回。"}, form_page=edit
+    )
+    assert gone.status_code == 303
+    return {
+        "bulletins": "/notices/bulletins",
+        "bulletins-searched": "/notices/bulletins?q=ZM-BUL",
+        "bulletin": f"/notices/bulletins/{shown}",
+        "bulletin-corrected": f"/notices/bulletins/{corrected}",
+        "bulletin-withdrawn": f"/notices/bulletins/{withdrawn}",
+        "bulletin-print": f"/notices/bulletins/{shown}/print",
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+@pytest.mark.parametrize(
+    "name",
+    ["bulletins", "bulletins-searched", "bulletin", "bulletin-corrected", "bulletin-withdrawn", "bulletin-print"],
+)
+def test_bulletin_page_fits_a_phone_screen(name, lang, bulletin_site, phone, context, live_server, tmp_path):
+    if lang != "zh_CN":
+        context.add_cookies([{"name": "zm_lang", "value": lang, "url": live_server}])
+    phone.open(bulletin_site[name])
+    page = phone.page
+    assert page.locator("html").get_attribute("lang") == ("zh-CN" if lang == "zh_CN" else "en")
+    if name.startswith("bulletins"):
+        assert page.locator("main a[href*='/notices/bulletins/']").count() >= 1
+    else:
+        assert page.locator("main article.notice h1").is_visible()
+    if name == "bulletin-withdrawn":
+        assert "予以撤回" in page.locator("main .withdrawn").inner_text()
+
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= WIDTH, (name, lang, scroll_width, page.evaluate(_WIDE, WIDTH))
+
+    shot = tmp_path / f"bulletins-{name}-{lang}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 1000
+    with Image.open(shot) as image:
+        assert image.width == WIDTH and image.height >= VIEWPORT["height"]
+
+
+def test_bulletin_search_works_without_javascript(bulletin_site, phone):
+    phone.open("/notices/bulletins")
+    phone.page.fill("input[name=q]", "zm-bul-treat")
+    phone.submit("form[role=search]")
+    assert "q=zm-bul-treat" in phone.page.url
+    assert phone.page.locator("main a[href*='/notices/bulletins/']").count() >= 1
+
+
+@pytest.mark.parametrize("name", ["bulletin-print", "bulletin", "bulletin-withdrawn"])
+def test_a_printed_bulletin_is_its_text_alone_in_black_on_white(name, bulletin_site, phone, tmp_path):
+    phone.open(bulletin_site[name])
+    page = phone.page
+    page.emulate_media(media="print")
+    assert not page.locator("header nav").is_visible()
+    assert not page.locator("footer").is_visible()
+    backs = page.locator("p.back")
+    assert not any(backs.nth(i).is_visible() for i in range(backs.count()))  # the links around the text
+    assert page.locator("main article.notice h1").is_visible()
+    colours = page.evaluate(
+        """() => [getComputedStyle(document.querySelector('main article.notice')).color,
+                  getComputedStyle(document.body).backgroundColor,
+                  getComputedStyle(document.querySelector('main article.notice h1')).color]"""
+    )
+    assert colours[0] == "rgb(0, 0, 0)" and colours[2] == "rgb(0, 0, 0)", colours
+    assert colours[1] in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
+    pdf = tmp_path / f"{name}.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    assert pdf.stat().st_size > 1000

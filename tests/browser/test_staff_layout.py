@@ -20,9 +20,12 @@ from PIL import Image
 from portal.extensions import db
 from portal.models import Case
 from portal.services import accounts
+from tests.browser import issue10_scenes as scenes
 from tests.browser.conftest import VIEWPORT
-from tests.conftest import only_case_id
+from tests.browser.test_layout import CHOICES_OFF_THEIR_LABEL
+from tests.conftest import STAFF_PASSWORD, Staff, only_case_id
 from tests.factories import gen_png, upload
+from tests.web.own_motion_helpers import OPENING
 
 pytestmark = pytest.mark.browser
 
@@ -234,6 +237,128 @@ def _temporary_password(s: Scene) -> None:
     assert len(page.locator("p.receipt").inner_text().strip()) >= 12
 
 
+# -- issue 10: decisions, own motion, referrals, bulletins, filings and the 回访 --
+
+
+def _signed_in(s: Scene, member: Staff, path: str) -> None:
+    """Sign ``member`` (made and enrolled through the test client) in at the phone, then open ``path``."""
+    page = s.phone.page
+    s.phone.open("/review/login")
+    page.fill("input[name=username]", member.username)
+    page.fill("input[name=password]", STAFF_PASSWORD)
+    page.fill("input[name=code]", member.code())
+    s.phone.submit()
+    assert page.url.endswith("/review"), page.url
+    s.phone.open(path)
+
+
+def _people(s: Scene) -> scenes.People:
+    return scenes.people(s.staff)
+
+
+def _decision_propose(s: Scene) -> None:
+    p = _people(s)
+    _receipt, case_id = scenes.tolerance(s.app, s.cadre, p, upto="verifying")
+    _signed_in(s, p.reviewer, f"/review/cases/{case_id}/decision")
+    assert s.phone.page.locator("main textarea[name=measures]").count() == 1
+
+
+def _decision_collective(s: Scene) -> None:
+    p = _people(s)
+    _receipt, case_id = scenes.tolerance(s.app, s.cadre, p, upto="decision_proposed")
+    _signed_in(s, p.reviewer, f"/review/cases/{case_id}/decision")
+    assert s.phone.page.locator("main select[name=approver]").count() == 1
+
+
+def _case_tolerance_decided(s: Scene) -> None:
+    """The decided application's case page: the decision and a form for the measure still open."""
+    p = _people(s)
+    _receipt, case_id = scenes.tolerance(s.app, s.cadre, p)
+    _signed_in(s, p.reviewer, f"/review/cases/{case_id}")
+    assert s.phone.page.locator("main form[action$='/decision/measure']").count() == 1
+
+
+def _own_motion_form(s: Scene) -> None:
+    p = _people(s)
+    _signed_in(s, p.reviewer, "/review/clarifications/new")
+
+
+def _own_motion_notice(s: Scene) -> None:
+    """The opening form filled and posted at the phone (JavaScript off): the 澄清告知书 with its receipt."""
+    p = _people(s)
+    _signed_in(s, p.reviewer, "/review/clarifications/new")
+    page = s.phone.page
+    for name in ("origin_number", "origin_body", "false_items", "grounds", "real_name", "unit_name", "post"):
+        page.fill(f"main [name={name}]", OPENING[name])
+    page.fill("main input[name=origin_concluded_on]", OPENING["origin_concluded_on"])
+    page.check(f"main input[name=finding][value={OPENING['finding']}]")
+    page.check(f"main input[name=rank][value={OPENING['rank']}]")
+    page.select_option("main select[name=approver]", label=p.supervisor.username)
+    s.phone.submit()
+    assert s.phone.page.locator("main p.receipt").count() == 1
+
+
+def _plan_own_motion(s: Scene) -> None:
+    p = _people(s)
+    _receipt, case_id = scenes.own_motion(s.app, p)
+    _signed_in(s, p.reviewer, f"/review/cases/{case_id}/plan")
+
+
+def _referrals(s: Scene) -> None:
+    p = _people(s)
+    case_id = scenes.referred(s.app, s.cadre, p, concluded=False)
+    _signed_in(s, p.supervisor, f"/review/cases/{case_id}/referrals")
+    assert s.phone.page.locator("main form[action$='/referrals/outcome']").count() >= 1
+
+
+def _referral_ledger(s: Scene) -> None:
+    p = _people(s)
+    scenes.referred(s.app, s.cadre, p, concluded=False)
+    scenes.referred(s.app, s.cadre, p)
+    _signed_in(s, p.supervisor, "/review/referrals")
+
+
+def _bulletin_draft(s: Scene) -> None:
+    p = _people(s)
+    case_id = scenes.referred(s.app, s.cadre, p)
+    _signed_in(s, p.supervisor, f"/review/cases/{case_id}/bulletin")
+    assert s.phone.page.locator("main select[name=approver]").count() == 1
+
+
+def _bulletin_approval(s: Scene) -> None:
+    p = _people(s)
+    case_id = scenes.bulletin_submitted(s.app, s.cadre, p)
+    _signed_in(s, p.leader, f"/review/cases/{case_id}/bulletin")
+    assert s.phone.page.locator("main form").count() >= 2  # approve, return
+
+
+def _bulletins(s: Scene) -> None:
+    p = _people(s)
+    scenes.bulletin_published(s.app, s.cadre, p)
+    _signed_in(s, p.supervisor, "/review/bulletins")
+
+
+def _bulletin_correction(s: Scene) -> None:
+    p = _people(s)
+    _case, bulletin_id = scenes.bulletin_published(s.app, s.cadre, p)
+    _signed_in(s, p.supervisor, f"/review/bulletins/{bulletin_id}/correct")
+    assert s.phone.page.locator("main form").count() >= 2  # correct, withdraw
+
+
+def _case_filings(s: Scene) -> None:
+    p = _people(s)
+    _receipt, case_id = scenes.plan_approved(s.app, s.cadre, p)
+    _signed_in(s, p.reviewer, f"/review/cases/{case_id}")
+    assert s.phone.page.locator("main form[action$='/plan/filing']").count() == 2
+
+
+def _case_visit(s: Scene) -> None:
+    p = _people(s)
+    _receipt, case_id = scenes.plan_approved(s.app, s.cadre, p, carried_out=True)
+    _signed_in(s, p.reviewer, f"/review/cases/{case_id}")
+    assert s.phone.page.locator("main form[action$='/visit']").count() == 1
+
+
 PAGES = {
     "login": _login,
     "enrol": _enrol,
@@ -245,6 +370,21 @@ PAGES = {
     "accounts": _accounts,
     "audit": _audit,
     "temporary-password": _temporary_password,
+    # issue 10
+    "decision-propose": _decision_propose,
+    "decision-collective": _decision_collective,
+    "case-tolerance-decided": _case_tolerance_decided,
+    "own-motion-form": _own_motion_form,
+    "own-motion-notice": _own_motion_notice,
+    "plan-own-motion": _plan_own_motion,
+    "referrals": _referrals,
+    "referral-ledger": _referral_ledger,
+    "bulletin-draft": _bulletin_draft,
+    "bulletin-approval": _bulletin_approval,
+    "bulletins": _bulletins,
+    "bulletin-correction": _bulletin_correction,
+    "case-filings": _case_filings,
+    "case-visit": _case_visit,
 }
 
 
@@ -263,6 +403,7 @@ def test_staff_page_fits_a_phone_screen(name, lang, app, phone, cadre, staff, co
     for right, _content, _visible in page.evaluate(_TABLES):
         assert right <= WIDTH, (name, lang, page.evaluate(_TABLES))
     assert page.evaluate(_CONTROLS, WIDTH) == [], (name, lang)
+    assert page.evaluate(CHOICES_OFF_THEIR_LABEL) == [], (name, lang)
 
     shot = tmp_path / f"{name}-{lang}.png"
     page.screenshot(path=str(shot), full_page=True)
