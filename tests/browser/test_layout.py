@@ -239,7 +239,7 @@ def test_issue10_cadre_forms_post_without_javascript(phone, app, cadre, staff):
     phone.follow_up(receipt)
     page.fill("form[action$='/followup/object'] textarea", "损失由施工方造成。")
     phone.submit("form[action$='/followup/object']")
-    assert "对决定申请复核？" in page.locator("main h1").inner_text()  # asked first, with a button to confirm
+    assert "对容错纠错认定申请复核？" in page.locator("main h1").inner_text()  # asked first, with a button to confirm
     assert page.locator("main form button[type=submit]").count() >= 1
     assert scenes.state_of(app, case_id) == "decided"
 
