@@ -64,6 +64,13 @@ def source(year: int) -> Source:
     return Source.PACKAGE
 
 
+def missing_years(today: date) -> list[int]:
+    """Years an operator must write the notice down for now: this one if neither calendar knows
+    it, and from November (when the State Council publishes it) the next one too."""
+    years = [today.year, today.year + 1] if today.month >= 11 else [today.year]
+    return [year for year in years if source(year) is Source.WEEKDAYS]
+
+
 def _warn_no_data(year: int) -> None:
     """Say once per process that deadlines are approximate, without flooding the log."""
     global _warned
