@@ -72,11 +72,15 @@ def _stylesheet_url() -> str:
 
 def html(doc: Gongwen) -> str:
     """A complete standalone HTML page of the document (Jinja, autoescaped; no app context needed)."""
+    return _page(doc, _stylesheet_url())
+
+
+def _page(doc: Gongwen, css_url: str) -> str:
     return _jinja.get_template("gongwen.html").render(
         doc=doc,
         paragraphs=_paragraphs(doc),
         written_date=written_date(doc.date),
-        css_url=_stylesheet_url(),
+        css_url=css_url,
     )
 
 
@@ -120,7 +124,9 @@ def pdf(doc: Gongwen) -> bytes:
     import weasyprint  # imported here: loading pango takes a while, and most requests never need it
 
     fetcher = _fetcher_class()(fail_on_errors=True)
-    rendered = weasyprint.HTML(string=html(doc), base_url=_BASE_URL, url_fetcher=fetcher).write_pdf()
+    # The plain address, even in a request: a prefix the app is mounted under means nothing here.
+    page = _page(doc, _STATIC_PATH + STYLESHEET)
+    rendered = weasyprint.HTML(string=page, base_url=_BASE_URL, url_fetcher=fetcher).write_pdf()
     assert isinstance(rendered, bytes)
     return rendered
 

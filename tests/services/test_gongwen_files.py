@@ -207,8 +207,11 @@ def test_pdf_embeds_a_cjk_font_and_links_nowhere(sample_pdf):
     assert b"/URI" not in sample_pdf and b"http" not in sample_pdf
 
 
-def test_pdf_of_a_bare_document(app):
-    text = squash(pypdf.PdfReader(io.BytesIO(gongwen_files.pdf(BARE))).pages[0].extract_text())
+def test_pdf_of_a_bare_document_in_a_request_under_a_prefix(app):
+    with app.test_request_context("/", base_url="http://localhost/portal/"):
+        assert "/portal/static/gongwen.css" in gongwen_files.html(BARE)
+        rendered = gongwen_files.pdf(BARE)
+    text = squash(pypdf.PdfReader(io.BytesIO(rendered)).pages[0].extract_text())
     assert "答复意见书" in text and "测纪复〔2026〕3号" in text and "2026年1月9日" in text
     assert "附件" not in text
 
