@@ -8,6 +8,7 @@ a killed instance, and last what the logs hold. bench/production_load.py is the 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import os
@@ -396,6 +397,110 @@ def test_a_worker_killed_mid_submission_leaves_no_partial_case_and_the_resend_sh
         # Every round was still checked (one case each, its receipt opens it); only the cut itself
         # is a matter of timing on a shared machine, so say so rather than pass it off as tested.
         pytest.skip("no SIGKILL landed inside a submission this run: the cut-and-resend path was not exercised")
+    _every_case_is_whole(deployment.app)
+
+
+def _blocked_filing_ports(app) -> list[int]:
+    """Client ports of the backends blocked inside a filing, at its INSERT of the attachment rows."""
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                db.text(
+                    "SELECT client_port FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                    " AND query ILIKE 'INSERT INTO attachments%'"
+                )
+            )
+        )
+
+
+def _socket_inodes(port: int) -> set[str]:
+    """Inodes of the local TCP sockets bound to ``port`` (/proc/net/tcp{,6}: hex local port)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(fields[9])
+    return inodes
+
+
+def _worker_holding(deployment, port: int) -> tuple[harness.Instance, int]:
+    """The gunicorn worker (and its instance) whose database connection uses local ``port``."""
+    wanted = {f"socket:[{inode}]" for inode in _socket_inodes(port)}
+    for instance in deployment.instances:
+        for worker in instance.workers():
+            with contextlib.suppress(FileNotFoundError, PermissionError):
+                for fd in os.listdir(f"/proc/{worker}/fd"):
+                    with contextlib.suppress(FileNotFoundError):
+                        if os.readlink(f"/proc/{worker}/fd/{fd}") in wanted:
+                            return instance, worker
+    raise AssertionError(f"no worker holds the connection from port {port}")
+
+
+def test_a_worker_killed_inside_the_filing_transaction_commits_nothing(deployment):
+    """The same cut without timing: the filing is held inside its transaction, then its worker dies.
+
+    The test takes the attachments table's EXCLUSIVE lock, so a filing stops at its attachment
+    INSERT after its case row, holder rows and timeline are written but before its COMMIT. The
+    worker serving it (found by its database connection) is killed only then; the lock goes, the
+    orphaned backend finds its client gone and rolls back. Nothing of that case may remain, the
+    other instance keeps serving, and the resent form files it once.
+    """
+    photo = _noise_png(300, 200)
+    before = _counts(deployment.app)
+    cadre = deployment.browser()
+    tokens = cadre.tokens("/submit/concern")
+    sent = {"category": "workload", "subject": "ZM-HELD-KILL", "description": "Held in its transaction, then cut."}
+    outcome: list[harness.Answer] = []
+    with deployment.app.app_context():
+        holder = db.engine.connect()
+    try:
+        locking = holder.begin()
+        holder.execute(db.text("LOCK TABLE attachments IN EXCLUSIVE MODE"))
+
+        def send() -> None:
+            files = [("attachments", "photo.png", photo)]
+            outcome.append(cadre.post("/submit/concern", sent, files, page="/submit/concern", tokens=tokens))
+
+        poster = threading.Thread(target=send)
+        poster.start()
+        deadline = time.monotonic() + 60
+        while not (ports := _blocked_filing_ports(deployment.app)):
+            assert time.monotonic() < deadline, "the filing never reached its attachment INSERT"
+            time.sleep(0.05)
+        assert len(ports) == 1, ports
+        serving, worker = _worker_holding(deployment, ports[0])
+        os.kill(worker, signal.SIGKILL)
+        poster.join(120)
+        locking.rollback()
+    finally:
+        holder.close()
+    answer = outcome[0]
+    assert answer.status == 502 and "暂时无法使用" in answer.text, answer.status
+    deadline = time.monotonic() + 60
+    while _blocked_filing_ports(deployment.app):  # the orphan notices its client is gone
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert _counts(deployment.app) == before  # not a row of the cut filing
+    other = next(i for i in deployment.instances if i is not serving)
+    with urllib.request.urlopen(f"http://127.0.0.1:{other.port}/healthz", timeout=30) as health:
+        assert health.status == 200, "the other instance stopped serving"
+    harness.wait_until_answering(serving)
+    # nginx counts the cut as a failure of that upstream; the earlier test's kills may have marked the
+    # other one too, and with both marked it answers 502 at once until fail_timeout (10 s) passes.
+    deadline = time.monotonic() + 60
+    while deployment.browser().get("/healthz").status != 200:
+        assert time.monotonic() < deadline, "nginx never passed requests on again"
+        time.sleep(0.5)
+    answer = cadre.post(
+        "/submit/concern", sent, [("attachments", "photo.png", photo)], page="/submit/concern", tokens=tokens
+    )
+    assert answer.status == 200 and harness.RECEIPT.search(answer.text), answer.status
+    check = deployment.browser()
+    check.follow_up(harness.RECEIPT.search(answer.text).group(1))
+    assert "ZM-HELD-KILL" in check.get("/followup/status").text
+    assert _counts(deployment.app)["cases"] == before["cases"] + 1
     _every_case_is_whole(deployment.app)
 
 
