@@ -244,6 +244,10 @@ def start_gunicorn(database_url: str, workers: int, port: int, log: Path, memo: 
         "ZM_SESSION_COOKIE_SECURE": "false",
         "ZM_PROXY_COUNT": "0",
         "ZM_CANONICAL_URL": "https://portal.example",
+        # Limits shared by the workers as production keeps them (the public pages have none, but
+        # production refuses per-worker limits); SQLite is the embedded default, said on purpose.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/15"),
+        **({"ZM_SINGLE_PROCESS": "1"} if database_url.startswith("sqlite") else {}),
     }
     command = [
         sys.executable,
