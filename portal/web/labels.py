@@ -399,6 +399,8 @@ AUDIT_ACTIONS = {
     "bulletin_returned": _l("Returned a typical case bulletin to its drafter"),
     "bulletin_corrected": _l("Corrected a typical case bulletin"),
     "bulletin_withdrawn": _l("Withdrew a typical case bulletin"),
+    # -- h11x --
+    "default_body_changed": _l("Made another body the default"),
 }
 
 #: Why a sign-in failed, as the audit log records it.

@@ -40,7 +40,7 @@ from portal.domain.workflow import (
     WorkflowError,
     WrongState,
 )
-from portal.services.bodies import InvalidBody, NoEscrowYet, NoSuchBody
+from portal.services.bodies import AlreadyDefault, CannotReceive, InvalidBody, NoEscrowYet, NoSuchBody
 from portal.services.body_escrow import EscrowExists, PassphrasesDiffer
 from portal.services.bulletins import NoChange as BulletinUnchanged
 from portal.services.clarification import NoPlan
@@ -307,6 +307,13 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     bulletin_rules.InvalidText: _invalid_text,
     bulletin_rules.NamesTheCadre: _names_the_cadre,
     BulletinUnchanged: _fixed(400, _l("Nothing was changed."), "reason"),
+    # -- h11x --
+    CannotReceive: _fixed(
+        409,
+        _l("This body cannot receive cases yet: it needs an escrow key and a confirmed intake officer."),
+        "body",
+    ),
+    AlreadyDefault: _fixed(400, _l("This body is the default already: choose another."), "body"),
 }
 
 #: What views catch: every exception the table answers.
