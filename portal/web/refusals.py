@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from portal.domain import bulletins as bulletin_rules
 from portal.domain.attachments import AttachmentError
 from portal.domain.plan import FutureDay, PlanError
-from portal.domain.referral import BadDate, OutcomeRefused
+from portal.domain.referral import BadDate, CheckDateRefused, OutcomeRefused
 from portal.domain.tolerance import DecisionError
 from portal.domain.workflow import (
     AlreadyUsed,
@@ -58,7 +58,7 @@ from portal.services.grants import (
 )
 from portal.services.notices import ClarifiedItemsFixed, FutureNoticeDate, NothingChanged, NotPublished, SupervisorsOnly
 from portal.services.own_motion import NoApprover, NotOwnMotion, OpeningRefused
-from portal.services.referrals import MissingField, NoSuchReferral
+from portal.services.referrals import AlreadyChecked, MissingField, NoSuchReferral
 from portal.services.staff_admin import NotYourBody
 from portal.services.transfers import (
     NotAbove,
@@ -314,6 +314,12 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
         "body",
     ),
     AlreadyDefault: _fixed(400, _l("This body is the default already: choose another."), "body"),
+    AlreadyChecked: _fixed(
+        409, _l("一信双查 is recorded already for this referral: it is recorded once."), "checked_on"
+    ),
+    CheckDateRefused: _fixed(
+        400, _l("The date cannot be later than today, nor earlier than the day the case was filed."), "checked_on"
+    ),
 }
 
 #: What views catch: every exception the table answers.
