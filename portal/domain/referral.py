@@ -111,3 +111,14 @@ def checked_on_valid(referred_on: date, checked_on: date, today: date) -> None:
     """一信双查 is recorded as done by the referral at the latest, and never in the future."""
     if checked_on > today or checked_on > referred_on:
         raise BadDate("checked_on")
+
+
+class CheckDateRefused(BadDate):
+    """Raised so a 一信双查 recorded later is dated within the case: not before it was filed, not in the future."""
+
+
+def checked_later_valid(filed_on: date, checked_on: date, today: date) -> None:
+    """一信双查 recorded after the referral: done while the case was handled, so not before it was
+    filed, and never in the future (it may predate the referral: the box was not ticked then)."""
+    if checked_on > today or checked_on < filed_on:
+        raise CheckDateRefused("checked_on")

@@ -465,7 +465,7 @@ def _guard(facts: Facts, actor: Actor, action: Action, today: date, deadlines: D
     if action in _SETTLES_CORRECTION and not facts.correction_pending:
         raise WrongState("no correction awaits the cadre's consent")
     # -- the 诬告陷害 ledger (issue 10) --
-    if action in REFERRAL_ACTIONS and not facts.referred:
+    if action in (*REFERRAL_ACTIONS, Action.CHECK_ACCUSER) and not facts.referred:  # h11x: 一信双查 too
         raise WrongState("nothing was referred")
     if action is Action.EDUCATE and facts.flag is not AccusationFlag.MISTAKEN:
         raise WrongState("only a mistaken accuser is reminded and educated")

@@ -76,6 +76,8 @@ class Action(StrEnum):
     RECORD_FILING = "record_filing"  # 归入廉政档案 / 抄送组织人事部门, a step of the approved plan
     RECORD_VISIT = "record_visit"  # 回访 after the clarification was carried out
     FEEDBACK = "feedback"  # the applicant's own word on the 回访, through the receipt
+    # -- h11x --
+    CHECK_ACCUSER = "check_accuser"  # 一信双查 recorded after the referral, on one referral without it
 
 
 class Choice(StrEnum):
@@ -227,6 +229,8 @@ RULES: Mapping[Action, Rule] = MappingProxyType(
         # The 回访: the cadre sees that it took place and how; the summary stays with staff.
         Action.RECORD_VISIT: Rule(_WORKER, visible=True, choice=Choice.VISIT_FORM, shows_choice=True, page=Page.PLAN),
         Action.FEEDBACK: Rule(_SUBMITTER, visible=True, needs_reason=True),
+        # -- h11x: 一信双查 recorded later by whoever works the case, once per referral --
+        Action.CHECK_ACCUSER: Rule(_WORKER, visible=False, page=Page.REFERRAL),
     }
 )
 
@@ -422,6 +426,7 @@ TRANSITIONS: Mapping[Kind, frozenset[Edge]] = MappingProxyType(
             + _stays(FLAGGABLE, Action.FLAG, Action.REFER)
             + _stays(CORRECTABLE, *CORRECTION_ACTIONS)
             + _stays(FLAGGABLE, *REFERRAL_ACTIONS, Action.EDUCATE)  # the 诬告陷害 ledger (issue 10)
+            + _stays(FLAGGABLE, Action.CHECK_ACCUSER)  # h11x: 一信双查 after the referral
         ),
         Kind.FAULT_TOLERANCE: frozenset(
             _FAULT_TOLERANCE_MOVES + _stays(KIND_STATES[Kind.FAULT_TOLERANCE] - TERMINAL, Action.TAKE, Action.ASSIGN)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.domain.bodies import BodyKind, BodyLevel
@@ -23,6 +23,14 @@ class Body(db.Model):
     __table_args__ = (
         CheckConstraint(f"kind IN ({_BODY_KINDS})", name="body_kind"),
         CheckConstraint(f"level IN ({_LEVELS})", name="body_level"),
+        # At most one default body (the service keeps at least one): a partial unique index.
+        Index(
+            "ix_bodies_one_default",
+            "is_default",
+            unique=True,
+            postgresql_where=text("is_default"),
+            sqlite_where=text("is_default"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -69,6 +69,8 @@ class Referral(db.Model):
     double_check: Mapped[bool] = mapped_column(default=False)
     #: The day of that check.
     checked_on: Mapped[dt.date | None]
+    #: Who recorded that check (at the referral, or later on the accusation page).
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: Who referred it.
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: When it was recorded, to the hour.

@@ -26,6 +26,14 @@ class NoSuchBody(ServiceError):
     """No body with this id (or not one the cadre may choose)."""
 
 
+class CannotReceive(ServiceError):
+    """The body has no escrow key or no confirmed intake officer: a case sent there would reach nobody."""
+
+
+class AlreadyDefault(ServiceError):
+    """The body chosen is the default already: nothing would change."""
+
+
 @dataclass(frozen=True)
 class BodyChoice:
     """A body a cadre may file to, as the form lists it."""
@@ -183,3 +191,31 @@ def route_category(category: str, body_id: int, actor_id: int | None = None) -> 
 
 def routes() -> dict[str, int]:
     return dict(db.session.execute(db.select(CategoryRoute.category, CategoryRoute.body_id)).all())
+
+
+# -- h11x: the default body, changeable by an admin --
+
+
+def lock_default() -> Body | None:
+    """The default body, with every body row locked against a concurrent change of the default.
+
+    Locking every row (not only the default's) makes a second change wait and then read the
+    first one's result: a lock on the old default alone would let it find no default at all.
+    ``FOR NO KEY UPDATE`` leaves new cases and accounts free to reference the bodies meanwhile.
+    """
+    db.session.execute(db.select(Body.id).order_by(Body.id).with_for_update(key_share=True)).all()
+    return default()
+
+
+def set_default(old: Body | None, new: Body, actor_id: int | None) -> None:
+    """Move the default from ``old`` to ``new`` and audit both ids (the caller locked, checked, commits).
+
+    The old one is cleared and flushed first: the partial unique index checks each row as it is written.
+    """
+    if old is not None:
+        old.is_default = False
+        db.session.flush()
+    new.is_default = True
+    db.session.flush()
+    detail = f"body:{old.id}>body:{new.id}" if old is not None else f"body:{new.id}"
+    audit.record("default_body_changed", actor_id=actor_id, detail=detail)

@@ -8,6 +8,7 @@ submitted to read it, nobody else. Approval copies it, verbatim, to the public t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
@@ -372,3 +373,47 @@ def parse_changes(raw: str | None) -> list[tuple[str, str, str]]:
     if not raw:
         return []
     return [(name, before, after) for name, (before, after) in json.loads(raw).items()]
+
+
+# -- h11x: the case's bulletin in its paper-archive copy --
+
+
+@dataclass(frozen=True)
+class CaseBulletin:
+    """The 典型案例通报 of a case as its archive copy shows it: the public one with its history, or the
+    draft (decrypted) while none is published; ``history`` is (kind, when, reason) oldest first."""
+
+    status: str  # DraftStatus of a draft, PublicStatus of a published bulletin
+    text: BulletinText
+    number: int | None  # the public bulletin's id
+    issuer: str
+    drafter: str
+    approver: str
+    withdrawn_reason: str | None
+    history: list[tuple[str, dt.datetime, str | None]]
+
+
+def of_case(opened: OpenedCase) -> CaseBulletin | None:
+    """The case's bulletin for a holder of its key (the caller audits the reading), if it has one."""
+    case_id = opened.case.id
+    draft = db.session.get(BulletinDraft, case_id)
+    public = db.session.scalar(db.select(Bulletin).where(Bulletin.case_id == case_id))
+    if draft is None and public is None:
+        return None
+    names = dict(db.session.execute(db.select(User.id, User.username)).all())
+    drafter = names.get(draft.drafter_id, "") if draft is not None else ""
+    approver = names.get(draft.approver_id, "") if draft is not None and draft.approver_id else ""
+    if public is not None:
+        revisions = [(r.kind, r.at, r.reason) for r in history(public.id)]
+        return CaseBulletin(
+            public.status,
+            text_of(public),
+            public.id,
+            public.issuer,
+            drafter,
+            approver,
+            public.withdrawn_reason,
+            revisions,
+        )
+    assert draft is not None
+    return CaseBulletin(draft.status, _read(draft, opened.key), None, "", drafter, approver, None, [])

@@ -29,6 +29,7 @@ from portal.services.transaction import use_case
 
 __all__ = [
     "AccusationPage",
+    "AlreadyChecked",
     "LedgerRow",
     "MissingField",
     "NoSuchReferral",
@@ -40,6 +41,8 @@ __all__ = [
     "ledger",
     "overdue_count",
     "page",
+    "record_check",
+    "records",
     "record_outcome",
     "refer",
 ]
@@ -48,7 +51,7 @@ __all__ = [
 SHORT_TEXT, LONG_TEXT = 200, 5000
 
 #: The steps of the accusation page.
-PAGE_ACTIONS = frozenset({Action.REFER, *REFERRAL_ACTIONS, Action.EDUCATE})
+PAGE_ACTIONS = frozenset({Action.REFER, *REFERRAL_ACTIONS, Action.EDUCATE, Action.CHECK_ACCUSER})
 
 
 class MissingField(ServiceError):
@@ -61,6 +64,10 @@ class MissingField(ServiceError):
 
 class NoSuchReferral(ServiceError):
     """No referral with this id on this case."""
+
+
+class AlreadyChecked(ServiceError):
+    """一信双查 is recorded once per referral: this one has it already."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,10 @@ class ReferralView:
     result: str
     next_outcomes: tuple[ReferralOutcome, ...]  # what this person may record for it now
     overdue: bool
+    # -- h11x --
+    referred_by: str = ""  # who referred it
+    checked_by: str = ""  # who recorded its 一信双查
+    may_check: bool = False  # this person may record its 一信双查 now (not recorded yet)
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,7 @@ class ReminderView:
     given_on: dt.date
     form: ReminderForm
     note: str
+    recorded_by: str = ""  # h11x: who recorded it
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,7 @@ class LedgerRow:
     target: ReferralTarget
     course: Course
     overdue: bool
+    checked_on: dt.date | None = None  # h11x: the day of its 一信双查, if recorded
 
 
 def _text(key: bytes, blob: bytes | None, case_id: str, referral_id: str, field: str) -> str:
@@ -144,12 +157,13 @@ def _referrals(case_id: str) -> list[Referral]:
     return list(db.session.scalars(db.select(Referral).where(Referral.case_id == case_id).order_by(Referral.position)))
 
 
-@use_case
-def page(user: User, private_key: bytes | None, case_id: str) -> AccusationPage:
-    """Decrypt the case's referrals and reminders for its accusation page; the view is audited."""
-    opened = open_for_staff(user, private_key, case_id)
+def records(
+    opened: OpenedCase, offered: frozenset[Action] = frozenset()
+) -> tuple[list[ReferralView], list[ReminderView]]:
+    """The case's referrals and reminders decrypted with the opened key (the caller audits the reading);
+    ``offered`` are the steps this person may take now, for what each referral offers them."""
     case, key, today = opened.case, opened.key, case_state.today()
-    offered = frozenset(opened.allowed()) & PAGE_ACTIONS
+    names = dict(db.session.execute(db.select(User.id, User.username)).all())
     views = []
     for row in _referrals(case.id):
         course = _course(row)
@@ -172,17 +186,34 @@ def page(user: User, private_key: bytes | None, case_id: str) -> AccusationPage:
                     if o in course.next_outcomes() and course_of.OUTCOME_ACTIONS[o] in offered
                 ),
                 overdue=course.overdue(today),
+                referred_by=names.get(row.actor_id, "") if row.actor_id else "",
+                checked_by=names.get(row.checked_by_id, "") if row.checked_by_id else "",
+                may_check=not row.double_check and Action.CHECK_ACCUSER in offered,
             )
         )
     reminders = [
-        ReminderView(r.given_on, ReminderForm(r.form), decrypt(key, r.note, aad.reminder_note(case.id, r.id)).decode())
+        ReminderView(
+            r.given_on,
+            ReminderForm(r.form),
+            decrypt(key, r.note, aad.reminder_note(case.id, r.id)).decode(),
+            names.get(r.actor_id, "") if r.actor_id else "",
+        )
         for r in db.session.scalars(
             db.select(AccuserReminder).where(AccuserReminder.case_id == case.id).order_by(AccuserReminder.given_on)
         )
     ]
+    return views, reminders
+
+
+@use_case
+def page(user: User, private_key: bytes | None, case_id: str) -> AccusationPage:
+    """Decrypt the case's referrals and reminders for its accusation page; the view is audited."""
+    opened = open_for_staff(user, private_key, case_id)
+    offered = frozenset(opened.allowed()) & PAGE_ACTIONS
+    views, reminders = records(opened, offered)
     opened.audit("case_view")
     db.session.commit()
-    return AccusationPage(case, AccusationFlag(case.flag), views, reminders, offered, today)
+    return AccusationPage(opened.case, AccusationFlag(opened.case.flag), views, reminders, offered, case_state.today())
 
 
 def _required(value: str, field: str, limit: int = SHORT_TEXT) -> str:
@@ -239,6 +270,7 @@ def refer(user: User, private_key: bytes | None, case_id: str, given: ReferralIn
         feedback_due=course.feedback_due,
         double_check=given.double_check,
         checked_on=given.checked_on if given.double_check else None,
+        checked_by_id=user.id if given.double_check else None,
         actor_id=user.id,
         created_at=this_hour(),
         body_name=_seal(key, body_name, case.id, referral_id, "body_name"),
@@ -294,6 +326,35 @@ def record_outcome(
 
 
 @use_case
+def record_check(
+    user: User,
+    private_key: bytes | None,
+    case_id: str,
+    referral_id: str | None,
+    checked_on: dt.date | None,
+    note: str,
+    form_token: str | None,
+) -> None:
+    """Record 一信双查 on a referral made without it: its own record (date, who, what was checked), once."""
+    opened = _opened(user, private_key, case_id, Action.CHECK_ACCUSER)  # nothing referred: refused here
+    row = db.session.get(Referral, referral_id) if referral_id else None
+    if row is None or row.case_id != opened.case.id:
+        raise NoSuchReferral(str(referral_id))
+    if row.double_check:
+        raise AlreadyChecked(row.id)
+    if checked_on is None:
+        raise MissingField("checked_on")
+    course_of.checked_later_valid(opened.case.created_at.date(), checked_on, case_state.today())
+    text = _required(note, "check_note", LONG_TEXT)
+    form_tokens.spend(form_token)
+    opened.step(Action.CHECK_ACCUSER)
+    row.double_check, row.checked_on, row.checked_by_id = True, checked_on, user.id
+    row.check_note = _seal(opened.key, text, row.case_id, row.id, "check_note")
+    opened.audit("accuser_checked", detail=row.target)
+    db.session.commit()
+
+
+@use_case
 def educate(
     user: User,
     private_key: bytes | None,
@@ -342,7 +403,7 @@ def ledger(user: User) -> list[LedgerRow]:
         _held(user).order_by(Referral.feedback_due.is_(None), Referral.feedback_due, Referral.referred_on.desc())
     )
     return [
-        LedgerRow(row.case_id, ReferralTarget(row.target), course, course.overdue(today))
+        LedgerRow(row.case_id, ReferralTarget(row.target), course, course.overdue(today), row.checked_on)
         for row in rows
         for course in (_course(row),)
     ]

@@ -11,7 +11,7 @@ One transaction per case: a failure leaves that case whole and the ones before i
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select, update
 
@@ -36,10 +36,13 @@ from portal.models import (
     ToleranceDecision,
     User,
 )
-from portal.services import audit, case_state, casework, holdings
+from portal.services import audit, bulletins, case_state, casework, holdings, referrals
+from portal.services.bulletins import CaseBulletin
 from portal.services.case_keys import NoAccess
 from portal.services.casework import CaseFile, NoSuchCase
 from portal.services.errors import ServiceError
+from portal.services.opened_case import open_for_staff
+from portal.services.referrals import ReferralView, ReminderView
 from portal.services.settings import setting
 from portal.services.transaction import use_case
 
@@ -150,6 +153,10 @@ class ArchiveCopy:
     view: CaseFile
     closed_on: dt.date
     shredded_from: dt.date
+    # -- h11x: the 诬告陷害 ledger of the case, decrypted --
+    referrals: list[ReferralView] = field(default_factory=list)
+    reminders: list[ReminderView] = field(default_factory=list)
+    bulletin: CaseBulletin | None = None
 
 
 def archivable(state: str) -> bool:
@@ -174,6 +181,9 @@ def export(user: User, private_key: bytes | None, case_id: str) -> ArchiveCopy:
         db.session.rollback()
         raise NotClosed(case_id)
     view = casework.open_case(user, private_key, case_id)
+    opened = open_for_staff(user, private_key, case_id)  # the same key, for the ledger and the bulletin
+    referred, reminders = referrals.records(opened)
+    bulletin = bulletins.of_case(opened)
     audit.record("case_exported", actor_id=user.id, case_id=case_id)
     db.session.commit()
     years = int(setting("ARCHIVE_YEARS"))
@@ -181,4 +191,4 @@ def export(user: User, private_key: bytes | None, case_id: str) -> ArchiveCopy:
         until = facts.closed_on.replace(year=facts.closed_on.year + years)
     except ValueError:  # closed on 29 February
         until = dt.date(facts.closed_on.year + years, 3, 1)
-    return ArchiveCopy(view, facts.closed_on, until)
+    return ArchiveCopy(view, facts.closed_on, until, referred, reminders, bulletin)

@@ -214,3 +214,55 @@ def username(user_id: int) -> str:
 def names_by_id() -> dict[int, str]:
     """Every account's name by id, for the audit log."""
     return dict(db.session.execute(db.select(User.id, User.username)).all())
+
+
+# -- h11x: the default body --
+
+
+def may_change_default(admin: User) -> bool:
+    """Whether the default body is one of the admin's, so they may move it (to another of theirs)."""
+    current = bodies.default_id()
+    return current is not None and current in managed(admin)
+
+
+def receives(body_id: int) -> bool:
+    """Whether a case sent to the body reaches someone: an escrow key and a confirmed intake officer
+    (what a transfer's target needs; a route needs the escrow key, but the default catches every
+    concern nothing else routes, so nobody reading it would lose them silently)."""
+    if accounts.escrow(body_id) is None:
+        return False
+    return db.session.scalar(accounts.intake_desk(body_id).limit(1)) is not None
+
+
+def _default_change(admin: User, body_id: int | None, old: Body | None) -> Body:
+    """The body that would become the default, or the refusal (the admin's, able to receive, not it already)."""
+    _within(admin, old.id if old is not None else None)
+    target = db.session.get(Body, _within(admin, body_id))
+    if target is None:  # a managed body always exists; kept for the type checker
+        raise bodies.NoSuchBody(str(body_id))
+    if old is not None and old.id == target.id:
+        raise bodies.AlreadyDefault(str(target.id))
+    if not receives(target.id):
+        raise bodies.CannotReceive(str(target.id))
+    return target
+
+
+def default_change(admin: User, body_id: int | None) -> tuple[Body | None, Body]:
+    """What make_default would do (the default now, the one after), or its refusal; writes nothing."""
+    old = bodies.default()
+    return old, _default_change(admin, body_id, old)
+
+
+@use_case
+def make_default(admin: User, body_id: int | None, form_token: str | None) -> None:
+    """Make one of the admin's bodies the default, in place of the default if that is theirs too.
+
+    An admin who does not manage the default cannot take it (and with it every concern no route
+    names) away from its body, as with category routes. The new one must be able to receive.
+    Concurrent changes are serialised by the lock; the partial unique index forbids two defaults.
+    """
+    old = bodies.lock_default()
+    target = _default_change(admin, body_id, old)
+    form_tokens.spend(form_token)
+    bodies.set_default(old, target, admin.id)
+    db.session.commit()

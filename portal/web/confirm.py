@@ -52,6 +52,7 @@ OTHER_STEPS = frozenset(
         "reset_account",
         "approve_bulletin",
         "withdraw_bulletin",
+        "make_default_body",  # h11x
     }  # bulletins: issue 10
 )
 
@@ -210,6 +211,16 @@ WORDINGS: dict[str, Wording] = {
             "once; a public stub stays with the withdrawal and the reason below. A withdrawal cannot be undone."
         ),
         _l("Confirm: withdraw the bulletin"),
+    ),
+    # -- h11x --
+    "make_default_body": Wording(
+        _l("Make this body the default?"),
+        _l(
+            "From now on every new concern that neither its cadre nor its category sends elsewhere goes to the "
+            "body below, and the cadre's forms preselect it; cases already filed stay where they are. The "
+            "change is recorded in the audit log; it can be changed again here."
+        ),
+        _l("Confirm: make it the default"),
     ),
 }
 

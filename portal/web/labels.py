@@ -192,6 +192,7 @@ ACTIONS = {
     Action.APPROVE_DECISION: _l("Approve the decision"),
     Action.RECORD_MEASURE: _l("Record a correction measure as done"),
     Action.TELL_RESULT: _l("Tell the submitter the result"),  # issue 10
+    Action.CHECK_ACCUSER: _l("Record the check of the accuser (一信双查)"),  # h11x
 }
 
 #: The case page groups the actions allowed now under these headings, in this order.
@@ -399,6 +400,8 @@ AUDIT_ACTIONS = {
     "bulletin_returned": _l("Returned a typical case bulletin to its drafter"),
     "bulletin_corrected": _l("Corrected a typical case bulletin"),
     "bulletin_withdrawn": _l("Withdrew a typical case bulletin"),
+    # -- h11x --
+    "default_body_changed": _l("Made another body the default"),
 }
 
 #: Why a sign-in failed, as the audit log records it.
@@ -441,6 +444,7 @@ DONE: dict[str, object] = {
     Action.REFERRAL_HANDLED: _l("The outcome (处理结果) was recorded."),
     Action.REFERRAL_NOT_PURSUED: _l("Recorded: not pursued (不予追究)."),
     Action.EDUCATE: _l("The reminder and education (提醒教育) was recorded."),
+    Action.CHECK_ACCUSER: _l("The check of the accuser (一信双查) was recorded."),  # h11x
     Action.RETURN_DECISION: _l("The decision was returned for further verification."),  # issue 10
     Action.APPROVE_DECISION: _l("The decision was approved; the applicant is told it and its reasons."),
     Action.TELL_RESULT: _l("The result was told to the submitter."),  # issue 10

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from portal.domain import bulletins as bulletin_rules
 from portal.domain.attachments import AttachmentError
 from portal.domain.plan import FutureDay, PlanError
-from portal.domain.referral import BadDate, OutcomeRefused
+from portal.domain.referral import BadDate, CheckDateRefused, OutcomeRefused
 from portal.domain.tolerance import DecisionError
 from portal.domain.workflow import (
     AlreadyUsed,
@@ -40,7 +40,7 @@ from portal.domain.workflow import (
     WorkflowError,
     WrongState,
 )
-from portal.services.bodies import InvalidBody, NoEscrowYet, NoSuchBody
+from portal.services.bodies import AlreadyDefault, CannotReceive, InvalidBody, NoEscrowYet, NoSuchBody
 from portal.services.body_escrow import EscrowExists, PassphrasesDiffer
 from portal.services.bulletins import NoChange as BulletinUnchanged
 from portal.services.clarification import NoPlan
@@ -58,7 +58,7 @@ from portal.services.grants import (
 )
 from portal.services.notices import ClarifiedItemsFixed, FutureNoticeDate, NothingChanged, NotPublished, SupervisorsOnly
 from portal.services.own_motion import NoApprover, NotOwnMotion, OpeningRefused
-from portal.services.referrals import MissingField, NoSuchReferral
+from portal.services.referrals import AlreadyChecked, MissingField, NoSuchReferral
 from portal.services.staff_admin import NotYourBody
 from portal.services.transfers import (
     NotAbove,
@@ -307,6 +307,19 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     bulletin_rules.InvalidText: _invalid_text,
     bulletin_rules.NamesTheCadre: _names_the_cadre,
     BulletinUnchanged: _fixed(400, _l("Nothing was changed."), "reason"),
+    # -- h11x --
+    CannotReceive: _fixed(
+        409,
+        _l("This body cannot receive cases yet: it needs an escrow key and a confirmed intake officer."),
+        "body",
+    ),
+    AlreadyDefault: _fixed(400, _l("This body is the default already: choose another."), "body"),
+    AlreadyChecked: _fixed(
+        409, _l("一信双查 is recorded already for this referral: it is recorded once."), "checked_on"
+    ),
+    CheckDateRefused: _fixed(
+        400, _l("The date cannot be later than today, nor earlier than the day the case was filed."), "checked_on"
+    ),
 }
 
 #: What views catch: every exception the table answers.

@@ -11,10 +11,11 @@ from wtforms.fields.choices import SelectChoice
 from portal.domain.bodies import parse_ranks
 from portal.domain.cases import Category
 from portal.domain.staff import StaffRole
+from portal.services import bodies as body_service
 from portal.services import staff_admin
-from portal.web import labels
+from portal.web import confirm, labels
 from portal.web.admin import bp
-from portal.web.admin.forms import NewBodyForm, RouteForm
+from portal.web.admin.forms import DefaultBodyForm, NewBodyForm, RouteForm
 from portal.web.body_labels import KINDS, LEVELS, RANKS
 from portal.web.errors import error_page
 from portal.web.refusals import REFUSED, refusal, show_on
@@ -63,7 +64,12 @@ def _route_forms(failed: RouteForm | None = None) -> list[tuple[str, object, Rou
     return rows
 
 
-def _bodies_page(body_form: NewBodyForm | None = None, route_form: RouteForm | None = None, status: int = 200):
+def _bodies_page(
+    body_form: NewBodyForm | None = None,
+    route_form: RouteForm | None = None,
+    status: int = 200,
+    default_form: DefaultBodyForm | None = None,
+):
     return render_template(
         "admin/bodies.html",
         tree=staff_admin.body_tree(current_user.user),
@@ -73,6 +79,7 @@ def _bodies_page(body_form: NewBodyForm | None = None, route_form: RouteForm | N
         levels=LEVELS,
         ranks=RANKS,
         parse_ranks=parse_ranks,
+        default_form=_default_form(default_form),
     ), status
 
 
@@ -122,3 +129,43 @@ def route_category():
         flash(_("Saved: new concerns of this category go to the body chosen, unless the cadre chose another."))
         return redirect(url_for("admin.bodies"), code=303)
     return _bodies_page(route_form=form, status=400)
+
+
+# -- h11x: the default body --
+
+
+def _default_form(form: DefaultBodyForm | None = None) -> DefaultBodyForm | None:
+    """The form that moves the default, offering the admin's bodies; None when the default is not theirs."""
+    admin = current_user.user
+    if not staff_admin.may_change_default(admin):
+        return None
+    if form is None:
+        form = DefaultBodyForm(formdata=None)
+    form.body.choices = tree_choices(staff_admin.body_tree(admin))
+    if form.body.data is None:
+        form.body.data = body_service.default_id()
+    return form
+
+
+@bp.post("/bodies/default")
+@roles_required(StaffRole.ADMIN)
+def make_default():
+    """Make another of the admin's bodies the default, after a confirmation naming both."""
+    if confirm.revising():
+        return redirect(url_for("admin.bodies", _anchor="default"), code=303)
+    form = DefaultBodyForm()
+    form.body.choices = tree_choices(staff_admin.body_tree(current_user.user))
+    if not form.validate():
+        return _bodies_page(status=400, default_form=form)
+    try:
+        if confirm.pending("make_default_body"):
+            old, new = staff_admin.default_change(current_user.user, form.body.data)
+            review = [(_("Default body now"), old.name if old else ""), (_("New default body"), new.name)]
+            return confirm.page("make_default_body", review, staff=True)
+        staff_admin.make_default(current_user.user, form.body.data, form.form_token.data)
+    except REFUSED as exc:
+        if refusal(exc).status == 403:
+            return refused_page(exc)
+        return _bodies_page(status=show_on(form, exc, "body"), default_form=form)
+    flash(_("Saved: the body chosen is the default from now on."))
+    return redirect(url_for("admin.bodies"), code=303)

@@ -114,3 +114,19 @@ class AuditFilterForm(FlaskForm):
     case = StringField(_l("Case"), validators=[Optional(), Length(max=32)])
     since = DateField(_l("From"), validators=[Optional(), _in_range], render_kw={"type": "date"})
     until = DateField(_l("Until"), validators=[Optional(), _in_range], render_kw={"type": "date"})
+
+
+# -- h11x --
+class DefaultBodyForm(FlaskForm):
+    """Which of the admin's bodies becomes the default (a one-time token: a replay changes nothing)."""
+
+    form_token = HiddenField()
+    #: One of the admin's bodies; the service refuses any other (403).
+    body = SelectField(
+        _l("New default body"),
+        coerce=int,
+        choices=[],
+        validate_choice=False,
+        validators=[DataRequired(message=_CHOOSE_BODY)],
+        invalid_value_message=_CHOOSE_BODY,
+    )

@@ -19,7 +19,6 @@ from portal.domain.staff import StaffRole
 from portal.services import audit_log, case_state, staff_admin
 from portal.services.accounts import InvalidAccount
 from portal.services.audit_log import AuditFilter
-from portal.services.bodies import all_bodies
 from portal.services.errors import UsernameTaken
 from portal.services.staff_admin import NoSuchAccount, NotOnYourself
 from portal.web import confirm, labels
@@ -198,7 +197,7 @@ def audit():
     before = request.args.get("before", type=parse_id)
     entries, next_before = audit_log.page(filters, before)
     names = staff_admin.names_by_id()
-    body_names = {b.id: b.name for b in all_bodies()}
+    body_names = {row.body.id: row.body.name for row in staff_admin.body_tree(current_user.user)}
     args = {k: v for k, v in request.args.items() if k != "before" and v}
     return render_template(
         "admin/audit.html",

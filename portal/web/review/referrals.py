@@ -80,12 +80,29 @@ class EducateForm(FlaskForm):
     )
 
 
+class CheckForm(FlaskForm):
+    """一信双查 recorded after the referral, on one referral made without it (h11x)."""
+
+    form_token = HiddenField()
+    #: Named apart from the outcome form's ``referral_id``: the two forms sit side by side.
+    checked_referral = HiddenField()
+    checked_on = DateField(_l("Date of the check of the accuser"), validators=[Optional()])
+    check_note = text_field(
+        _l("What was checked about the accuser"),
+        referral_service.LONG_TEXT,
+        required=False,
+        area=True,
+        render_kw={"rows": 3},
+    )
+
+
 def _render(
     case_id: str,
     status: int = 200,
     refer: ReferForm | None = None,
     outcome: OutcomeForm | None = None,
     educate: EducateForm | None = None,
+    check: CheckForm | None = None,
 ):
     page = referral_service.page(current_user.user, current_user.private_key, case_id)
     return render_template(
@@ -95,6 +112,8 @@ def _render(
         outcome_form=outcome or OutcomeForm(formdata=None),
         educate_form=educate or EducateForm(formdata=None),
         failed_referral=outcome.referral_id.data if outcome is not None else None,
+        check_form=check or CheckForm(formdata=None),
+        failed_check=check.checked_referral.data if check is not None else None,
     ), status
 
 
@@ -172,6 +191,28 @@ def reminder(case_id: str):
     except REFUSED as exc:
         return _render(case_id, show_on(form, exc, "form"), educate=form)
     return _done(case_id, labels.DONE[Action.EDUCATE])
+
+
+@bp.post("/cases/<case_id>/referrals/check")
+@roles_required(*CASE_WORKER_ROLES)
+def referral_check(case_id: str):
+    """Record 一信双查 on a referral made without it (h11x): once, with its date and what was checked."""
+    form = CheckForm()
+    if not form.validate():
+        return _render(case_id, 400, check=form)
+    try:
+        referral_service.record_check(
+            current_user.user,
+            current_user.private_key,
+            case_id,
+            form.checked_referral.data or None,
+            form.checked_on.data,
+            form.check_note.data or "",
+            form.form_token.data,
+        )
+    except REFUSED as exc:
+        return _render(case_id, show_on(form, exc, "checked_on"), check=form)
+    return _done(case_id, labels.DONE[Action.CHECK_ACCUSER])
 
 
 @bp.get("/referrals")

@@ -153,6 +153,10 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("GET",  BULLETIN + "/correct"):               (LOGIN, F,      F,      200,    F,      F,      F,              LOGIN),
     ("POST", BULLETIN + "/correct"):               (LOGIN, F,      F,      see(BULLETIN + "/correct"), F, F, F,    LOGIN),
     ("POST", BULLETIN + "/withdraw"):              (LOGIN, F,      F,      see(BULLETIN + "/correct"), F, F, F,    LOGIN),
+    # -- h11x: the default body (the world's body is the default already: 400 for its admin) --
+    ("POST", "/admin/bodies/default"):             (LOGIN, F,      F,      F,      F,      F,      400,            LOGIN),
+    # -- h11x: 一信双查 after the referral; the world's case is a concern, never referred: 409 --
+    ("POST", CASE + "/referrals/check"):           (LOGIN, F,      409,    409,    F,      F,      F,              LOGIN),
 }
 # fmt: on
 
@@ -237,6 +241,9 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         CASE + "/bulletin/return": {"reason": "Say less about the village."},
         BULLETIN + "/correct": {**BULLETIN_TEXT, "title": "A corrected bulletin", "reason": "Typo."},
         BULLETIN + "/withdraw": {"reason": "Published in error.", "confirmed": "1"},
+        # -- h11x --
+        "/admin/bodies/default": {"body": str(world.body_id), "confirmed": "1"},
+        CASE + "/referrals/check": {"checked_referral": "none", "checked_on": "2026-11-30", "check_note": "核查。"},
     }[rule]
 
 
