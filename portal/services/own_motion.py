@@ -18,12 +18,13 @@ from portal.domain import aad, receipts, workflow
 from portal.domain.cases import Finding, Kind, Origin
 from portal.domain.clock import this_hour
 from portal.domain.crypto import decrypt, encrypt, random_key
+from portal.domain.documents import DocumentKind
 from portal.domain.staff import ASSIGNABLE_ROLES, SUPERVISING_ROLES, StaffRole
 from portal.domain.workflow import Action, Record
 from portal.extensions import db
 from portal.models import Body, Case, User
 from portal.models.types import new_id
-from portal.services import accounts, audit, case_state, false_items, form_tokens, holdings, timeline
+from portal.services import accounts, audit, case_state, false_items, form_tokens, holdings, numbering, timeline
 from portal.services.bodies import NoEscrowYet
 from portal.services.errors import ServiceError
 from portal.services.opened_case import OpenedCase, actor_of, open_for_staff
@@ -197,6 +198,7 @@ def open_case(user: User, opening: Opening, form_token: str | None) -> Issued:
     false_items.write(case, dk, opening.false_items if facts.proposed_finding is Finding.PARTLY_FALSE else ())
     db.session.add(case)
     holdings.seal_for_own_motion(case, dk, user, approver)
+    case.number = numbering.allocate(case.body_id, DocumentKind.CASE)  # issue 11: opening it is accepting it
     db.session.flush()  # the case row first: its timeline refers to it
     timeline.add_event(case, dk, case.state, OPENED, user.id, True, None)
     timeline.add_event(
