@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from portal.domain import aad, documents
 from portal.domain.cases import Kind, State
@@ -25,9 +26,11 @@ from portal.models import Case, Document, User
 from portal.models.types import new_id
 from portal.services import document_drafts, form_tokens, numbering
 from portal.services.errors import ServiceError
-from portal.services.followup import Access
 from portal.services.opened_case import OpenedCase, open_for_staff, open_for_submitter
 from portal.services.transaction import use_case
+
+if TYPE_CHECKING:  # followup lists a case's documents for the cadre: imported only for the type
+    from portal.services.followup import Access
 
 __all__ = [
     "BadDocument",
@@ -35,7 +38,7 @@ __all__ = [
     "NoSuchDocument",
     "WrongKind",
     "draft",
-    "for_submitter",
+    "for_cadre",
     "issue",
     "listing",
     "read",
@@ -232,9 +235,9 @@ def read(user: User, private_key: bytes | None, case_id: str, doc_id: str, fmt: 
     return DocumentRow(row.id, DocumentKind(row.kind), row.number, row.issued_at, row.for_cadre), doc
 
 
-def for_submitter(access: Access) -> list[DocumentRow]:
+def for_cadre(case_id: str) -> list[DocumentRow]:
     """The documents meant for the cadre, for their status page (plain columns only)."""
-    return _rows(access.case_id, cadre_only=True)
+    return _rows(case_id, cadre_only=True)
 
 
 @use_case

@@ -67,7 +67,7 @@ def issue_document(case_id: str, kind: str):
     if not form.validate():
         return _issue_page(case_id, kind, doc, form, 400)
     try:
-        doc_id = document_service.issue(
+        document_service.issue(
             current_user.user,
             current_user.private_key,
             case_id,
@@ -78,8 +78,8 @@ def issue_document(case_id: str, kind: str):
         )
     except REFUSED as exc:
         return _issue_page(case_id, kind, doc, form, show_on(form, exc, "text"))
-    flash(_l("The document was issued and numbered."))
-    return redirect(url_for("review.document", case_id=case_id, doc_id=doc_id), code=303)
+    flash(_l("The document was issued and numbered: it is listed below."))
+    return redirect(url_for("review.documents", case_id=case_id), code=303)
 
 
 @bp.get("/cases/<case_id>/documents/<doc_id>")

@@ -43,7 +43,10 @@ def test_an_accepted_concern_is_numbered_and_its_notice_of_acceptance_issued(int
     [row] = document_rows(app, case_id)
     assert row.kind == "acceptance" and row.for_cadre and row.number.startswith(f"{prefix}受〔")
     assert row.number.endswith("〕1号")
-    view = reviewer.get(response.headers["Location"]).get_data(as_text=True)
+    assert response.headers["Location"].endswith(documents_page(case_id))
+    listed = reviewer.get(documents_page(case_id)).get_data(as_text=True)
+    assert row.number in listed and f"{documents_page(case_id)}/{row.id}" in listed
+    view = reviewer.get(f"{documents_page(case_id)}/{row.id}").get_data(as_text=True)
     assert row.number in view and "受理告知书" in view and "反映人" in view
     assert audit_rows(app, case_id) == [
         ("document.issue", reviewer.user_id, f"acceptance {row.number}"),
@@ -74,5 +77,6 @@ def test_refusals_write_nothing(intake, app, cadre, staff):
     # Then issued properly, a non-holder cannot read it either.
     response = issue(reviewer, case_id, "acceptance")
     assert response.status_code == 303
-    assert outsider.get(response.headers["Location"]).status_code == 403
+    [row] = document_rows(app, case_id)
+    assert outsider.get(f"{documents_page(case_id)}/{row.id}").status_code == 403
     assert reviewer.get(f"/review/cases/{case_id}/documents/nosuchdoc").status_code == 404
