@@ -139,6 +139,10 @@ class DefaultConfig:
     REQUIRE_SHARED_STATE = False
     #: Set (ZM_SINGLE_PROCESS=1) to say on purpose that one process serves the whole deployment.
     SINGLE_PROCESS = False
+    #: A TOML file of the State Council's holiday notices for years chinesecalendar does not know
+    #: yet (ZM_HOLIDAY_NOTICES_FILE; deploy/holiday-notices.example.toml shows the format).
+    #: `flask --app wsgi calendar` says which calendar counts each year.
+    HOLIDAY_NOTICES_FILE: str | None = None
 
 
 class TestingConfig(DefaultConfig):

@@ -45,6 +45,29 @@ def _load_config(app: Flask, name: str, overrides: dict[str, Any] | None) -> Non
     _refuse_per_process_state(app.config)
     canonical.check_config(app.config)
     _check_cipher_settings(app.config)
+    _install_holiday_notices(app.config)
+
+
+def _install_holiday_notices(config: dict[str, Any]) -> None:
+    """The operator's copy of the State Council's holiday notices, for years the package lacks.
+
+    Read once at start-up; a file that cannot be trusted stops the start, because deadlines
+    counted on a wrong calendar would be told to cadres as facts.
+    """
+    from portal.domain import holiday_notices, working_days
+
+    path = config.get("HOLIDAY_NOTICES_FILE")
+    if not path:
+        working_days.use_notices({})
+        return
+    try:
+        with open(path, encoding="utf-8") as file:
+            notices = holiday_notices.parse(file.read())
+    except OSError as exc:
+        raise RuntimeError(f"HOLIDAY_NOTICES_FILE cannot be read: {exc.strerror}") from None
+    except holiday_notices.NoticeError as exc:
+        raise RuntimeError(f"HOLIDAY_NOTICES_FILE is not a holiday notice file: {exc}") from None
+    working_days.use_notices(notices)
 
 
 def _check_cipher_settings(config: dict[str, Any]) -> None:

@@ -10,7 +10,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from portal.domain import holiday_notices, working_days
 from portal.domain.bodies import BodyKind, BodyLevel, Rank
+from portal.domain.clock import utcnow
 from portal.domain.crypto import SuiteMismatch
 from portal.domain.staff import StaffRole
 from portal.extensions import db
@@ -199,6 +201,34 @@ def purge_command(dry_run: bool) -> None:
     click.echo(f"{len(items)} closed case(s) older than {years} year(s) {verb}.")
 
 
+@click.command("calendar")
+@click.option("--years", default=2, show_default=True, help="How many years from this one to show.")
+@click.option(
+    "--write", "write_year", type=int, help="Print a year chinesecalendar knows in the notices file's format."
+)
+def calendar_command(years: int, write_year: int | None) -> None:
+    """Which calendar counts each year's working days (check it every December)."""
+    if write_year is not None:
+        if working_days.source(write_year) is not working_days.Source.PACKAGE:
+            raise click.UsageError(f"chinesecalendar has no data for {write_year}")
+        click.echo(holiday_notices.to_toml(working_days.package_notice(write_year)), nl=False)
+        return
+    this_year = utcnow().year
+    words = {
+        working_days.Source.NOTICE: "the notices file (HOLIDAY_NOTICES_FILE)",
+        working_days.Source.PACKAGE: "chinesecalendar",
+        working_days.Source.WEEKDAYS: "NOTHING: Monday to Friday only; deadlines approximate",
+    }
+    missing = False
+    for year in range(this_year, this_year + max(years, 1)):
+        source = working_days.source(year)
+        missing = missing or source is working_days.Source.WEEKDAYS
+        click.echo(f"{year}: {words[source]}")
+    if missing:
+        click.echo("Write the State Council's notice into HOLIDAY_NOTICES_FILE, or update chinesecalendar.")
+        raise SystemExit(1)
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(users)
@@ -206,3 +236,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(audit_group)
     app.cli.add_command(purge_command)
     app.cli.add_command(escrow_group)
+    app.cli.add_command(calendar_command)

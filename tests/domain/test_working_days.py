@@ -96,7 +96,9 @@ def test_unknown_year_counts_weekends_only_and_warns_once(fresh_process, caplog)
     warnings = [r for r in caplog.records if r.name == working_days.__name__]
     assert len(warnings) == 1
     assert warnings[0].levelno == logging.WARNING
-    assert warnings[0].getMessage() == ("chinese_calendar has no data for 2099; counting weekends only")
+    assert warnings[0].getMessage() == (
+        "chinese_calendar has no data for 2099 and ZM_HOLIDAY_NOTICES_FILE does not cover it; counting weekends only"
+    )
 
 
 def test_known_years_log_nothing(fresh_process, caplog):

@@ -14,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from portal.domain import working_days
 from portal.domain.staff import StaffRole
-from portal.services import audit_log, staff_admin
+from portal.services import audit_log, case_state, staff_admin
 from portal.services.accounts import InvalidAccount
 from portal.services.audit_log import AuditFilter
 from portal.services.bodies import all_bodies
@@ -65,6 +66,7 @@ def _accounts_page(form: NewAccountForm, status: int = 200):
         body_names=names,
         form=form,
         button=EmptyForm(),
+        calendar_gaps=working_days.missing_years(case_state.today()),
     ), status
 
 
