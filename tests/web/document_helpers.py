@@ -55,3 +55,30 @@ def audit_rows(app, case_id: str, prefix: str = "document.") -> list[tuple[str, 
 def case_number(app, case_id: str) -> str | None:
     with app.app_context():
         return db.session.get(Case, case_id).number
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF, as pypdf reads it (never its pixels)."""
+    import io
+
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def docx_text(data: bytes) -> str:
+    """Every paragraph's text of a .docx, tables included (python-docx)."""
+    import io
+
+    from docx import Document as Docx
+
+    doc = Docx(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def squeeze(text: str) -> str:
+    """Text without whitespace: a PDF's extracted lines break where the page does."""
+    return "".join(text.split())

@@ -17,6 +17,7 @@ from portal.domain.documents import DocumentKind
 from portal.domain.gongwen import Gongwen
 from portal.domain.staff import CASE_WORKER_ROLES
 from portal.services import documents as document_service
+from portal.web import document_files
 from portal.web.fields import text_field
 from portal.web.refusals import REFUSED, show_on
 from portal.web.review import bp
@@ -91,3 +92,14 @@ def document(case_id: str, doc_id: str):
     except document_service.NoSuchDocument:
         abort(404)
     return render_template("review/document.html", case_id=case_id, row=row, doc=doc)
+
+
+@bp.get("/cases/<case_id>/documents/<doc_id>.<any(html, pdf, docx):fmt>")
+@roles_required(*CASE_WORKER_ROLES)
+def document_file(case_id: str, doc_id: str, fmt: str):
+    """The printable page, the PDF or the .docx of an issued document (each fetch audited)."""
+    try:
+        _row, doc = document_service.read(current_user.user, current_user.private_key, case_id, doc_id, fmt)
+    except document_service.NoSuchDocument:
+        abort(404)
+    return document_files.respond(doc, fmt)
