@@ -529,6 +529,7 @@ _H11D1_ROWS: dict[tuple[str, str], tuple] = {
     ("GET", DOCS + "/new/<kind>"): (LOGIN, 200, 200, 200, F, F, F, LOGIN),
     ("POST", DOCS + "/new/<kind>"): (LOGIN, see(DOCS), see(DOCS), see(DOCS), F, F, F, LOGIN),
     ("GET", DOCS + "/<doc_id>"): (LOGIN, 200, 200, 200, F, F, F, LOGIN),
+    ("GET", DOCS + "/<doc_id>.<any(html, pdf, docx):fmt>"): (LOGIN, 200, 200, 200, F, F, F, LOGIN),
     # fmt: on
 }
 MATRIX.update(_H11D1_ROWS)
@@ -556,7 +557,10 @@ def build_world(app: Flask, cadre: Cadre) -> World:  # noqa: F811 - the world ab
 
 def _url_h11d1(self: World, rule: str) -> str:
     return (
-        _url_before_h11d1(self, rule).replace("<kind>", "acceptance").replace("<doc_id>", getattr(self, "doc_id", "x"))
+        _url_before_h11d1(self, rule)
+        .replace("<kind>", "acceptance")
+        .replace("<doc_id>", getattr(self, "doc_id", "x"))
+        .replace("<any(html, pdf, docx):fmt>", "pdf")
     )
 
 
