@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from portal.domain import aad
-from portal.domain.cases import Finding, Kind, ReferralTarget, ToleranceOutcome
+from portal.domain.cases import Finding, Kind, Origin, ReferralTarget, ToleranceOutcome
 from portal.domain.crypto import decrypt
 from portal.domain.documents import RULES, DocumentKind
 from portal.domain.gongwen import Gongwen, written_date
@@ -78,6 +78,16 @@ def _referral(case: Case, dk: bytes) -> tuple[str, str]:
     return name, _RECEIVER[ReferralTarget(row.target)]
 
 
+def _own_motion_opening(fields: dict, number: str) -> str:
+    """How a clarification the body opened itself begins: the verification that found the accusation untrue."""
+    body = (fields.get("origin_body") or "").strip() or "有关机关"
+    reference = (fields.get("origin_number") or "").strip()
+    concluded = fields.get("origin_concluded_on")
+    on = written_date(dt.date.fromisoformat(concluded)) if concluded else ""
+    of = f"（{reference}，{on}办结）" if reference or on else ""
+    return f"{body}{of}对反映你的问题进行了核查，我委根据核查结论主动为你澄清正名{number}。"
+
+
 def build(case: Case, dk: bytes, kind: DocumentKind) -> Gongwen:
     """The draft of one kind for this case (the caller checked the kind may be issued now)."""
     body = db.session.get(Body, case.body_id)
@@ -132,7 +142,9 @@ def build(case: Case, dk: bytes, kind: DocumentKind) -> Gongwen:
             allegation = (fields.get("allegation") or "").strip()
             about = f"（{allegation}）" if allegation else ""
             paragraphs = [f"{opening}{number}，我委已依规核查。"]
-            if case.finding == Finding.PARTLY_FALSE and items:
+            if case.origin == Origin.OWN_MOTION:  # the cadre applied for nothing: the verification came first
+                paragraphs = [_own_motion_opening(fields, number)]
+            if Finding.PARTLY_FALSE in (case.finding, case.proposed_finding) and items:
                 paragraphs.append(
                     f"经核查，反映你的问题{about}部分失实，以下事项经核查失实：" + "；".join(items) + "。"
                 )

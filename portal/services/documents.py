@@ -20,11 +20,11 @@ from portal.domain.cases import Kind, State
 from portal.domain.clock import utcnow
 from portal.domain.crypto import decrypt, encrypt
 from portal.domain.documents import DocumentKind, WrongKind
-from portal.domain.gongwen import Gongwen, GongwenError
+from portal.domain.gongwen import Gongwen, GongwenError, written_date
 from portal.extensions import db
 from portal.models import Case, Document, User
 from portal.models.types import new_id
-from portal.services import document_drafts, form_tokens, numbering
+from portal.services import audit, document_drafts, form_tokens, numbering
 from portal.services.errors import ServiceError
 from portal.services.opened_case import OpenedCase, open_for_staff, open_for_submitter
 from portal.services.transaction import use_case
@@ -40,6 +40,7 @@ __all__ = [
     "draft",
     "for_cadre",
     "issue",
+    "issue_with_receipt",
     "listing",
     "read",
     "read_for_submitter",
@@ -167,9 +168,8 @@ def _edited(doc: Gongwen, addressee: str, text: str) -> Gongwen:
         raise BadDocument("text") from exc
 
 
-def _store(opened: OpenedCase, kind: DocumentKind, doc: Gongwen, actor_id: int | None) -> Document:
+def _store(case: Case, key: bytes, kind: DocumentKind, doc: Gongwen, actor_id: int | None) -> Document:
     """Number the document, store it under the case key and audit the issue (caller commits)."""
-    case = opened.case
     number = numbering.allocate(case.body_id, kind)
     numbered = dataclasses.replace(doc, number=number)
     doc_id = new_id()
@@ -183,14 +183,32 @@ def _store(opened: OpenedCase, kind: DocumentKind, doc: Gongwen, actor_id: int |
         issued_by=actor_id,
         for_cadre=documents.for_cadre(kind),
         content=encrypt(
-            opened.key,
-            json.dumps(to_json(numbered), ensure_ascii=False).encode(),
-            aad.document_content(case.id, doc_id),
+            key, json.dumps(to_json(numbered), ensure_ascii=False).encode(), aad.document_content(case.id, doc_id)
         ),
     )
     db.session.add(row)
-    opened.audit("document.issue", detail=f"{kind.value} {number}"[:64])
+    audit.record("document.issue", actor_id=actor_id, case_id=case.id, detail=f"{kind.value} {number}"[:64])
     return row
+
+
+def issue_with_receipt(case: Case, key: bytes, actor_id: int, receipt: str) -> Gongwen:
+    """The 澄清正名告知书 of a case the body opened itself, issued as its receipt is (caller's transaction).
+
+    The copy returned carries the receipt, for the one answer that shows it; the stored copy (the
+    cadre's and the file's) says instead that the receipt was handed over in person, since the
+    portal never keeps a receipt readable."""
+    doc = document_drafts.build(case, key, DocumentKind.CLARIFICATION)
+    handed = f"本告知书所附查询码已于{written_date(doc.date)}当面交本人；本平台不保存查询码。"
+    row = _store(case, key, DocumentKind.CLARIFICATION, dataclasses.replace(doc, notes=(handed,)), actor_id)
+    return dataclasses.replace(
+        doc,
+        number=row.number,
+        notes=(
+            f"查询码：{receipt}",
+            "请妥善保管查询码，勿告知他人。凭查询码可登录本平台查看澄清正名方案、办理进展并与承办人联系；"
+            "查询码遗失的，可向我委申请重新发放。",
+        ),
+    )
 
 
 @use_case
@@ -208,7 +226,7 @@ def issue(
     found = _kind(opened, kind)
     doc = _edited(document_drafts.build(opened.case, opened.key, found), addressee, text)
     form_tokens.spend(form_token)
-    row = _store(opened, found, doc, user.id)
+    row = _store(opened.case, opened.key, found, doc, user.id)
     db.session.commit()
     return row.id
 

@@ -158,3 +158,44 @@ def test_too_long_input_is_refused_and_writes_nothing(intake, app, cadre, staff,
     response = issue(reviewer, case_id, "acceptance", **{field: value})
     assert response.status_code == 400
     assert document_rows(app, case_id) == [] and audit_rows(app, case_id) == []
+
+
+def _data_file(html: str, fmt: str) -> bytes:
+    import base64
+    import re
+
+    found = re.search(rf'href="data:[^;"]+;base64,([A-Za-z0-9+/=]+)" download="[^"]+\.{fmt}"', html)
+    assert found, f"no {fmt} in the answer"
+    return base64.b64decode(found.group(1))
+
+
+def test_a_clarification_opened_by_the_body_hands_over_its_notice_with_the_receipt_once(app, cadre, staff):
+    from tests.web.own_motion_helpers import OPENING, open_own_motion, receipt_on
+
+    reviewer, chief = staff("zhao.rev", "reviewer"), staff("qian.sup", "supervisor")
+    answer = open_own_motion(reviewer, chief)
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+    receipt = receipt_on(answer)
+    html = answer.get_data(as_text=True)
+    case_id = only_case_id(app)
+    [row] = document_rows(app, case_id)
+    assert row.kind == "clarification" and row.for_cadre and row.number in html
+    # The files in the answer carry the receipt; no address serves them.
+    for text in (pdf_text(_data_file(html, "pdf")), docx_text(_data_file(html, "docx"))):
+        assert squeeze(receipt) in squeeze(text) and squeeze(row.number) in squeeze(text)
+        assert squeeze(OPENING["origin_body"]) in squeeze(text) and "主动为你澄清正名" in squeeze(text)
+    # The stored copy says the receipt was handed over, and holds no receipt.
+    stored = fetch(reviewer.client, f"{documents_page(case_id)}/{row.id}.docx")
+    assert "当面交本人" in docx_text(stored.data) and squeeze(receipt) not in squeeze(docx_text(stored.data))
+    cadre.follow_up(receipt)
+    status = cadre.client.get("/followup/status").get_data(as_text=True)
+    assert row.number in status
+    mine = fetch(cadre.client, f"/followup/documents/{row.id}.pdf")
+    assert squeeze(receipt) not in squeeze(pdf_text(mine.data))
+    # A re-issue hands over a new notice with the new receipt.
+    page = f"/review/cases/{case_id}"
+    reissued = reviewer.post(f"{page}/receipt", {"confirmed": "y"}, form_page=page)
+    assert reissued.status_code == 200
+    new = receipt_on(reissued)
+    assert squeeze(new) in squeeze(pdf_text(_data_file(reissued.get_data(as_text=True), "pdf")))
+    assert len(document_rows(app, case_id)) == 2
