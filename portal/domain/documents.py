@@ -112,4 +112,3 @@ def issuable(case_kind: Kind, state: State, referred: bool = False) -> tuple[Doc
 
 def for_cadre(kind: DocumentKind) -> bool:
     return RULES[kind].for_cadre
-

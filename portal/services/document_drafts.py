@@ -9,16 +9,19 @@ left blank (``pending_number``): it is drawn only when the document is issued.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from portal.domain import aad
 from portal.domain.cases import Finding, Kind, Origin, ReferralTarget, ToleranceOutcome
 from portal.domain.crypto import decrypt
 from portal.domain.documents import RULES, DocumentKind
 from portal.domain.gongwen import Gongwen, written_date
+from portal.domain.notice_text import plain_text
 from portal.domain.workflow import Action
 from portal.extensions import db
 from portal.models import Body, Case, Referral
 from portal.services import case_files, case_state, false_items, timeline, tolerance_store
+from portal.services.notices_public import PublicNotice
 from portal.services.timeline import TimelineEntry
 
 #: What the cadre filed, as a document names it.
@@ -183,4 +186,31 @@ def build(case: Case, dk: bytes, kind: DocumentKind) -> Gongwen:
         signatory=body.name,
         date=today,
         addressee=addressee,
+    )
+
+
+# -- the public notice (澄清正名公告) as a 公文 (issue 11, h11d1) --
+_BLOCK = re.compile(r"</?(?:p|br|li|ul|ol)\s*/?>", re.IGNORECASE)
+
+
+def from_notice(notice: PublicNotice) -> Gongwen:
+    """The published notice as the 公文 its PDF and .docx print: the public page's words, nothing more."""
+    who = f"{notice.unit or ''}{notice.post or ''}{notice.person or ''}".strip() or "有关干部"
+    if notice.clarified:
+        about = f"{who}同志的问题，其中以下事项经核查失实：" + "；".join(notice.clarified) + "。"
+    else:
+        about = f"{who}同志{notice.allegation or ''}的问题，经核查，反映问题失实。"
+    body = [plain_text(part) for part in _BLOCK.split(notice.body_html or "")]
+    return Gongwen(
+        issuer=notice.issuer,
+        number=notice.number,
+        title=notice.title,
+        paragraphs=(
+            f"有关反映{about}",
+            *(p for p in body if p),
+            "为保护干部干事创业的积极性，现予以澄清正名。",
+            "特此公告。",
+        ),
+        signatory=notice.issuer,
+        date=notice.issued_on,
     )
