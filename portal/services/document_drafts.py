@@ -120,8 +120,9 @@ def build(case: Case, dk: bytes, kind: DocumentKind) -> Gongwen:
             ]
         case DocumentKind.REFUSAL:
             reason = _last_reason(steps, Action.REFUSE)
+            refused = "不予澄清" if case_kind is Kind.CLARIFICATION else "不予受理"  # GLOSSARY: 不予澄清（附理由）
             paragraphs = [
-                f"{opening}，经审查，决定不予受理。",
+                f"{opening}，经审查，决定{refused}。",
                 f"理由：{reason}" if reason else "理由：不属于本机关受理范围。",
                 "特此告知。",
             ]

@@ -80,3 +80,20 @@ def test_refusals_write_nothing(intake, app, cadre, staff):
     [row] = document_rows(app, case_id)
     assert outsider.get(f"{documents_page(case_id)}/{row.id}").status_code == 403
     assert reviewer.get(f"/review/cases/{case_id}/documents/nosuchdoc").status_code == 404
+
+
+def test_the_documents_pages_have_unique_ids_and_a_refused_clarification_reads_buyu_chengqing(
+    intake, app, cadre, staff
+):
+    from tests.html_checks import assert_unique_ids
+
+    cadre.receipt_of(cadre.file_clarification())
+    case_id = only_case_id(app)
+    refused = intake.act(case_id, "refuse", reason="尚未形成核查结论。", refusal_reason="no_conclusion")
+    assert refused.status_code == 303
+    draft = intake.get(issue_page(case_id, "refusal")).get_data(as_text=True)
+    assert "不予澄清" in draft and "王某某同志" in draft
+    assert issue(intake, case_id, "refusal").status_code == 303
+    [row] = document_rows(app, case_id)
+    for path in (documents_page(case_id), issue_page(case_id, "refusal"), f"{documents_page(case_id)}/{row.id}"):
+        assert_unique_ids(intake.get(path).get_data(as_text=True))
