@@ -102,3 +102,9 @@ def bulletin_draft(case_id: str) -> bytes:
 
 def bulletin_return(case_id: str) -> bytes:
     return f"case/{case_id}/bulletin/return-reason".encode()
+
+
+# -- official documents (issue 11, h11d1) --
+def document_content(case_id: str, document_id: str) -> bytes:
+    """The Gongwen of one issued document."""
+    return f"case/{case_id}/document/{document_id}/content".encode()

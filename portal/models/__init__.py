@@ -4,6 +4,7 @@ from portal.models.audit import AuditEntry, AuditHead
 from portal.models.body import Body, CategoryRoute, EscrowKey, Transfer
 from portal.models.bulletin import Bulletin, BulletinDraft, BulletinRevision
 from portal.models.case import Case, CaseEvent, CaseKey
+from portal.models.document import Document, DocumentSequence
 from portal.models.message import Attachment, Message
 from portal.models.note import Note
 from portal.models.notice import Notice, NoticeGram, NoticeRevision
@@ -27,6 +28,8 @@ __all__ = [
     "CaseKey",
     "CategoryRoute",
     "ClarificationPlan",
+    "Document",
+    "DocumentSequence",
     "EscrowKey",
     "KeySession",
     "Message",

@@ -182,6 +182,9 @@ class Case(db.Model):
     visited_on: Mapped[dt.date | None]
     #: The applicant left their one feedback on the 回访.
     feedback_given: Mapped[bool] = mapped_column(default=False)
+    # -- document numbers (issue 11, h11d1) --
+    #: 受理编号, given when the case is accepted (青纪信〔2026〕12号); NULL before.
+    number: Mapped[str | None] = mapped_column(String(64))
 
     keys: Mapped[list[CaseKey]] = relationship(back_populates="case", cascade="all, delete-orphan")
     events: Mapped[list[CaseEvent]] = relationship(

@@ -3,12 +3,15 @@ supervisor who did not draft it, then carried out mode by mode (a public notice 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from portal.domain.cases import ClarificationMode, Finding, Kind
+from portal.domain.documents import DocumentKind
 from portal.domain.plan import Plan, PlanError, make_plan
 from portal.domain.workflow import Action, WrongState
 from portal.extensions import db
 from portal.models import Case, Notice
-from portal.services import case_files, false_items, notices, plan_store
+from portal.services import case_files, false_items, notices, numbering, plan_store
 from portal.services.errors import ServiceError
 from portal.services.opened_case import OpenedCase, StepInput
 
@@ -41,7 +44,9 @@ def on_approved(opened: OpenedCase) -> None:
     if plan is None:
         raise NoPlan(opened.case.id)
     if plan.notice is not None and ClarificationMode.PUBLIC_NOTICE in plan.modes:
-        notice = notices.publish(plan.notice, opened.case.id)
+        # -- issue 11 (h11d1): the notice is numbered from the body's yearly sequence as it is published --
+        number = numbering.allocate(opened.case.body_id, DocumentKind.NOTICE)
+        notice = notices.publish(replace(plan.notice, number=number), opened.case.id)
         plan_store.write(
             opened.case, opened.key, plan.with_done(ClarificationMode.PUBLIC_NOTICE, f"notice:{notice.id}")
         )

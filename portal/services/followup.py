@@ -20,6 +20,7 @@ from portal.services import (
     case_state,
     clarification,
     corrections,
+    documents,
     false_items,
     form_tokens,
     key_sessions,
@@ -68,6 +69,9 @@ class SubmitterView:
     clocks: tuple[TellClock, ...] = ()  # a real-name submitter's clocks: told whether accepted, told the result
     today: dt.date | None = None  # the day the clocks are judged against
     can_feedback: bool = False  # the applicant may leave their feedback on the 回访
+    # -- official documents (issue 11, h11d1) --
+    number: str | None = None  # the 受理编号, once accepted
+    documents: tuple[documents.DocumentRow, ...] = ()  # the documents meant for the cadre, to download
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,8 @@ def status(access: Access) -> SubmitterView:
         clocks=tell_clocks(facts),
         today=today,
         can_feedback=Action.FEEDBACK in submitter_actions,
+        number=case.number,
+        documents=tuple(documents.for_cadre(case.id)),
     )
     db.session.commit()
     return view

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from portal.domain import aad, workflow
 from portal.domain.cases import Finding, Kind, State
 from portal.domain.clock import this_hour
+from portal.domain.documents import DocumentKind
 from portal.domain.staff import CASE_WORKER_ROLES
 from portal.domain.workflow import Action, Actor, Record, Role
 from portal.extensions import db
@@ -27,6 +28,7 @@ from portal.services import (
     false_items,
     holdings,
     key_sessions,
+    numbering,
     plan_store,
     timeline,
     tolerance_store,
@@ -147,6 +149,9 @@ class OpenedCase:
         if action in (Action.PROPOSE_FINDING, Action.RETURN_FINDING):
             partly = outcome.facts.proposed_finding is Finding.PARTLY_FALSE
             false_items.write(self.case, self.key, given.false_items if partly else ())
+        # -- 受理编号 (issue 11, h11d1): the body that accepts the case numbers it --
+        if action is Action.ACCEPT:
+            self.case.number = numbering.allocate(self.case.body_id, DocumentKind.CASE)
         self._facts = None
         self.case.updated_at = this_hour()
         timeline.add_event(

@@ -12,18 +12,30 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from portal.domain import aad, receipts, workflow
 from portal.domain.cases import Finding, Kind, Origin
 from portal.domain.clock import this_hour
 from portal.domain.crypto import decrypt, encrypt, random_key
+from portal.domain.documents import DocumentKind
+from portal.domain.gongwen import Gongwen
 from portal.domain.staff import ASSIGNABLE_ROLES, SUPERVISING_ROLES, StaffRole
 from portal.domain.workflow import Action, Record
 from portal.extensions import db
 from portal.models import Body, Case, User
 from portal.models.types import new_id
-from portal.services import accounts, audit, case_state, false_items, form_tokens, holdings, timeline
+from portal.services import (
+    accounts,
+    audit,
+    case_state,
+    documents,
+    false_items,
+    form_tokens,
+    holdings,
+    numbering,
+    timeline,
+)
 from portal.services.bodies import NoEscrowYet
 from portal.services.errors import ServiceError
 from portal.services.opened_case import OpenedCase, actor_of, open_for_staff
@@ -80,6 +92,7 @@ class Issued:
     finding: str
     false_items: tuple[str, ...]
     reissued: bool = False  # a re-issue replaced a lost receipt
+    document: Gongwen | None = None  # issue 11: the numbered 澄清正名告知书, this copy with the receipt
 
 
 class NotOwnMotion(ServiceError):
@@ -160,6 +173,12 @@ def _issued(case: Case, dk: bytes, receipt: str, reissued: bool = False) -> Issu
     )
 
 
+def _with_document(issued: Issued, case: Case, dk: bytes, actor_id: int) -> Issued:
+    """Issue 11: the numbered 澄清正名告知书 goes with each receipt handed over (caller's transaction)."""
+    document = documents.issue_with_receipt(case, dk, actor_id, receipts.grouped(issued.receipt))
+    return replace(issued, document=document)
+
+
 @use_case
 def open_case(user: User, opening: Opening, form_token: str | None) -> Issued:
     """Open the case and issue the cadre's receipt (one transaction; the derivation runs before it)."""
@@ -197,13 +216,14 @@ def open_case(user: User, opening: Opening, form_token: str | None) -> Issued:
     false_items.write(case, dk, opening.false_items if facts.proposed_finding is Finding.PARTLY_FALSE else ())
     db.session.add(case)
     holdings.seal_for_own_motion(case, dk, user, approver)
+    case.number = numbering.allocate(case.body_id, DocumentKind.CASE)  # issue 11: opening it is accepting it
     db.session.flush()  # the case row first: its timeline refers to it
     timeline.add_event(case, dk, case.state, OPENED, user.id, True, None)
     timeline.add_event(
         case, dk, case.state, Action.PROPOSE_FINDING.value, user.id, False, opening.grounds, case.proposed_finding
     )
     audit.record("own_motion_opened", actor_id=user.id, case_id=case_id, target_user_id=approver.id)
-    issued = _issued(case, dk, receipt)
+    issued = _with_document(_issued(case, dk, receipt), case, dk, user.id)
     db.session.commit()
     return issued
 
@@ -236,6 +256,6 @@ def reissue(user: User, private_key: bytes | None, case_id: str, form_token: str
     case.updated_at = this_hour()
     timeline.add_event(case, dk, case.state, REISSUED, user.id, True, None)
     opened.audit("own_motion_receipt_reissued")
-    issued = _issued(case, dk, receipt, reissued=True)
+    issued = _with_document(_issued(case, dk, receipt, reissued=True), case, dk, user.id)
     db.session.commit()
     return issued

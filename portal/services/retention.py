@@ -28,6 +28,7 @@ from portal.models import (
     CaseEvent,
     CaseKey,
     ClarificationPlan,
+    Document,
     Message,
     Note,
     Notice,
@@ -61,6 +62,7 @@ _CASE_ROWS = (
     AccuserReminder,
     ToleranceDecision,
     BulletinDraft,
+    Document,  # issue 11 (h11d1): the case's issued documents, under its key
 )
 
 

@@ -612,3 +612,22 @@ AUDIT_ACTIONS[f"transition:{Action.OBJECT.value}"] = _l("Case step: the cadre ob
 
 #: The cadre's own timeline: their own steps in the second person (the staff pages keep 申请人).
 CADRE_STEPS = {**STEPS, Action.FEEDBACK.value: _l("You gave your feedback on the follow-up visit")}
+
+
+# -- document numbers and official documents (issue 11, h11d1) --
+from portal.domain.documents import DocumentKind  # noqa: E402
+
+#: The kinds of official document, as pages name them (the documents themselves are in Chinese).
+DOCUMENT_KINDS = {
+    DocumentKind.CASE: _l("Case number (受理编号)"),
+    DocumentKind.ACCEPTANCE: _l("Notice of acceptance (受理告知书)"),
+    DocumentKind.REFUSAL: _l("Notice of non-acceptance (不予受理告知书)"),
+    DocumentKind.REPLY: _l("Reply (答复意见书)"),
+    DocumentKind.CLARIFICATION: _l("Notice of clarification (澄清正名告知书)"),
+    DocumentKind.TOLERANCE: _l("Fault-tolerance decision (容错认定书)"),
+    DocumentKind.REFERRAL: _l("Letter of referral (移送函)"),
+    DocumentKind.NOTICE: _l("Public clarification notice (澄清正名公告)"),
+}
+AUDIT_ACTIONS["document.issue"] = _l("Issued an official document")
+AUDIT_ACTIONS["document.view"] = _l("Opened an official document")
+AUDIT_ACTIONS["document.download"] = _l("Downloaded an official document")

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.domain import bulletins as bulletin_rules
 from portal.domain.attachments import AttachmentError
+from portal.domain.documents import WrongKind  # h11d1
 from portal.domain.plan import FutureDay, PlanError
 from portal.domain.referral import BadDate, CheckDateRefused, OutcomeRefused
 from portal.domain.tolerance import DecisionError
@@ -44,6 +45,7 @@ from portal.services.bodies import AlreadyDefault, CannotReceive, InvalidBody, N
 from portal.services.body_escrow import EscrowExists, PassphrasesDiffer
 from portal.services.bulletins import NoChange as BulletinUnchanged
 from portal.services.clarification import NoPlan
+from portal.services.documents import ADDRESSEE_MAX, PARAGRAPH_MAX, PARAGRAPHS_MAX, BadDocument  # h11d1
 from portal.services.errors import WrongPassphrase
 from portal.services.false_items import TooManyItems
 from portal.services.grants import (
@@ -202,6 +204,22 @@ def _names_the_cadre(exc: Exception) -> Refusal:
     )
 
 
+# -- h11d1: official documents (issue 11) --
+def _bad_document(exc: Exception) -> Refusal:
+    assert isinstance(exc, BadDocument)
+    if exc.field == "addressee":
+        return Refusal(400, _l("At most %(max)d characters.", max=ADDRESSEE_MAX), "addressee")
+    return Refusal(
+        400,
+        _l(
+            "A document needs its text: at most %(count)d paragraphs of %(max)d characters.",
+            count=PARAGRAPHS_MAX,
+            max=PARAGRAPH_MAX,
+        ),
+        "text",
+    )
+
+
 #: Every refusal, most specific first (a subclass is looked up before its base).
 _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     ReasonRequired: _fixed(400, _l("Please give a reason or text for this step."), "reason"),
@@ -320,6 +338,9 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     CheckDateRefused: _fixed(
         400, _l("The date cannot be later than today, nor earlier than the day the case was filed."), "checked_on"
     ),
+    # -- h11d1: official documents (issue 11) --
+    WrongKind: _fixed(409, _l("This document is not issued for this case in its current state.")),
+    BadDocument: _bad_document,
 }
 
 #: What views catch: every exception the table answers.

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from wtforms import Form
 from wtforms.widgets import ListWidget
 
+from portal.domain.gongwen import written_date
 from portal.domain.workflow_rules import RULES
 from portal.services import form_tokens
 from portal.web import labels
@@ -162,5 +163,6 @@ def init_app(app: Flask) -> None:
         form_errors=form_errors,
         zh_text=zh_text,
         one_time_token=form_tokens.issue,
+        written_date=written_date,  # issue 11 (h11d1): a 公文's date, 2026年12月1日
     )
     _translations_are_text(app)

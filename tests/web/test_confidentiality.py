@@ -364,3 +364,31 @@ def test_a_dump_holds_no_plaintext_of_an_unpublished_bulletin_or_why_it_was_retu
     for needle in SECRET_BULLETIN:
         for encoded in {needle.encode("utf-8"), needle.encode("utf-16-le")}:
             assert not any(encoded in blob for blob in stored), needle
+
+
+# -- h11d1: official documents (issue 11): a document's addressee and text are under the case key --
+DOCUMENT_SECRETS = ("ZM-CANARY-DOC-ADDRESSEE-张三-5e21", "ZM-CANARY-DOC-TEXT-答复-c94a")
+
+
+def test_a_dump_holds_none_of_an_issued_documents_content(intake, app, cadre, staff):
+    from tests.web.document_helpers import draft_fields, issue
+
+    reviewer = staff("wang.rev", "reviewer")
+    receipt = cadre.receipt_of(cadre.file_concern(subject=SECRET_TEXT))
+    with app.app_context():
+        case_id = db.session.scalar(db.select(Case.id))
+    assert intake.accept(case_id, reviewer).status_code == 303
+    assert reviewer.act(case_id, "start").status_code == 303
+    assert reviewer.act(case_id, "answer", reason="Merged from next month.").status_code == 303
+    addressee, text = DOCUMENT_SECRETS
+    fields = draft_fields(reviewer, case_id, "reply")
+    assert issue(reviewer, case_id, "reply", addressee=addressee, text=fields["text"] + "\n" + text).status_code == 303
+    cadre.follow_up(receipt)
+    status = cadre.client.get("/followup/status").get_data(as_text=True)
+    doc_id = status.split('href="/followup/documents/')[1].split(".")[0]
+    printable = reviewer.get(f"/review/cases/{case_id}/documents/{doc_id}.html").get_data(as_text=True)
+    assert addressee in printable and text in printable  # the holder reads both
+    stored = every_stored_value(app) + database_files(app)
+    for needle in DOCUMENT_SECRETS:
+        for encoded in {needle.encode("utf-8"), needle.encode("utf-16-le")}:
+            assert not any(encoded in blob for blob in stored), needle

@@ -234,3 +234,38 @@ def test_bulletin_routes_with_a_real_bulletin_published_then_withdrawn(app, cadr
         if stage == "withdrawn":
             assert "ZM-BUL-FACTS" not in client.get(f"/notices/bulletins/{bulletin_id}/print").get_data(as_text=True)
     assert not failures, "\n".join(failures[:40])
+
+
+# -- h11d1: the document routes with a real case and a real document (issue 11) --
+#: A route variable, the ``any(pdf, docx)`` converter's included.
+_ANY_VARIABLE = re.compile(r"<(?:[a-z]+(?:\([^)]*\))?:)?(\w+)>")
+
+
+def test_document_routes_with_a_real_document_never_answer_5xx(app, cadre, staff, intake):
+    from tests.web.document_helpers import document_rows, issue
+
+    holder = staff("fuzz.rev", "reviewer")
+    receipt = cadre.receipt_of(cadre.file_concern())
+    case_id = only_case_id(app)
+    assert intake.accept(case_id, holder).status_code == 303
+    assert issue(holder, case_id, "acceptance").status_code == 303
+    [row] = document_rows(app, case_id)
+    cadre.follow_up(receipt)
+    values = {"case_id": case_id, "doc_id": row.id, "kind": "acceptance", "fmt": "pdf"}
+    ours = [(rule, method) for _e, rule, method in routes(app) if "/documents" in rule]
+    assert len(ours) >= 5, ours
+    failures: list[str] = []
+    for client, who in ((holder.client, "holder"), (cadre.client, "cadre")):
+        prober = Prober(app, client, who)
+        for rule, method in ours:
+            path = _ANY_VARIABLE.sub(lambda m: quote(values.get(m.group(1), "x"), safe=""), rule)
+            assert "<" not in path, path
+            for value in BAD_VALUES:
+                prober.send(method, path, dict.fromkeys(prober.names, value))
+            if method == "POST":
+                prober.nameless_part(path)
+            else:
+                for name in QUERY_NAMES:
+                    prober.send(method, path, {name: ONE_AT_A_TIME[0]})
+        failures += prober.failures
+    assert not failures, "\n".join(failures[:40])

@@ -10,6 +10,7 @@ from portal.web.review import (  # noqa: E402,F401  (routes register on bp)
     auth,
     bulletins,
     cases,
+    documents,  # 公文: document numbers and the official documents of a case (issue 11, h11d1)
     escrow,
     grants,
     notice_corrections,

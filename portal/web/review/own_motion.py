@@ -7,6 +7,8 @@ refused, so the receipt cannot be shown a second time.
 
 from __future__ import annotations
 
+import base64
+
 from flask import make_response, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,7 +22,8 @@ from portal.domain import receipts
 from portal.domain.bodies import Rank
 from portal.domain.cases import Finding
 from portal.domain.staff import ASSIGNABLE_ROLES, CASE_WORKER_ROLES
-from portal.services import case_state, false_items, form_tokens, own_motion
+from portal.services import case_state, false_items, form_tokens, gongwen_files, own_motion
+from portal.web import document_files
 from portal.web.body_labels import RANKS
 from portal.web.fields import text_field
 from portal.web.labels import FINDINGS
@@ -119,10 +122,25 @@ def _notice_to_cadre(issued: own_motion.Issued):
             receipt=receipts.grouped(issued.receipt),
             followup=url_for("submit.followup_start", _external=True),
             today=case_state.today(),
+            files=_files_with_receipt(issued),
         )
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _files_with_receipt(issued: own_motion.Issued) -> dict[str, str]:
+    """Issue 11 (h11d1): the numbered 告知书 with the receipt as PDF and .docx, inside this answer only.
+
+    They are ``data:`` links of the page itself (saved with ``download``): no address on the server
+    serves them, so nothing can fetch them again and no request, log or cache ever holds the receipt."""
+    if issued.document is None:
+        return {}
+    made = {"pdf": gongwen_files.pdf(issued.document), "docx": gongwen_files.docx(issued.document)}
+    return {
+        fmt: f"data:{document_files.FORMATS[fmt]};base64,{base64.b64encode(data).decode()}"
+        for fmt, data in made.items()
+    }
 
 
 class ReissueForm(FlaskForm):

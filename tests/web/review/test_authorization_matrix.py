@@ -525,3 +525,70 @@ def test_a_post_without_csrf_token_is_refused_for_a_signed_in_reviewer(world, ru
     assert "Form expired" in response.get_data(as_text=True)
     assert snapshot(world.app, world.case_id) == before
     assert me.client.get("/review").status_code == 200  # still signed in: nothing happened
+
+
+# -- h11d1: official documents (issue 11). The world's concern is accepted, so a 受理告知书 may be
+#    issued by any holder; one is issued in the world, so its page has something to show. --
+DOCS = CASE + "/documents"
+_H11D1_ROWS: dict[tuple[str, str], tuple] = {
+    # fmt: off
+    ("GET", DOCS): (LOGIN, 200, 200, 200, F, F, F, LOGIN),
+    ("GET", DOCS + "/new/<kind>"): (LOGIN, 200, 200, 200, F, F, F, LOGIN),
+    ("POST", DOCS + "/new/<kind>"): (LOGIN, see(DOCS), see(DOCS), see(DOCS), F, F, F, LOGIN),
+    ("GET", DOCS + "/<doc_id>"): (LOGIN, 200, 200, 200, F, F, F, LOGIN),
+    ("GET", DOCS + "/<doc_id>.<any(html, pdf, docx):fmt>"): (LOGIN, 200, 200, 200, F, F, F, LOGIN),
+    # fmt: on
+}
+MATRIX.update(_H11D1_ROWS)
+_H11D1_BODIES = {DOCS + "/new/<kind>": {"addressee": "反映人", "text": "你反映的问题，我委已依规受理。"}}
+_post_body_before_h11d1 = post_body
+_build_world_before_h11d1 = build_world
+_url_before_h11d1 = World.url
+
+
+def post_body(rule: str, world: World) -> dict[str, str]:  # noqa: F811 - extends the table above
+    return _H11D1_BODIES[rule] if rule in _H11D1_BODIES else _post_body_before_h11d1(rule, world)
+
+
+def build_world(app: Flask, cadre: Cadre) -> World:  # noqa: F811 - the world above, with one document issued
+    from portal.services import documents as document_service
+
+    made = _build_world_before_h11d1(app, cadre)
+    with app.app_context():
+        user = db.session.get(User, made.ids[REVIEWER])
+        key = private_key_of(user, STAFF_PASSWORD)
+        text = "你反映的问题，我委已依规受理。"
+        made.doc_id = document_service.issue(user, key, made.case_id, "acceptance", "反映人", text, form_tokens.issue())  # type: ignore[attr-defined]
+    return made
+
+
+def _url_h11d1(self: World, rule: str) -> str:
+    return (
+        _url_before_h11d1(self, rule)
+        .replace("<kind>", "acceptance")
+        .replace("<doc_id>", getattr(self, "doc_id", "x"))
+        .replace("<any(html, pdf, docx):fmt>", "pdf")
+    )
+
+
+World.url = _url_h11d1  # type: ignore[method-assign]
+
+
+def _h11d1_cells(changing: bool) -> list:
+    return [c for c in _cells(changing) if (c.values[0], c.values[1]) in _H11D1_ROWS]
+
+
+@pytest.mark.parametrize(("method", "rule", "who", "expected"), _h11d1_cells(changing=False))
+def test_authorization_matrix_of_documents(world, method, rule, who, expected):
+    """A world of its own: these run after the tests above that empty the shared one's tables."""
+    check_cell(world, method, rule, who, expected)
+
+
+@pytest.mark.parametrize(("method", "rule", "who", "expected"), _h11d1_cells(changing=True))
+def test_authorization_matrix_of_documents_issued(world, method, rule, who, expected):
+    check_cell(world, method, rule, who, expected)
+
+
+@pytest.mark.parametrize("rule", sorted({rule for method, rule in _H11D1_ROWS if method == "POST"}))
+def test_a_document_post_without_csrf_token_is_refused(world, rule):
+    test_a_post_without_csrf_token_is_refused_for_a_signed_in_reviewer(world, rule)

@@ -133,7 +133,10 @@ def test_from_request_to_published_notice_then_corrected_and_withdrawn(app, cadr
     }
     assert deputy.post(edit, form).status_code == 303
     public = client.get(f"/notices/{notice_id}").get_data(as_text=True)
-    assert "X县纪委〔2026〕13号" in public and "Wrong number." in public and "〔2026〕12号" in public
+    # issue 11 (h11d1): published under the number the body's sequence gave it, not the draft's
+    published_as = f"测纪澄〔{dt.date.today().year}〕1号"
+    assert "X县纪委〔2026〕13号" in public and "Wrong number." in public and published_as in public
+    assert "〔2026〕12号" not in public
     assert "corrected" in status(cadre, receipt).lower() or "更正" in status(cadre, receipt)
 
     # Withdrawal keeps the page, marked, with the reason; the feed carries it.
