@@ -17,6 +17,7 @@ import datetime as dt
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -79,7 +80,7 @@ _ANSWER_CLOCK = (
 Atom = tuple[int, int, str]  # (body id, month, category leaf)
 
 
-def _month(column: sa.ColumnElement, shift_hours: int = 0) -> sa.ColumnElement:
+def _month(column: Any, shift_hours: int = 0) -> sa.ColumnElement:
     """The local month of a date (or a stored UTC hour shifted into local time), on both databases."""
     if db.engine.dialect.name == "sqlite":
         modifier = f"+{shift_hours} hours" if shift_hours else "+0 days"
@@ -104,7 +105,7 @@ def _outcome_leaf() -> sa.ColumnElement:
     )
 
 
-def _grouped(body: sa.ColumnElement, month: sa.ColumnElement, leaf, *where, join=None) -> list[tuple]:
+def _grouped(body: Any, month: sa.ColumnElement, leaf: Any, *where: Any, join: Any = None) -> list[tuple]:
     leaf_col = leaf if leaf is not None else sa.literal("all")
     query = sa.select(body, month.label("m"), leaf_col.label("c"), sa.func.count()).where(*where)
     if join is not None:
