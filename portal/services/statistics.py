@@ -368,3 +368,122 @@ def _times(n: int, median, p90, met_n, known) -> Times:
         return Times(n, None, None, None)
     share = (float(met_n or 0) / known) if known and disclosure.shown_at_least(int(known)) else None
     return Times(n, float(median) if median is not None else None, float(p90) if p90 is not None else None, share)
+
+
+# -- the views: projections of the year's lattice --
+
+
+class OutOfScope(Exception):
+    """The body asked for is not the viewer's own nor one below it."""
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One printed count: its text ("12", "<5", "—") and the number when it may be shown."""
+
+    text: str
+    value: int | None
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything the page, the charts and the exports show for one body and period."""
+
+    year: int
+    quarter: int | None
+    body_id: int
+    body_name: str
+    scope: list[tuple[int, str]]  # the bodies the viewer may choose (their own and below)
+    kinds: list[tuple[str, dict[str, Shown]]]  # measure → kind (and "all") → count
+    categories: list[tuple[str, dict[str, Shown]]]  # concern category → measure → count
+    months: list[tuple[int, dict[str, Shown]]]  # month → measure → count
+    bodies: list[tuple[int, bool, str, dict[str, Shown]]]  # (body, own cases?, name, measure → count)
+    others: list[tuple[str, Shown]]  # further measures for the scope and period
+    times: list[tuple[str, Times]]
+
+
+KIND_MEASURES = ("received", "accepted", "not_accepted", "concluded", "overdue")
+CATEGORY_MEASURES = ("received", "accepted", "concluded")
+TREND_MEASURES = ("received", "accepted", "concluded")
+BODY_MEASURES = ("received", "accepted", "concluded", "overdue")
+#: (label code, measure, category node) of the single figures.
+OTHERS: tuple[tuple[str, str, str], ...] = (
+    ("found_false", "concluded", f"finding:{Finding.FOUND_FALSE.value}"),
+    ("partly_false", "concluded", f"finding:{Finding.PARTLY_FALSE.value}"),
+    ("substantiated", "concluded", f"finding:{Finding.SUBSTANTIATED.value}"),
+    ("unverifiable", "concluded", f"finding:{Finding.UNVERIFIABLE.value}"),
+    ("carried_out", "carried_out", "all"),
+    ("published", "published", "all"),
+    ("exempt", "concluded", f"tolerance:{ToleranceOutcome.EXEMPT.value}"),
+    ("reduced", "concluded", f"tolerance:{ToleranceOutcome.REDUCED.value}"),
+    ("refused", "concluded", f"tolerance:{ToleranceOutcome.REFUSED.value}"),
+    ("referred", "referred", "all"),
+    ("referral_handled", "referral_concluded", ReferralOutcome.HANDLED.value),
+    ("referral_not_pursued", "referral_concluded", ReferralOutcome.NOT_PURSUED.value),
+    ("bulletins", "bulletins", "all"),
+    ("visited", "visited", "all"),
+    ("visit_overdue", "visit_overdue", "all"),
+    ("real_name", "real_name", "all"),
+)
+
+
+def _shown(p: Protected, cell: Cell) -> Shown:
+    return Shown(p.text(cell), p.shown(cell))
+
+
+def view(viewer_body_id: int, year: int, quarter: int | None, body_id: int | None) -> View:
+    """The tables of one body (the viewer's own or one below) and period, all from one pattern."""
+    body_id = viewer_body_id if body_id is None else body_id
+    names = {b.id: b.name for b in db.session.scalars(sa.select(Body))}
+    parents = _body_parents()
+    allowed = _below(parents, viewer_body_id)
+    if body_id not in allowed:
+        raise OutOfScope(str(body_id))
+    lat = lattice(year)
+    period: disclosure.Node = "Y" if quarter is None else ("Q", quarter)
+    scope_node: disclosure.Node = ("sub", body_id)
+    m = lat.measures
+
+    kinds = [
+        (measure, {str(k): _shown(m[measure], (scope_node, period, k)) for k in (*KIND_TREE.kids("all"), "all")})
+        for measure in KIND_MEASURES
+    ]
+    categories = [
+        (c.value, {measure: _shown(m[measure], (scope_node, period, c.value)) for measure in CATEGORY_MEASURES})
+        for c in Category
+    ]
+    month_range = range(1, 13) if quarter is None else range(3 * quarter - 2, 3 * quarter + 1)
+    months = [
+        (month, {measure: _shown(m[measure], (scope_node, ("M", month), "all")) for measure in TREND_MEASURES})
+        for month in month_range
+    ]
+    rows: list[tuple[int, bool, str, dict[str, Shown]]] = []
+    kids = lat.bodies.kids(scope_node)
+    for node in kids or (scope_node,):
+        pair: tuple[str, int] = node  # type: ignore[assignment]  # body nodes are ("own" | "sub", id)
+        kind, number = pair
+        own = kind == "own" or not kids
+        rows.append(
+            (
+                int(number),
+                own,
+                names.get(int(number), ""),
+                {measure: _shown(m[measure], (node, period, "all")) for measure in BODY_MEASURES},
+            )
+        )
+    others = [(code, _shown(m[measure], (scope_node, period, cat))) for code, measure, cat in OTHERS]
+    subtree = frozenset(_below(parents, body_id))
+    spans = [(name, times(name, subtree, year, quarter)) for name in TIMES]
+    scope = sorted(((b, names.get(b, "")) for b in allowed), key=lambda r: (r[0] != viewer_body_id, r[0]))
+    return View(year, quarter, body_id, names.get(body_id, ""), scope, kinds, categories, months, rows, others, spans)
+
+
+def _below(parents: Mapping[int, int | None], body_id: int) -> set[int]:
+    found, todo = set(), [body_id]
+    while todo:
+        current = todo.pop()
+        if current in found or current not in parents:
+            continue
+        found.add(current)
+        todo.extend(b for b, p in parents.items() if p == current)
+    return found
