@@ -487,3 +487,32 @@ def _below(parents: Mapping[int, int | None], body_id: int) -> set[int]:
         found.add(current)
         todo.extend(b for b, p in parents.items() if p == current)
     return found
+
+
+# -- the public's yearly figures (the notices site) --
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """One year's deployment-wide figures, as the staff page's top cell shows them (same pattern)."""
+
+    year: int
+    notices: Shown
+    bulletins: Shown
+
+
+def public_figures() -> list[YearFigures]:
+    """Clarification notices and 典型案例通报 published each year (withdrawn ones included: they were
+    published), newest year first, each the top cell of that year's protected lattice."""
+    firsts = [db.session.scalar(sa.select(sa.func.min(model.published_at))) for model in (Notice, Bulletin)]
+    known = [f for f in firsts if f is not None]
+    if not known:
+        return []
+    this_year = case_state.today().year
+    first = min(case_state.local_day(f).year for f in known)
+    out = []
+    for year in range(this_year, first - 1, -1):
+        lat = lattice(year)
+        top = (lat.bodies.root, "Y", "all")
+        out.append(YearFigures(year, _shown(lat.measures["published"], top), _shown(lat.measures["bulletins"], top)))
+    return out

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from portal.extensions import db
-from portal.models import AuditEntry
+from portal.models import AuditEntry, Notice
 from portal.services import bodies, case_state, statistics
 from tests.factories import gen_case, gen_worker
 
@@ -172,3 +172,28 @@ def test_formula_injection_is_defused():
     assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert safe_cell("+1") == "'+1" and safe_cell("-1") == "'-1" and safe_cell("@x") == "'@x"
     assert safe_cell("某县") == "某县" and safe_cell(5) == 5
+
+
+def test_the_public_figures_page_with_the_same_suppression(app, client):
+    import datetime as dt
+
+    from portal.domain.plan import Naming, NoticeDraft
+    from portal.services import notices
+
+    client.set_cookie("zm_lang", "en")
+    empty = client.get("/notices/figures")
+    assert empty.status_code == 200 and "Nothing has been published yet." in empty.get_data(as_text=True)
+    with app.app_context():
+        for n in range(2):
+            notices.publish(
+                NoticeDraft(
+                    number=f"No. {n}", title="A notice", naming=Naming.NONE, person="", unit="Unit", post="Post",
+                    allegation="Allegation", body_html="<p>Body</p>", issuer="Issuer", issued_on=dt.date(2026, 11, 30),
+                ),
+                case_id=None,
+            )  # fmt: skip
+        db.session.commit()
+        year = case_state.local_day(db.session.scalar(db.select(db.func.max(Notice.published_at)))).year
+    html = client.get("/notices/figures").get_data(as_text=True)
+    assert f'<th scope="row">{year}</th><td>&lt;5</td><td>0</td>' in html
+    assert 'href="/notices/figures"' in client.get("/notices").get_data(as_text=True)
