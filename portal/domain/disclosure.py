@@ -16,11 +16,14 @@ Rules:
   never pinned by that one equation: each suppressed member's value, given the shown members and
   what its mark says ("<5": 1-4; "—": at least 0, see COMPLEMENT_LOW), must still take two or
   more values. Where it would not, the smallest shown non-zero child (else the parent)
-  is suppressed too, shown as "—", and the check runs again until nothing changes.
+  is suppressed too, shown as "—", and the check runs again until nothing changes; where every
+  non-zero member is withheld already, a zero member is (so "—" may stand for 0), and where every
+  member is withheld, a "<5" that is still pinned is shown as "—" (still withheld, saying less).
 
-Known limit: each equation is checked alone. Systems of several equations (a cell pinned only by
-combining a row, a column and a layer) are not solved here; ``tests/domain/test_disclosure.py``
-audits small random cubes for that by exhaustive search.
+Systems of equations: after the per-equation rule, bounds are propagated through all equations at
+once (:func:`propagate`) and a cell found pinned gets one more complement beside it, until none is.
+Propagation is a relaxation, not an integer solver: ``tests/domain/test_disclosure.py`` audits small
+random cubes by exhaustive search for what it may still miss.
 """
 
 from __future__ import annotations
@@ -233,26 +236,161 @@ def protect(
     def key(cell: Cell) -> tuple[int, ...]:
         return tuple(tree.order[n] for tree, n in zip(trees, cell, strict=True))
 
-    queue: list[tuple[tuple[int, ...], Cell]] = [(key(c), c) for c in marks]
-    heapq.heapify(queue)
-    while queue:
-        _, cell = heapq.heappop(queue)
-        for d, parent in constraints_of(cell):
-            group = members(cell, d, parent)
-            while True:
-                terms = [(-1 if i == 0 else 1, marks.get(c, Mark.SHOWN), values.get(c, 0)) for i, c in enumerate(group)]
-                if not pinned(terms, threshold, complement_low):
-                    break
-                shown_kids = [c for c in group[1:] if c not in marks and values.get(c, 0) > 0]
-                if shown_kids:
-                    pick = min(shown_kids, key=lambda c: (values[c], key(c)))
-                elif group[0] not in marks and values.get(group[0], 0) > 0:
-                    pick = group[0]
-                else:  # nothing left to suppress in this equation
-                    break
+    def settle(queue: list[tuple[tuple[int, ...], Cell]]) -> None:
+        """The per-equation rule, to a fixpoint, from the cells in ``queue``."""
+        heapq.heapify(queue)
+        while queue:
+            _, cell = heapq.heappop(queue)
+            for d, parent in constraints_of(cell):
+                group = members(cell, d, parent)
+                while True:
+                    terms = [
+                        (-1 if i == 0 else 1, marks.get(c, Mark.SHOWN), values.get(c, 0)) for i, c in enumerate(group)
+                    ]
+                    if not pinned(terms, threshold, complement_low):
+                        break
+                    pick = _candidate(group)
+                    if pick is None:  # nothing left to suppress in this equation
+                        break
+                    marks[pick] = Mark.COMPLEMENT
+                    heapq.heappush(queue, (key(pick), pick))
+
+    def _candidate(group: list[Cell]) -> Cell | None:
+        shown_kids = [c for c in group[1:] if c not in marks and values.get(c, 0) > 0]
+        if shown_kids:
+            return min(shown_kids, key=lambda c: (values[c], key(c)))
+        if group[0] not in marks and values.get(group[0], 0) > 0:
+            return group[0]
+        # Last resort, where every non-zero member is withheld already: a zero, shown as "—" too, so
+        # that "<5" cells (each at least 1) cannot be pinned against each other.
+        zeros = [c for c in group[1:] if c not in marks]
+        return min(zeros, key=key) if zeros else (group[0] if group[0] not in marks else None)
+
+    settle([(key(c), c) for c in marks])
+    # Systems of equations: bounds propagated through every equation at once (a relaxation: it finds
+    # what chains of subtractions pin, such as a cycle of "<5" cells at their bounds), then one more
+    # complement beside each cell found pinned, until none is or nothing is left to suppress.
+    for _round in range(MAX_ROUNDS):
+        stuck = propagate(trees, values, marks, threshold, complement_low, PROBE_LIMIT)
+        added = []
+        for cell in sorted(stuck, key=key):
+            options = [c for d, parent in constraints_of(cell) if (c := _candidate(members(cell, d, parent)))]
+            if options:
+                pick = min(options, key=lambda c: (values.get(c, 0) == 0, values.get(c, 0), key(c)))
+                if pick not in marks:
+                    marks[pick] = Mark.COMPLEMENT
+                    added.append(pick)
+                continue
+            # Every member is withheld: the "<5" marks themselves pin (each says at least 1 and at
+            # most 4). The pinned "<5" is shown as "—" instead, which says neither.
+            primaries = [cell] if marks[cell] is Mark.PRIMARY else []
+            primaries += [
+                c
+                for d, parent in constraints_of(cell)
+                for c in members(cell, d, parent)
+                if marks.get(c) is Mark.PRIMARY
+            ]
+            if primaries:
+                pick = min(primaries, key=key)
                 marks[pick] = Mark.COMPLEMENT
-                heapq.heappush(queue, (key(pick), pick))
+                added.append(pick)
+        if not added:
+            break
+        settle([(key(c), c) for c in added])
     return Protected(trees, values, marks)
+
+
+#: Rounds of propagation and repair before giving up (each round suppresses at least one more cell).
+MAX_ROUNDS = 200
+#: Probing runs two propagations per suppressed cell: beyond this many suppressed cells in one
+#: lattice, only plain propagation runs (a dense deployment suppresses few cells; see README).
+PROBE_LIMIT = 2000
+
+
+def propagate(
+    trees: Sequence[Tree],
+    values: Mapping[Cell, int],
+    marks: Mapping[Cell, Mark],
+    threshold: int = THRESHOLD,
+    complement_low: int = COMPLEMENT_LOW,
+    probe_limit: int = PROBE_LIMIT,
+) -> set[Cell]:
+    """The suppressed cells whose range, narrowed through all equations together (interval
+    propagation to a fixpoint, integer bounds), is one value: pinned by some chain of subtractions."""
+    inf = float("inf")
+    lo: dict[Cell, float] = {}
+    hi: dict[Cell, float] = {}
+    for cell, mark in marks.items():
+        lo[cell], hi[cell] = (1, threshold - 1) if mark is Mark.PRIMARY else (complement_low, inf)
+
+    def equations_of(cell: Cell) -> list[tuple[int, Cell]]:
+        out = []
+        for d, (tree, node) in enumerate(zip(trees, cell, strict=True)):
+            if not tree.is_leaf(node):
+                out.append((d, cell))
+            if node in tree.parent:
+                out.append((d, cell[:d] + (tree.parent[node],) + cell[d + 1 :]))
+        return out
+
+    def members(d: int, parent: Cell) -> list[tuple[int, Cell]]:
+        kids = [(1, parent[:d] + (k,) + parent[d + 1 :]) for k in trees[d].kids(parent[d])]
+        return [(-1, parent), *kids]
+
+    def narrow(lo: dict[Cell, float], hi: dict[Cell, float], todo: set[tuple[int, Cell]]) -> bool:
+        """Tighten the bounds through the equations to a fixpoint; False when they cannot all hold."""
+        budget = 10 * len(todo) + 1000  # interval propagation can creep around a cycle: bounded work
+        while todo and budget:
+            budget -= 1
+            d, parent = todo.pop()
+            group = members(d, parent)
+            ranges = []  # each term's range as coef * x
+            for coef, cell in group:
+                a, b = (lo[cell], hi[cell]) if cell in marks else (values.get(cell, 0),) * 2
+                ranges.append((a, b) if coef > 0 else (-b, -a))
+            fin_lo = sum(r[0] for r in ranges if r[0] != -inf)
+            inf_lo = sum(1 for r in ranges if r[0] == -inf)
+            fin_hi = sum(r[1] for r in ranges if r[1] != inf)
+            inf_hi = sum(1 for r in ranges if r[1] == inf)
+            if inf_lo == 0 and fin_lo > 0 or inf_hi == 0 and fin_hi < 0:
+                return False  # the sum cannot be zero
+            for (coef, cell), (r_lo, r_hi) in zip(group, ranges, strict=True):
+                if cell not in marks:
+                    continue
+                o_lo = -inf if inf_lo - (r_lo == -inf) else fin_lo - (r_lo if r_lo != -inf else 0)
+                o_hi = inf if inf_hi - (r_hi == inf) else fin_hi - (r_hi if r_hi != inf else 0)
+                new_lo, new_hi = (-o_hi, -o_lo) if coef > 0 else (o_lo, o_hi)  # coef * x = -(the others)
+                changed = False
+                if new_lo > lo[cell]:
+                    lo[cell], changed = new_lo, True
+                if new_hi < hi[cell]:
+                    hi[cell], changed = new_hi, True
+                if lo[cell] > hi[cell]:
+                    return False
+                if changed:
+                    todo.update(eq for eq in equations_of(cell) if eq != (d, parent))
+        return True
+
+    narrow(lo, hi, {eq for cell in marks for eq in equations_of(cell)})
+    stuck = {cell for cell in marks if hi[cell] - lo[cell] < 1}
+    if len(marks) > probe_limit:
+        return stuck
+    # Probing: a cell is pinned too when neither "less than its value" nor "more than its value"
+    # survives propagation (catches pins that need two equations' bounds combined).
+    for cell in sorted(set(marks) - stuck, key=lambda c: tuple(t.order[n] for t, n in zip(trees, c, strict=True))):
+        truth = values.get(cell, 0)
+        feasible = False
+        for bound in ("below", "above"):
+            trial_lo, trial_hi = dict(lo), dict(hi)
+            if bound == "below":
+                trial_hi[cell] = min(trial_hi[cell], truth - 1)
+            else:
+                trial_lo[cell] = max(trial_lo[cell], truth + 1)
+            if trial_lo[cell] <= trial_hi[cell] and narrow(trial_lo, trial_hi, set(equations_of(cell))):
+                feasible = True
+                break
+        if not feasible:
+            stuck.add(cell)
+    return stuck
 
 
 def shown_at_least(n: int, threshold: int = THRESHOLD) -> bool:
