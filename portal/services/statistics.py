@@ -25,7 +25,7 @@ from portal.domain import disclosure
 from portal.domain.cases import Category, Finding, Kind, ReferralOutcome, State, ToleranceOutcome
 from portal.domain.disclosure import Cell, Protected, Tree
 from portal.extensions import db
-from portal.models import AuditHead, Body, Bulletin, Case, Notice, Referral
+from portal.models import AuditEntry, Body, Bulletin, Case, Notice, Referral
 from portal.services import case_state
 
 #: Shanghai has kept UTC+8 without summer time since 1991: filing hours shift by 8 into local months.
@@ -254,9 +254,15 @@ _memo: dict[int, tuple[int, Lattice]] = {}
 _memo_lock = threading.Lock()
 
 
+#: The audit entry an export writes; it changes no count, so it does not move the data version.
+EXPORT_ACTION = "statistics_export"
+
+
 def data_version() -> int:
-    """The audit chain's head: moves with every step, publication and referral (one row, one read)."""
-    return db.session.scalar(sa.select(AuditHead.last_id)) or 0
+    """The newest audit entry but an export's: moves with every step, publication and referral
+    (a backward scan of the primary key that stops at the first entry)."""
+    newest = sa.select(sa.func.max(AuditEntry.id)).where(AuditEntry.action != EXPORT_ACTION)
+    return db.session.scalar(newest) or 0
 
 
 def lattice(year: int) -> Lattice:

@@ -316,7 +316,7 @@ def _heading(v: statistics.View) -> list[list[str]]:
 
 def _export(v: statistics.View, fmt: str) -> None:
     detail = f"{fmt}:body={v.body_id}:{v.year}" + (f"Q{v.quarter}" if v.quarter else "")
-    audit.record("statistics_export", actor_id=current_user.user.id, detail=detail)
+    audit.record(statistics.EXPORT_ACTION, actor_id=current_user.user.id, detail=detail)
     db.session.commit()
 
 
