@@ -96,6 +96,10 @@ def main() -> None:
             existing.reflect(db.engine)
             existing.drop_all(db.engine)
             upgrade()
+            # queue_scale's INSERT predates issue 10's plain columns: give them their model defaults here
+            for column, default in (("origin", "'applied'"), ("real_name", "false"), ("feedback_given", "false")):
+                db.session.execute(text(f"ALTER TABLE cases ALTER COLUMN {column} SET DEFAULT {default}"))
+            db.session.commit()
             queue_scale.seed()
             add_milestones()
         db.session.execute(text("DELETE FROM users WHERE username = 'bench.leader'"))

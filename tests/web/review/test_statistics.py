@@ -197,3 +197,15 @@ def test_the_public_figures_page_with_the_same_suppression(app, client):
     html = client.get("/notices/figures").get_data(as_text=True)
     assert f'<th scope="row">{year}</th><td>&lt;5</td><td>0</td>' in html
     assert 'href="/notices/figures"' in client.get("/notices").get_data(as_text=True)
+
+
+def test_the_pages_have_unique_ids_and_no_inline_style_or_script(app, staff, client, filled):
+    from tests.html_checks import assert_unique_ids
+
+    leader = staff("lead.ids", "leader")
+    for member, path in ((leader, "/review/statistics"), (client, "/notices/figures")):
+        response = member.get(path)
+        assert response.status_code == 200
+        assert_unique_ids(response, path)
+        html = response.get_data(as_text=True)
+        assert " style=" not in html and "<script" not in html and "<style" not in html
