@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -218,6 +219,8 @@ class Lattice:
     bodies: Tree
     parents: Mapping[int, int | None]
     measures: Mapping[str, Protected]
+    #: The times of each (name, scope, quarter) asked for while this lattice is current.
+    times_memo: dict[tuple, Times] = field(default_factory=dict, compare=False, repr=False)
 
     def cell(self, measure: str, body: disclosure.Node, period: disclosure.Node, category: str = "all") -> Cell:
         return (body, period, category)
@@ -250,8 +253,11 @@ def build(year: int, today: dt.date | None = None) -> Lattice:
     return Lattice(year, bodies, parents, protected)
 
 
-_memo: dict[int, tuple[int, Lattice]] = {}
+_memo: dict[int, tuple[int, float, Lattice]] = {}
 _memo_lock = threading.Lock()
+#: A lattice is reused for this long even when the data moved (counts are by month; a busy
+#: deployment would otherwise recount on every page); unchanged data reuses it for ever.
+STALE_SECONDS = 300.0
 
 
 #: The audit entry an export writes; it changes no count, so it does not move the data version.
@@ -266,15 +272,16 @@ def data_version() -> int:
 
 
 def lattice(year: int) -> Lattice:
-    """A year's lattice, from this worker's memo while nothing has changed."""
+    """A year's lattice, from this worker's memo while nothing has changed (or it is recent)."""
     version = data_version()
     with _memo_lock:
         hit = _memo.get(year)
-    if hit is not None and hit[0] == version:
-        return hit[1]
+    now = time.monotonic()
+    if hit is not None and (hit[0] == version or now - hit[1] < STALE_SECONDS):
+        return hit[2]
     built = build(year)
     with _memo_lock:
-        _memo[year] = (version, built)
+        _memo[year] = (version, now, built)
     return built
 
 
@@ -479,7 +486,12 @@ def view(viewer_body_id: int, year: int, quarter: int | None, body_id: int | Non
         )
     others = [(code, _shown(m[measure], (scope_node, period, cat))) for code, measure, cat in OTHERS]
     subtree = frozenset(_below(parents, body_id))
-    spans = [(name, times(name, subtree, year, quarter)) for name in TIMES]
+    spans = []
+    for name in TIMES:
+        memo_key = (name, subtree, quarter)
+        if memo_key not in lat.times_memo:
+            lat.times_memo[memo_key] = times(name, subtree, year, quarter)
+        spans.append((name, lat.times_memo[memo_key]))
     scope = sorted(((b, names.get(b, "")) for b in allowed), key=lambda r: (r[0] != viewer_body_id, r[0]))
     return View(year, quarter, body_id, names.get(body_id, ""), scope, kinds, categories, months, rows, others, spans)
 
