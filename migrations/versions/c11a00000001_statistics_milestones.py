@@ -93,7 +93,7 @@ def upgrade():
         for name in _MET:
             batch_op.add_column(sa.Column(name, sa.Boolean(), nullable=True))
         for index, column in _INDEXES.items():
-            batch_op.create_index(index, [column, 'body_id'], unique=False)
+            batch_op.create_index(index, [column, 'body_id', 'kind', 'category'], unique=False)
 
     connection = op.get_bind()
     cases = sa.table(
