@@ -608,3 +608,7 @@ AUDIT_ACTIONS[f"transition:{Action.OBJECT.value}"] = _l("Case step: the cadre ob
 
 #: The cadre's own timeline: their own steps in the second person (the staff pages keep 申请人).
 CADRE_STEPS = {**STEPS, Action.FEEDBACK.value: _l("You gave your feedback on the follow-up visit")}
+
+
+# -- h11s1 --
+AUDIT_ACTIONS["statistics_export"] = _l("Exported the statistics (body and period only)")

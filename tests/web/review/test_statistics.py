@@ -210,3 +210,9 @@ def test_the_pages_have_unique_ids_and_no_inline_style_or_script(app, staff, cli
         assert_unique_ids(response, path)
         html = response.get_data(as_text=True)
         assert " style=" not in html and "<script" not in html and "<style" not in html
+
+
+def test_the_export_entry_reads_as_words_in_the_audit_log():
+    from portal.web.labels import AUDIT_ACTIONS
+
+    assert statistics.EXPORT_ACTION in AUDIT_ACTIONS
