@@ -124,3 +124,16 @@ def add_months(start: date, n: int) -> date:
     return min(
         start.replace(year=year, month=month, day=1) + timedelta(days=start.day - 1), following - timedelta(days=1)
     )
+
+
+# -- h11s1: statistics --
+def working_days_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when ``end`` is not after it):
+    the count ``add_working_days`` inverts, so a step on its deadline day took exactly the allowed days."""
+    count = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count

@@ -94,6 +94,12 @@ class Case(db.Model):
         Index("ix_cases_assignee_created", "assignee_id", "created_at", "id"),
         Index("ix_cases_due_id", "due_on", "id"),
         Index("ix_cases_state_due_id", "state", "due_on", "id"),
+        # -- h11s1: statistics (event-dated counts per body, kind and category: index-only when a year is a
+        # small part of the table; a young deployment's year is most of it and is scanned) --
+        Index("ix_cases_stats_accepted", "accepted_on", "body_id", "kind", "category"),
+        Index("ix_cases_stats_refused", "refused_on", "body_id", "kind", "category"),
+        Index("ix_cases_stats_concluded", "concluded_on", "body_id", "kind", "category"),
+        Index("ix_cases_stats_carried_out", "carried_out_on", "body_id", "kind", "category"),
     )
 
     #: Random id; names the case in every ciphertext's associated data.
@@ -185,6 +191,27 @@ class Case(db.Model):
     # -- document numbers (issue 11, h11d1) --
     #: 受理编号, given when the case is accepted (青纪信〔2026〕12号); NULL before.
     number: Mapped[str | None] = mapped_column(String(64))
+    # -- h11s1: statistics milestones (portal.domain.milestones; days only, written by OpenedCase.step) --
+    #: The day the case was accepted (受理).
+    accepted_on: Mapped[dt.date | None]
+    #: The day it was not accepted (不予受理).
+    refused_on: Mapped[dt.date | None]
+    #: The day it was concluded (办结: a concern answered, a finding or a 容错 decision approved).
+    concluded_on: Mapped[dt.date | None]
+    #: The day the clarification was carried out.
+    carried_out_on: Mapped[dt.date | None]
+    #: Working days from filing to acceptance or refusal.
+    days_to_accept: Mapped[int | None]
+    #: Working days from acceptance to conclusion.
+    days_to_conclude: Mapped[int | None]
+    #: Working days from the finding's approval to the clarification carried out.
+    days_to_carry_out: Mapped[int | None]
+    #: Accepted or refused by its accept_due.
+    accept_met: Mapped[bool | None]
+    #: Concluded by its answer_due.
+    conclude_met: Mapped[bool | None]
+    #: Carried out by its carry_out_due.
+    carry_out_met: Mapped[bool | None]
 
     keys: Mapped[list[CaseKey]] = relationship(back_populates="case", cascade="all, delete-orphan")
     events: Mapped[list[CaseEvent]] = relationship(

@@ -28,6 +28,7 @@ from portal.services import (
     false_items,
     holdings,
     key_sessions,
+    milestones,
     numbering,
     plan_store,
     timeline,
@@ -142,6 +143,8 @@ class OpenedCase:
         """Take one step: new facts, a timeline entry, an audit entry, the change dated (caller commits)."""
         outcome = self.check(action, given)
         key = self.key if given.reason else self.held_key  # a reason is kept under the case key
+        # -- h11s1: statistics milestones, measured against the dues the case had before the step --
+        milestones.record(self.case, action.value, case_state.today())
         if outcome.facts.assignee_id != self.case.assignee_id:
             holdings.assign(self.case, self.key, self.case.assignee_id, outcome.facts.assignee_id)
         case_state.store(self.case, outcome.facts)

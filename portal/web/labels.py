@@ -631,3 +631,5 @@ DOCUMENT_KINDS = {
 AUDIT_ACTIONS["document.issue"] = _l("Issued an official document")
 AUDIT_ACTIONS["document.view"] = _l("Opened an official document")
 AUDIT_ACTIONS["document.download"] = _l("Downloaded an official document")
+# -- h11s1 --
+AUDIT_ACTIONS["statistics_export"] = _l("Exported the statistics (body and period only)")

@@ -269,3 +269,22 @@ def test_document_routes_with_a_real_document_never_answer_5xx(app, cadre, staff
                     prober.send(method, path, {name: ONE_AT_A_TIME[0]})
         failures += prober.failures
     assert not failures, "\n".join(failures[:40])
+
+
+# -- h11s1 --
+# The statistics page reads quarter and body too (year is above); the probe sends every hostile value
+# to them as to the rest, and here each chart name with them.
+QUERY_NAMES = (*QUERY_NAMES, "quarter", "body")
+
+
+def test_statistics_routes_answer_no_5xx_to_hostile_values(app, staff):
+    leader = staff("fuzz_leader", "leader")
+    prober = Prober(app, leader.client, "leader")
+    for path in ("/review/statistics", "/review/statistics/trend.svg", "/review/statistics/categories.svg",
+                 "/review/statistics.csv", "/review/statistics.xlsx", "/notices/figures"):  # fmt: skip
+        for value in BAD_VALUES:
+            prober.send("GET", path, dict.fromkeys(("year", "quarter", "body"), value))
+        for name in ("year", "quarter", "body"):
+            for value in (*ONE_AT_A_TIME, "0", "2019", "5", "1000001"):
+                prober.send("GET", path, {name: value})
+    assert not prober.failures, "\n".join(prober.failures[:40])

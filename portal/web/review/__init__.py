@@ -18,6 +18,7 @@ from portal.web.review import (  # noqa: E402,F401  (routes register on bp)
     plan,
     queues,
     referrals,  # the 诬告陷害 ledger (issue 10)
+    statistics,  # -- h11s1 -- statistics for leadership (issue 11); sorted here, as ruff wants
     tolerance,
     transfers,
 )

@@ -592,3 +592,36 @@ def test_authorization_matrix_of_documents_issued(world, method, rule, who, expe
 @pytest.mark.parametrize("rule", sorted({rule for method, rule in _H11D1_ROWS if method == "POST"}))
 def test_a_document_post_without_csrf_token_is_refused(world, rule):
     test_a_post_without_csrf_token_is_refused_for_a_signed_in_reviewer(world, rule)
+
+
+# -- h11s1 --
+# Statistics for leadership (issue 11): supervisors and leaders, for their own body (the outsider sees
+# theirs); intake, reviewers and admins are refused. The chart rule is requested as written, so its
+# "<chart>" names no chart (404); the chart itself is tested in tests/web/review/test_statistics.py.
+# fmt: off
+STATISTICS_MATRIX: dict[tuple[str, str], tuple] = {
+    ("GET",  "/review/statistics"):                (LOGIN, F,      F,      200,    F,      200,    F,              LOGIN),
+    ("GET",  "/review/statistics/<chart>.svg"):    (LOGIN, F,      F,      404,    F,      404,    F,              LOGIN),
+    ("GET",  "/review/statistics.csv"):            (LOGIN, F,      F,      200,    F,      200,    F,              LOGIN),
+    ("GET",  "/review/statistics.xlsx"):           (LOGIN, F,      F,      200,    F,      200,    F,              LOGIN),
+}
+# fmt: on
+MATRIX.update(STATISTICS_MATRIX)
+
+
+@pytest.mark.parametrize(
+    ("method", "rule", "who", "expected"),
+    [
+        pytest.param(method, rule, who, row[i], id=f"{method} {rule} as {who}")
+        for (method, rule), row in STATISTICS_MATRIX.items()
+        for i, who in enumerate(PRINCIPALS)
+    ],
+)
+def test_authorization_matrix_statistics(world, method, rule, who, expected):
+    if method == "GET" and rule.endswith((".csv", ".xlsx")) and expected == 200:
+        me = principal(world, who)
+        response = me.client.get(world.url(rule))
+        assert response.status_code == 200
+        assert SUBJECT.encode() not in response.data and DESCRIPTION.encode() not in response.data
+        return
+    check_cell(world, method, rule, who, expected)
