@@ -158,7 +158,8 @@ def seed_cases() -> None:
         INSERT INTO cases (id, kind, state, category, created_at, updated_at, receipt_lookup, body_id,
                            submitter_wrapped_key, escrow_sealed_key, submission, assignee_id, proposer_id,
                            proposed_finding, paused_from, paused_on, accept_due, answer_due, carry_out_due,
-                           answered_on, objected, flag, referred, correction_pending, refusal_reason, due_on)
+                           answered_on, objected, flag, referred, correction_pending, refusal_reason, due_on,
+                           origin, real_name, feedback_given)
         SELECT id, kind, state, category, created_at, created_at + interval '1 hour' * (age % 7), receipt_lookup,
                body_id, submitter_wrapped_key, escrow_sealed_key, submission,
                CASE WHEN state IN ('submitted', 'not_accepted') THEN NULL ELSE
@@ -173,7 +174,8 @@ def seed_cases() -> None:
                false, 'none', false, false, NULL,
                CASE WHEN state = 'submitted' THEN filed_on + 9
                     WHEN state IN ('accepted', 'in_progress', 'verifying') THEN filed_on + 5 + 90
-                    WHEN state = 'plan_approved' THEN filed_on + 60 + 7 END
+                    WHEN state = 'plan_approved' THEN filed_on + 60 + 7 END,
+               'applied', false, false
         FROM (
             SELECT i, s.body_id, s.created_at, s.filed_on, s.age, s.kind,
                    md5('case' || i) AS id,
