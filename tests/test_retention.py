@@ -11,6 +11,7 @@ from portal.models import Case, Notice
 from portal.services import retention
 from tests.factories import gen_png, upload
 from tests.web.aftercare_helpers import record_filings
+from tests.web.document_helpers import document_rows, issue, pdf_text
 from tests.web.review.test_clarification_plan import draft, found_false, state, status, submitter_post
 
 
@@ -122,6 +123,9 @@ def test_a_holder_takes_a_paper_archive_copy_of_a_closed_case_audited(app, cadre
     reviewer.post(f"{page}/notes", {"body": "ZM-ARCHIVE-NOTE"}, form_page=page)
     assert reviewer.get(f"{page}/archive").status_code == 409  # found false, the plan is still to come
     assert "/archive" not in reviewer.get(page).get_data(as_text=True)
+    # The 澄清正名告知书 issued in the case goes into the archive copy with its number (issue 11).
+    assert issue(reviewer, case_id, "clarification", text="ZM-ARCHIVE-DOC 经核查，反映问题失实。").status_code == 303
+    [document] = document_rows(app, case_id)
     assert draft(reviewer, case_id).status_code == 303
     status(cadre, receipt)
     assert submitter_post(cadre, "/followup/consent").status_code == 303
@@ -147,12 +151,22 @@ def test_a_holder_takes_a_paper_archive_copy_of_a_closed_case_audited(app, cadre
         closed = retention.today()
     assert closed.replace(year=closed.year + 5).strftime("%Y年%-m月%-d日") in html  # when it will be shredded
     assert copy.headers["Cache-Control"] == "no-store"
+    assert document.number in html and "ZM-ARCHIVE-DOC" in html
+    # The same copy as a PDF, for the archive's files: its text, not its pixels.
+    as_pdf = reviewer.get(f"{page}/archive.pdf")
+    assert as_pdf.status_code == 200 and as_pdf.mimetype == "application/pdf"
+    assert as_pdf.headers["Cache-Control"] == "no-store"
+    assert f'filename="archive-{case_id[:8]}.pdf"' in as_pdf.headers["Content-Disposition"]
+    text = pdf_text(as_pdf.data)
+    for expected in ("ZM-ARCHIVE-NOTE", "ZM-ARCHIVE-DOC", document.number, "Accused of taking gifts"):
+        assert expected in text, expected
     outsider = staff("new.rev", "reviewer")
     assert outsider.get(f"{page}/archive").status_code == 403
+    assert outsider.get(f"{page}/archive.pdf").status_code == 403
     with app.app_context():
         from portal.models import AuditEntry
 
         exports = db.session.scalars(
             select(AuditEntry.actor_id).where(AuditEntry.action == "case_exported", AuditEntry.case_id == case_id)
         ).all()
-    assert exports == [reviewer.user_id]  # the outsider's refused attempt exported nothing
+    assert exports == [reviewer.user_id, reviewer.user_id]  # the outsider's refused attempts exported nothing

@@ -253,6 +253,20 @@ def read(user: User, private_key: bytes | None, case_id: str, doc_id: str, fmt: 
     return DocumentRow(row.id, DocumentKind(row.kind), row.number, row.issued_at, row.for_cadre), doc
 
 
+def of_opened(opened: OpenedCase) -> list[tuple[DocumentRow, Gongwen]]:
+    """Every document issued in an opened case, decrypted, oldest first (the paper-archive copy)."""
+    rows = db.session.scalars(
+        db.select(Document).where(Document.case_id == opened.case.id).order_by(Document.issued_at, Document.number)
+    )
+    return [
+        (
+            DocumentRow(r.id, DocumentKind(r.kind), r.number, r.issued_at, r.for_cadre),
+            _decrypted(opened.case, opened.key, r),
+        )
+        for r in rows
+    ]
+
+
 def for_cadre(case_id: str) -> list[DocumentRow]:
     """The documents meant for the cadre, for their status page (plain columns only)."""
     return _rows(case_id, cadre_only=True)

@@ -121,11 +121,15 @@ def _fetcher_class() -> Any:
 
 def pdf(doc: Gongwen) -> bytes:
     """The document as an A4 PDF: WeasyPrint from ``html(doc)``, nothing fetched but static files."""
+    # The plain address, even in a request: a prefix the app is mounted under means nothing here.
+    return pdf_of_page(_page(doc, _STATIC_PATH + STYLESHEET))
+
+
+def pdf_of_page(page: str) -> bytes:
+    """Any of the portal's own HTML pages as a PDF (print media), nothing fetched but static files."""
     import weasyprint  # imported here: loading pango takes a while, and most requests never need it
 
     fetcher = _fetcher_class()(fail_on_errors=True)
-    # The plain address, even in a request: a prefix the app is mounted under means nothing here.
-    page = _page(doc, _STATIC_PATH + STYLESHEET)
     rendered = weasyprint.HTML(string=page, base_url=_BASE_URL, url_fetcher=fetcher).write_pdf()
     assert isinstance(rendered, bytes)
     return rendered

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, func, select, update
 
 from portal.domain.cases import State
+from portal.domain.gongwen import Gongwen
 from portal.domain.retention import ClosedCase, is_due, latest_closing_due
 from portal.domain.workflow_rules import TERMINAL
 from portal.extensions import db
@@ -37,10 +38,11 @@ from portal.models import (
     ToleranceDecision,
     User,
 )
-from portal.services import audit, bulletins, case_state, casework, holdings, referrals
+from portal.services import audit, bulletins, case_state, casework, documents, holdings, referrals
 from portal.services.bulletins import CaseBulletin
 from portal.services.case_keys import NoAccess
 from portal.services.casework import CaseFile, NoSuchCase
+from portal.services.documents import DocumentRow
 from portal.services.errors import ServiceError
 from portal.services.opened_case import open_for_staff
 from portal.services.referrals import ReferralView, ReminderView
@@ -159,6 +161,8 @@ class ArchiveCopy:
     referrals: list[ReferralView] = field(default_factory=list)
     reminders: list[ReminderView] = field(default_factory=list)
     bulletin: CaseBulletin | None = None
+    #: Every official document issued in the case (issue 11), decrypted, oldest first.
+    documents: list[tuple[DocumentRow, Gongwen]] = field(default_factory=list)
 
 
 def archivable(state: str) -> bool:
@@ -167,7 +171,7 @@ def archivable(state: str) -> bool:
 
 
 @use_case
-def export(user: User, private_key: bytes | None, case_id: str) -> ArchiveCopy:
+def export(user: User, private_key: bytes | None, case_id: str, fmt: str = "html") -> ArchiveCopy:
     """A holder's copy of a closed case for the paper archive; audited as an export.
 
     Opening it is the case page's use case (audited as a view); the export itself is audited
@@ -186,11 +190,12 @@ def export(user: User, private_key: bytes | None, case_id: str) -> ArchiveCopy:
     opened = open_for_staff(user, private_key, case_id)  # the same key, for the ledger and the bulletin
     referred, reminders = referrals.records(opened)
     bulletin = bulletins.of_case(opened)
-    audit.record("case_exported", actor_id=user.id, case_id=case_id)
+    issued = documents.of_opened(opened)
+    audit.record("case_exported", actor_id=user.id, case_id=case_id, detail=fmt)
     db.session.commit()
     years = int(setting("ARCHIVE_YEARS"))
     try:
         until = facts.closed_on.replace(year=facts.closed_on.year + years)
     except ValueError:  # closed on 29 February
         until = dt.date(facts.closed_on.year + years, 3, 1)
-    return ArchiveCopy(view, facts.closed_on, until, referred, reminders, bulletin)
+    return ArchiveCopy(view, facts.closed_on, until, referred, reminders, bulletin, issued)

@@ -95,6 +95,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("POST", CASE + "/notes"):                     (LOGIN, F,      H,      H,      F,      F,      F,              LOGIN),
     ("GET",  CASE + "/files/<file_id>"):           (LOGIN, 200,    200,    200,    F,      F,      F,              LOGIN),
     ("GET",  CASE + "/archive"):                   (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),  # open
+    ("GET",  CASE + "/archive.pdf"):               (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),  # open
     ("GET",  CASE + "/plan"):                      (LOGIN, 200,    200,    200,    F,      F,      F,              LOGIN),
     ("POST", CASE + "/plan"):                      (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),
     ("POST", CASE + "/plan/done"):                 (LOGIN, 409,    409,    409,    F,      F,      F,              LOGIN),
