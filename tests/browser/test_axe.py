@@ -71,6 +71,7 @@ class World:
     new_case: str = ""  # a concern still waiting for intake's decision
     people: dict[str, Staff] = field(default_factory=dict)
     issue10: dict[str, str] = field(default_factory=dict)  # issue 10's receipts and pages
+    issue11: dict[str, str] = field(default_factory=dict)  # issue 11's receipts and pages
 
 
 def _staff_factory(app: Flask, people: dict[str, Staff]) -> Callable[..., Staff]:
@@ -159,6 +160,7 @@ def _populate(world: World) -> None:
     staff("late.reviewer", "reviewer", login=False)  # made after the cases: holds none of them
     staff("root.admin", "admin")
     _populate_issue10(world, cadre, staff)
+    _populate_issue11(world, cadre, staff)
 
 
 def _populate_issue10(world: World, cadre: Cadre, staff: Callable[..., Staff]) -> None:
@@ -516,3 +518,53 @@ def test_the_staff_issue10_journey(audit: Audit) -> None:
     audit.sign_in("sun.lead")
     audit.open(at["bulletin_approval"])
     audit.check("bulletin waiting for the leader's approval")
+
+
+# -- h11ui: issue 11's statistics and official documents --
+
+
+def _populate_issue11(world: World, cadre: Cadre, staff: Callable[..., Staff]) -> None:
+    """Documents issued by wu.rev (who walks them: no other journey signs it in), statistics read by zhou.lead."""
+    from tests.browser import issue11_scenes
+
+    app, at = world.app, world.issue11
+    reviewer = staff("wu.rev", "reviewer")
+    staff("zhou.lead", "leader")
+    made = issue11_scenes.documents(app, cadre, world.people["xin.fang"], reviewer)
+    at["receipt"] = made.receipt
+    at["documents"], at["document"], at["issue_form"] = made.documents, made.document, made.issue_form
+    issue11_scenes.statistics_cases(app)
+
+
+def test_the_staff_issue11_journey(audit: Audit) -> None:
+    at = audit.world.issue11
+    audit.sign_in("wu.rev")
+    for state, path in (
+        ("official documents of a case", at["documents"]),
+        ("an issued 答复意见书", at["document"]),
+        ("the issue form of a 受理告知书", at["issue_form"]),
+    ):
+        audit.open(path)
+        audit.check(state)
+    audit.page.fill("main textarea[name=text]", " ")
+    audit.press("main form", status=400)
+    audit.check("the issue form with errors")
+
+    audit.context.clear_cookies()
+    audit.context.add_cookies([{"name": "zm_lang", "value": audit.lang, "url": audit.world.base}])
+    audit.sign_in("zhou.lead")
+    audit.open("/review/statistics")
+    audit.check("statistics of the body")
+    audit.open(f"/review/statistics?year={audit.page.locator('select[name=year]').input_value()}&quarter=4")
+    audit.check("statistics of a quarter")
+
+
+def test_the_cadres_and_publics_issue11_pages(audit: Audit) -> None:
+    audit.open("/followup")
+    audit.page.fill("input[name=receipt]", audit.world.issue11["receipt"])
+    audit.press("main form")
+    audit.check("status: answered, with two documents")
+    audit.open("/notices/figures")
+    audit.check("public yearly figures")
+    audit.open(f"/notices/{audit.world.notice_id}")
+    audit.check("notice with its number and files")
