@@ -13,6 +13,7 @@ import re
 
 import pygal
 from flask import Response, render_template, request
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -114,19 +115,14 @@ def no_release_text(year: int) -> str:
 
 def day_text(day: dt.date) -> str:
     """A day as the release states it: 数据截至2026年11月30日."""
-    return _("Figures up to %(year)d-%(month)02d-%(day)02d") % {"year": day.year, "month": day.month, "day": day.day}
+    return _("Figures up to %(date)s") % {"date": format_date(day, format="long")}
 
 
 def built_text(built_at: dt.datetime) -> str:
     """When the release was built, to the hour, in China time."""
     local = case_state.local_day(built_at)
     hour = (built_at.hour + 8) % 24
-    return _("released %(year)d-%(month)02d-%(day)02d at %(hour)02d:00") % {
-        "year": local.year,
-        "month": local.month,
-        "day": local.day,
-        "hour": hour,
-    }
+    return _("released %(date)s at %(hour)02d:00") % {"date": format_date(local, format="long"), "hour": hour}
 
 
 def period_text(v: statistics.View) -> str:
