@@ -106,7 +106,8 @@ def main() -> None:
             db.session.commit()
             queue_scale.seed()
             add_milestones()
-    real = case_state.today()
+    with app.app_context():
+        real = case_state.today()
     first_of_next = datetime.date(real.year + (real.month == 12), real.month % 12 + 1, 1)
     case_state.today = lambda: first_of_next  # type: ignore[assignment]  # this month complete
     year = real.year

@@ -316,12 +316,15 @@ def _period_node(code: str) -> disclosure.Node:
 
 def _encode_cell(cell: Cell) -> list:
     body, period, category = cell
+    if isinstance(body, str):  # the root above several top bodies
+        return [body, None, _period_code(period), category]
     pair: tuple[str, int] = body  # type: ignore[assignment]  # body nodes are ("own" | "sub", id)
     return [pair[0], pair[1], _period_code(period), category]
 
 
-def _decode_cell(kind: str, number: int, period: str, category: str) -> Cell:
-    return ((kind, int(number)), _period_node(period), category)
+def _decode_cell(kind: str, number: int | None, period: str, category: str) -> Cell:
+    body: disclosure.Node = kind if number is None else (kind, int(number))
+    return (body, _period_node(period), category)
 
 
 def encode(lat: Lattice) -> bytes:

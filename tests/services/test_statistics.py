@@ -65,8 +65,11 @@ def test_the_stored_release_round_trips_through_json(app, monkeypatch):
         w = _workers()
         for _ in range(6):
             gen_case("concern", "answered", **w)
+        bodies.create("邻县纪委监委", "邻纪", "commission", "county")  # two top bodies: the root is "all"
+        db.session.commit()
         year = release_after_today(monkeypatch)
         built = statistics.build(year, statistics.release_through(year))
+        assert built.bodies.root == "all"
         blob = statistics.encode(built)
         assert blob[:1] == b"x"  # zlib, not a pickle
         back = statistics.decode(blob, built.built_at)
