@@ -322,11 +322,6 @@ def _encode_cell(cell: Cell) -> list:
     return [pair[0], pair[1], _period_code(period), category]
 
 
-def _decode_cell(kind: str, number: int | None, period: str, category: str) -> Cell:
-    body: disclosure.Node = kind if number is None else (kind, int(number))
-    return (body, _period_node(period), category)
-
-
 def encode(lat: Lattice) -> bytes:
     """A lattice as compressed JSON: the body parents, and per measure its counts and marks."""
     measures = {
@@ -354,10 +349,19 @@ def decode(blob: bytes, built_at: dt.datetime) -> Lattice:
     bodies = disclosure.body_tree(parents)
     time_tree = disclosure.year_tree()
     measures: dict[str, Protected] = {}
+    periods = {_period_code(n): n for n in time_tree.nodes}
+    body_nodes: dict[tuple[str, int | None], disclosure.Node] = {}
+
+    def cell(kind: str, number: int | None, period: str, category: str) -> Cell:
+        body = body_nodes.get((kind, number))
+        if body is None:
+            body = body_nodes[(kind, number)] = kind if number is None else (kind, int(number))
+        return (body, periods[period], category)
+
     for name, tree in MEASURES.items():
         stored = document["measures"][name]
-        values = {_decode_cell(*row[:4]): int(row[4]) for row in stored["values"]}
-        marks = {_decode_cell(*row[:4]): disclosure.Mark(row[4]) for row in stored["marks"]}
+        values = {cell(k, n, p, c): v for k, n, p, c, v in stored["values"]}
+        marks = {cell(k, n, p, c): disclosure.Mark(m) for k, n, p, c, m in stored["marks"]}
         measures[name] = Protected((bodies, time_tree, tree), values, marks)
     through = dt.date.fromisoformat(document["through"])
     return Lattice(int(document["year"]), bodies, parents, measures, through, built_at)
