@@ -237,3 +237,42 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(purge_command)
     app.cli.add_command(escrow_group)
     app.cli.add_command(calendar_command)
+
+
+# -- h11r --
+statistics_group = AppGroup("statistics", help="Monthly statistics releases.")
+
+
+@statistics_group.command("release")
+@click.option("--year", "year", type=int, default=None, help="One year (default: this year's and last year's).")
+@click.option("--rebuild", is_flag=True, help="Build a stored release again (an operator's correction; audited).")
+def statistics_release_command(year: int | None, rebuild: bool) -> None:
+    """Build the current release of a year ahead of any leader (run on the 1st of each month)."""
+    import time
+
+    from portal.services import case_state, statistics
+
+    this_year = case_state.today().year
+    years = [year] if year is not None else [this_year, this_year - 1]
+    for wanted in years:
+        through = statistics.release_through(wanted)
+        if through is None:
+            click.echo(f"{wanted}: no complete month yet, nothing to release.")
+            continue
+        stored = statistics.stored_release(wanted, through)
+        if stored and not rebuild:
+            click.echo(f"{wanted} through {through.isoformat()}: already stored.")
+            continue
+        start = time.perf_counter()
+        statistics.store_release(wanted, through, rebuild=rebuild)
+        seconds = time.perf_counter() - start
+        verb = "rebuilt" if rebuild and stored else "built"
+        click.echo(f"{wanted} through {through.isoformat()}: {verb} in {seconds:.1f} s.")
+
+
+_init_app_before_h11r = init_app
+
+
+def init_app(app: Flask) -> None:  # type: ignore[no-redef]  # noqa: F811  # the commands above, plus this block's
+    _init_app_before_h11r(app)
+    app.cli.add_command(statistics_group)

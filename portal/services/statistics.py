@@ -4,30 +4,38 @@ Each measure is a GROUP BY over plain metadata (cases and the issue-10 tables) r
 counts keyed by (body id, month, category-or-kind). Counts are event-dated: a case counts in the
 month its step happened (its milestone day, portal.domain.milestones). The atoms of a year make
 one lattice per measure (bodies × months/quarters/year × kinds/categories) whose one suppression
-pattern (portal.domain.disclosure) every view projects. A per-worker memo keyed by the audit
-chain's head (every step and every publication writes an audit entry) saves recounting.
+pattern (portal.domain.disclosure) every view projects.
+
+h11r: monthly releases. A year's lattices are counted through the last day of its last complete
+month in China time (``release_through``), once, and stored (``statistics_releases``); every
+worker reads that stored release, so a count never ticks between releases and two workers never
+differ. Events dated after the release day do not count until the next release.
 
 Overdue: a deadline (受理, 办结, 落实澄清) that was missed, counted in the month its due day fell:
-a step done after its due, or a case still waiting for that step with its due day passed today.
+a step done (on or before the release day) after its due, or a case still waiting for that step
+on the release day with its due day passed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
-import time
+import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from portal.domain import disclosure
 from portal.domain.cases import Category, Finding, Kind, ReferralOutcome, State, ToleranceOutcome
 from portal.domain.disclosure import Cell, Protected, Tree
 from portal.extensions import db
-from portal.models import AuditEntry, Body, Bulletin, Case, Notice, Referral
-from portal.services import case_state
+from portal.models import Body, Bulletin, Case, Notice, Referral
+from portal.models.statistics_release import StatisticsRelease
+from portal.services import audit, case_state
 
 #: Shanghai has kept UTC+8 without summer time since 1991: filing hours shift by 8 into local months.
 _LOCAL_HOURS = 8
@@ -90,8 +98,14 @@ def _month(column: Any, shift_hours: int = 0) -> sa.ColumnElement:
     return sa.cast(sa.extract("month", shifted), sa.Integer)
 
 
-def _in_year(column: sa.ColumnElement, year: int) -> sa.ColumnElement:
-    return sa.and_(column >= dt.date(year, 1, 1), column < dt.date(year + 1, 1, 1))
+def _upto(column: sa.ColumnElement, year: int, through: dt.date) -> sa.ColumnElement:
+    """Days of the year up to and including the release day."""
+    return sa.and_(column >= dt.date(year, 1, 1), column <= through)
+
+
+def _local_end(through: dt.date) -> dt.datetime:
+    """The stored (UTC) hour at which the release day ends in China."""
+    return dt.datetime.combine(through, dt.time(24 - _LOCAL_HOURS))
 
 
 def _kind_leaf() -> sa.ColumnElement:
@@ -115,13 +129,13 @@ def _grouped(body: Any, month: sa.ColumnElement, leaf: Any, *where: Any, join: A
     return [tuple(r) for r in db.session.execute(query)]
 
 
-def _case_counts(column, year: int, leaf, *where) -> list[tuple]:
-    return _grouped(Case.body_id, _month(column), leaf, _in_year(column, year), *where)
+def _case_counts(column, year: int, through: dt.date, leaf, *where) -> list[tuple]:
+    return _grouped(Case.body_id, _month(column), leaf, _upto(column, year, through), *where)
 
 
-def _received(year: int, *where) -> list[tuple]:
+def _received(year: int, through: dt.date, *where) -> list[tuple]:
     start = dt.datetime(year - 1, 12, 31, 24 - _LOCAL_HOURS)
-    end = dt.datetime(year, 12, 31, 24 - _LOCAL_HOURS)
+    end = _local_end(through)
     return _grouped(
         Case.body_id,
         _month(Case.created_at, _LOCAL_HOURS),
@@ -132,95 +146,114 @@ def _received(year: int, *where) -> list[tuple]:
     )
 
 
-def _overdue(year: int, today: dt.date) -> list[tuple]:
+def _overdue(year: int, through: dt.date) -> list[tuple]:
+    """Missed deadlines as they stood at the end of the release day (its "today")."""
     rows: list[tuple] = []
+    accept_step = sa.func.coalesce(Case.accepted_on, Case.refused_on)
     rows += _case_counts(
         Case.accept_due,
         year,
+        through,
         _kind_leaf(),
         sa.or_(
-            Case.accept_met.is_(False),
-            sa.and_(Case.state == State.SUBMITTED.value, Case.accept_due < today),
+            sa.and_(Case.accept_met.is_(False), accept_step <= through),
+            sa.and_(
+                sa.or_(Case.state == State.SUBMITTED.value, accept_step > through),
+                Case.accept_due < through,
+            ),
         ),
     )
     rows += _case_counts(
         Case.answer_due,
         year,
+        through,
         _kind_leaf(),
         sa.or_(
-            Case.conclude_met.is_(False),
+            sa.and_(Case.conclude_met.is_(False), Case.concluded_on <= through),
             sa.and_(
-                Case.concluded_on.is_(None),
-                Case.state.in_([s.value for s in _ANSWER_CLOCK]),
-                Case.answer_due < today,
+                sa.or_(
+                    sa.and_(Case.concluded_on.is_(None), Case.state.in_([s.value for s in _ANSWER_CLOCK])),
+                    Case.concluded_on > through,
+                ),
+                Case.answer_due < through,
             ),
         ),
     )
     rows += _case_counts(
         Case.carry_out_due,
         year,
+        through,
         _kind_leaf(),
         sa.or_(
-            Case.carry_out_met.is_(False),
-            sa.and_(Case.state == State.PLAN_APPROVED.value, Case.carry_out_due < today),
+            sa.and_(Case.carry_out_met.is_(False), Case.carried_out_on <= through),
+            sa.and_(
+                sa.or_(Case.state == State.PLAN_APPROVED.value, Case.carried_out_on > through),
+                Case.carry_out_due < through,
+            ),
         ),
     )
     return rows
 
 
-def _published(model, year: int) -> list[tuple]:
-    start, end = dt.datetime(year - 1, 12, 31, 24 - _LOCAL_HOURS), dt.datetime(year, 12, 31, 24 - _LOCAL_HOURS)
+def _published(model, year: int, through: dt.date) -> list[tuple]:
+    start, end = dt.datetime(year - 1, 12, 31, 24 - _LOCAL_HOURS), _local_end(through)
     body = sa.func.coalesce(model.body_id, sa.literal(0))
     return _grouped(
         body, _month(model.published_at, _LOCAL_HOURS), None, model.published_at >= start, model.published_at < end
     )
 
 
-def _referrals(column, year: int, leaf=None, *where) -> list[tuple]:
+def _referrals(column, year: int, through: dt.date, leaf=None, *where) -> list[tuple]:
     return _grouped(
         Case.body_id,
         _month(column),
         leaf,
-        _in_year(column, year),
+        _upto(column, year, through),
         *where,
         join=sa.join(Referral, Case, Referral.case_id == Case.id),
     )
 
 
-def count_atoms(year: int, today: dt.date) -> dict[str, list[tuple]]:
-    """Every measure's atoms of a year: (body id, month, leaf, count) rows, straight from SQL."""
+def count_atoms(year: int, through: dt.date) -> dict[str, list[tuple]]:
+    """Every measure's atoms of a year up to the release day: (body id, month, leaf, count) rows."""
+    t = through
     return {
-        "received": _received(year),
-        "accepted": _case_counts(Case.accepted_on, year, _kind_leaf()),
-        "not_accepted": _case_counts(Case.refused_on, year, _kind_leaf()),
-        "concluded": _case_counts(Case.concluded_on, year, _outcome_leaf()),
-        "overdue": _overdue(year, today),
-        "carried_out": _case_counts(Case.carried_out_on, year, None),
-        "published": _published(Notice, year),
-        "real_name": _received(year, Case.real_name.is_(True)),
-        "referred": _referrals(Referral.referred_on, year),
-        "referral_concluded": _referrals(Referral.concluded_on, year, Referral.outcome),
-        "visited": _case_counts(Case.visited_on, year, None),
+        "received": _received(year, t),
+        "accepted": _case_counts(Case.accepted_on, year, t, _kind_leaf()),
+        "not_accepted": _case_counts(Case.refused_on, year, t, _kind_leaf()),
+        "concluded": _case_counts(Case.concluded_on, year, t, _outcome_leaf()),
+        "overdue": _overdue(year, t),
+        "carried_out": _case_counts(Case.carried_out_on, year, t, None),
+        "published": _published(Notice, year, t),
+        "real_name": _received(year, t, Case.real_name.is_(True)),
+        "referred": _referrals(Referral.referred_on, year, t),
+        "referral_concluded": _referrals(Referral.concluded_on, year, t, Referral.outcome),
+        "visited": _case_counts(Case.visited_on, year, t, None),
         "visit_overdue": _case_counts(
             Case.visit_due,
             year,
+            t,
             None,
-            sa.or_(Case.visited_on > Case.visit_due, sa.and_(Case.visited_on.is_(None), Case.visit_due < today)),
+            sa.or_(
+                sa.and_(Case.visited_on > Case.visit_due, Case.visited_on <= t),
+                sa.and_(sa.or_(Case.visited_on.is_(None), Case.visited_on > t), Case.visit_due < t),
+            ),
         ),
-        "bulletins": _published(Bulletin, year),
+        "bulletins": _published(Bulletin, year, t),
     }
 
 
 @dataclass(frozen=True)
 class Lattice:
-    """A year's protected lattices, one per measure, over one body tree."""
+    """A year's protected lattices through the release day, one per measure, over one body tree."""
 
     year: int
     bodies: Tree
     parents: Mapping[int, int | None]
     measures: Mapping[str, Protected]
-    #: The times of each (name, scope, quarter) asked for while this lattice is current.
-    times_memo: dict[tuple, Times] = field(default_factory=dict, compare=False, repr=False)
+    #: The last day whose events count (China time), and when the release was built (UTC, to the hour).
+    through: dt.date = dt.date.min
+    built_at: dt.datetime = dt.datetime.min
 
     def cell(self, measure: str, body: disclosure.Node, period: disclosure.Node, category: str = "all") -> Cell:
         return (body, period, category)
@@ -230,15 +263,26 @@ def _body_parents() -> dict[int, int | None]:
     return {b: p for b, p in db.session.execute(sa.select(Body.id, Body.parent_id))}
 
 
-def build(year: int, today: dt.date | None = None) -> Lattice:
-    """Count and protect a year (uncached)."""
+def release_through(year: int, today: dt.date | None = None) -> dt.date | None:
+    """The last day a release of this year counts: the end of the last complete month (China
+    time); for a past year, 31 December; None for this year in January or a year to come."""
     today = today or case_state.today()
+    if year < today.year:
+        return dt.date(year, 12, 31)
+    if year > today.year or today.month == 1:
+        return None
+    return dt.date(year, today.month, 1) - dt.timedelta(days=1)
+
+
+def build(year: int, through: dt.date | None = None) -> Lattice:
+    """Count and protect a year through a day (uncached, nothing stored)."""
+    through = through or release_through(year) or dt.date(year, 12, 31)
     parents = _body_parents()
     bodies = disclosure.body_tree(parents)
     time = disclosure.year_tree()
     top = next(iter(b for b, p in sorted(parents.items()) if p is None), None)
     protected: dict[str, Protected] = {}
-    for measure, rows in count_atoms(year, today).items():
+    for measure, rows in count_atoms(year, through).items():
         tree = MEASURES[measure]
         leaves: dict[Cell, int] = {}
         for body_id, month, leaf, count in rows:
@@ -250,44 +294,172 @@ def build(year: int, today: dt.date | None = None) -> Lattice:
             key = (node, ("M", int(month)), leaf_node)
             leaves[key] = leaves.get(key, 0) + int(count)
         protected[measure] = disclosure.protect((bodies, time, tree), leaves)
-    return Lattice(year, bodies, parents, protected)
+    built_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, minute=0, second=0, microsecond=0)
+    return Lattice(year, bodies, parents, protected, through, built_at)
 
 
-_memo: dict[int, tuple[int, float, Lattice]] = {}
+# -- the stored form: JSON (never pickle), zlib-compressed --
+
+RELEASE_FORMAT = 1
+
+
+def _period_code(node: disclosure.Node) -> str:
+    if node == "Y":
+        return "Y"
+    pair: tuple[str, int] = node  # type: ignore[assignment]  # ("Q" | "M", n)
+    return f"{pair[0]}{pair[1]}"
+
+
+def _period_node(code: str) -> disclosure.Node:
+    return "Y" if code == "Y" else (code[0], int(code[1:]))
+
+
+def _encode_cell(cell: Cell) -> list:
+    body, period, category = cell
+    if isinstance(body, str):  # the root above several top bodies
+        return [body, None, _period_code(period), category]
+    pair: tuple[str, int] = body  # type: ignore[assignment]  # body nodes are ("own" | "sub", id)
+    return [pair[0], pair[1], _period_code(period), category]
+
+
+def encode(lat: Lattice) -> bytes:
+    """A lattice as compressed JSON: the body parents, and per measure its counts and marks."""
+    measures = {
+        name: {
+            "values": [[*_encode_cell(c), v] for c, v in p.values.items()],
+            "marks": [[*_encode_cell(c), str(m)] for c, m in p.marks.items()],
+        }
+        for name, p in lat.measures.items()
+    }
+    document = {
+        "format": RELEASE_FORMAT,
+        "year": lat.year,
+        "through": lat.through.isoformat(),
+        "parents": sorted([b, p] for b, p in lat.parents.items()),
+        "measures": measures,
+    }
+    return zlib.compress(json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode(), 6)
+
+
+def decode(blob: bytes, built_at: dt.datetime) -> Lattice:
+    document = json.loads(zlib.decompress(blob))
+    if document.get("format") != RELEASE_FORMAT:
+        raise ValueError("unknown statistics release format")
+    parents = {int(b): (int(p) if p is not None else None) for b, p in document["parents"]}
+    bodies = disclosure.body_tree(parents)
+    time_tree = disclosure.year_tree()
+    measures: dict[str, Protected] = {}
+    periods = {_period_code(n): n for n in time_tree.nodes}
+    body_nodes: dict[tuple[str, int | None], disclosure.Node] = {}
+
+    def cell(kind: str, number: int | None, period: str, category: str) -> Cell:
+        body = body_nodes.get((kind, number))
+        if body is None:
+            body = body_nodes[(kind, number)] = kind if number is None else (kind, int(number))
+        return (body, periods[period], category)
+
+    for name, tree in MEASURES.items():
+        stored = document["measures"][name]
+        values = {cell(k, n, p, c): v for k, n, p, c, v in stored["values"]}
+        marks = {cell(k, n, p, c): disclosure.Mark(m) for k, n, p, c, m in stored["marks"]}
+        measures[name] = Protected((bodies, time_tree, tree), values, marks)
+    through = dt.date.fromisoformat(document["through"])
+    return Lattice(int(document["year"]), bodies, parents, measures, through, built_at)
+
+
+# -- releases: stored once, read by every worker, decoded once per worker --
+
+_memo: dict[tuple[int, dt.date], Lattice] = {}
 _memo_lock = threading.Lock()
-#: A lattice is reused for this long even when the data moved (counts are by month; a busy
-#: deployment would otherwise recount on every page); unchanged data reuses it for ever.
-STALE_SECONDS = 300.0
+#: The advisory lock two workers building the same year's release take on PostgreSQL (plus year).
+_LOCK_BASE = 11_000_000
 
-
-#: The audit entry an export writes; it changes no count, so it does not move the data version.
+#: The audit entries: an export, and an operator's rebuild of a stored release.
 EXPORT_ACTION = "statistics_export"
+REBUILD_ACTION = "statistics_rebuild"
 
 
-def data_version() -> int:
-    """The newest audit entry but an export's: moves with every step, publication and referral
-    (a backward scan of the primary key that stops at the first entry)."""
-    newest = sa.select(sa.func.max(AuditEntry.id)).where(AuditEntry.action != EXPORT_ACTION)
-    return db.session.scalar(newest) or 0
+def _stored(year: int, through: dt.date) -> StatisticsRelease | None:
+    return db.session.scalar(
+        sa.select(StatisticsRelease).where(StatisticsRelease.year == year, StatisticsRelease.through == through)
+    )
+
+
+def stored_release(year: int, through: dt.date) -> bool:
+    """Whether a release is stored (the CLI's question)."""
+    return _stored(year, through) is not None
+
+
+def _lock(year: int) -> None:
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_BASE + year})
+
+
+def store_release(year: int, through: dt.date, *, rebuild: bool = False, actor_id: int | None = None) -> Lattice:
+    """Build and store a release unless one is stored already (then return that one). Two workers
+    at once: the advisory lock (PostgreSQL) makes the second wait and read the first's; the unique
+    constraint is the backstop (SQLite, or a lock lost)."""
+    _lock(year)
+    row = _stored(year, through)
+    if row is not None and not rebuild:
+        db.session.commit()  # ends the transaction, releasing the lock
+        return decode(row.lattices, row.built_at)
+    built = build(year, through)
+    blob = encode(built)
+    if row is not None:
+        row.lattices, row.built_at = blob, built.built_at
+        audit.record(REBUILD_ACTION, actor_id=actor_id, detail=f"{year}:{through.isoformat()}")
+    else:
+        try:
+            with db.session.begin_nested():
+                db.session.add(StatisticsRelease(year=year, through=through, built_at=built.built_at, lattices=blob))
+        except IntegrityError:
+            row = _stored(year, through)
+            if row is None:
+                raise
+            db.session.commit()
+            return decode(row.lattices, row.built_at)
+    db.session.commit()
+    with _memo_lock:
+        _memo[(year, through)] = built
+    return built
+
+
+def release(year: int) -> Lattice | None:
+    """This year's current release (None when it has no complete month yet): from this worker's
+    memo, else the stored release, else built now and stored (the first request to need it)."""
+    through = release_through(year)
+    if through is None:
+        return None
+    key = (year, through)
+    with _memo_lock:
+        hit = _memo.get(key)
+    if hit is not None:
+        return hit
+    row = _stored(year, through)
+    lat = decode(row.lattices, row.built_at) if row is not None else store_release(year, through)
+    with _memo_lock:
+        _memo[key] = lat
+    return lat
 
 
 def lattice(year: int) -> Lattice:
-    """A year's lattice, from this worker's memo while nothing has changed (or it is recent)."""
-    version = data_version()
-    with _memo_lock:
-        hit = _memo.get(year)
-    now = time.monotonic()
-    if hit is not None and (hit[0] == version or now - hit[1] < STALE_SECONDS):
-        return hit[2]
-    built = build(year)
-    with _memo_lock:
-        _memo[year] = (version, now, built)
-    return built
+    """The current release of a year; a year with no complete month is an empty lattice's error."""
+    lat = release(year)
+    if lat is None:
+        raise NoRelease(year)
+    return lat
+
+
+class NoRelease(Exception):
+    """The year has no complete month yet (this year in January)."""
 
 
 def clear_memo() -> None:
     with _memo_lock:
         _memo.clear()
+    with _times_lock:
+        _times_memo.clear()
 
 
 # -- times: median and 90th percentile working days, share of deadlines met --
@@ -335,11 +507,22 @@ def _period(year: int, quarter: int | None) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def times(name: str, body_ids: frozenset[int], year: int, quarter: int | None, *, python: bool = False) -> Times:
+def times(
+    name: str,
+    body_ids: frozenset[int],
+    year: int,
+    quarter: int | None,
+    *,
+    through: dt.date | None = None,
+    python: bool = False,
+) -> Times:
     """Median, 90th percentile and share met of one duration for cases of these bodies whose
-    milestone fell in the period: percentile_cont on PostgreSQL, the same in Python on SQLite."""
+    milestone fell in the period, on or before the release day: percentile_cont on PostgreSQL,
+    the same in Python on SQLite."""
     day_col, days_col, met_col = (getattr(Case, c) for c in TIMES[name])
     start, end = _period(year, quarter)
+    if through is not None:
+        end = min(end, through + dt.timedelta(days=1))
     where = (day_col >= start, day_col < end, Case.body_id.in_(body_ids), days_col.is_not(None))
     if name == "to_accept":  # refusals are decided within the same clock
         where = (
@@ -383,6 +566,22 @@ def _times(n: int, median, p90, met_n, known) -> Times:
     return Times(n, float(median) if median is not None else None, float(p90) if p90 is not None else None, share)
 
 
+_times_memo: dict[tuple, Times] = {}
+_times_lock = threading.Lock()
+
+
+def release_times(name: str, body_ids: frozenset[int], lat: Lattice, quarter: int | None) -> Times:
+    """A view's times cut at its release's day, memoised per worker by (year, through, scope, quarter)."""
+    key = (name, lat.year, lat.through, body_ids, quarter)
+    with _times_lock:
+        hit = _times_memo.get(key)
+    if hit is None:
+        hit = times(name, body_ids, lat.year, quarter, through=lat.through)
+        with _times_lock:
+            _times_memo[key] = hit
+    return hit
+
+
 # -- the views: projections of the year's lattice --
 
 
@@ -413,6 +612,8 @@ class View:
     bodies: list[tuple[int, bool, str, dict[str, Shown]]]  # (body, own cases?, name, measure → count)
     others: list[tuple[str, Shown]]  # further measures for the scope and period
     times: list[tuple[str, Times]]
+    through: dt.date  # the release's last day
+    built_at: dt.datetime  # when the release was built (UTC, to the hour)
 
 
 KIND_MEASURES = ("received", "accepted", "not_accepted", "concluded", "overdue")
@@ -486,14 +687,23 @@ def view(viewer_body_id: int, year: int, quarter: int | None, body_id: int | Non
         )
     others = [(code, _shown(m[measure], (scope_node, period, cat))) for code, measure, cat in OTHERS]
     subtree = frozenset(_below(parents, body_id))
-    spans = []
-    for name in TIMES:
-        memo_key = (name, subtree, quarter)
-        if memo_key not in lat.times_memo:
-            lat.times_memo[memo_key] = times(name, subtree, year, quarter)
-        spans.append((name, lat.times_memo[memo_key]))
+    spans = [(name, release_times(name, subtree, lat, quarter)) for name in TIMES]
     scope = sorted(((b, names.get(b, "")) for b in allowed), key=lambda r: (r[0] != viewer_body_id, r[0]))
-    return View(year, quarter, body_id, names.get(body_id, ""), scope, kinds, categories, months, rows, others, spans)
+    return View(
+        year,
+        quarter,
+        body_id,
+        names.get(body_id, ""),
+        scope,
+        kinds,
+        categories,
+        months,
+        rows,
+        others,
+        spans,
+        lat.through,
+        lat.built_at,
+    )
 
 
 def _below(parents: Mapping[int, int | None], body_id: int) -> set[int]:
@@ -512,16 +722,18 @@ def _below(parents: Mapping[int, int | None], body_id: int) -> set[int]:
 
 @dataclass(frozen=True)
 class YearFigures:
-    """One year's deployment-wide figures, as the staff page's top cell shows them (same pattern)."""
+    """One year's deployment-wide figures, as the staff page's top cell shows them (same release)."""
 
     year: int
     notices: Shown
     bulletins: Shown
+    through: dt.date
 
 
 def public_figures() -> list[YearFigures]:
     """Clarification notices and 典型案例通报 published each year (withdrawn ones included: they were
-    published), newest year first, each the top cell of that year's protected lattice."""
+    published), newest year first, each the top cell of that year's current release (this year
+    only once it has a complete month)."""
     firsts = [db.session.scalar(sa.select(sa.func.min(model.published_at))) for model in (Notice, Bulletin)]
     known = [f for f in firsts if f is not None]
     if not known:
@@ -530,7 +742,13 @@ def public_figures() -> list[YearFigures]:
     first = min(case_state.local_day(f).year for f in known)
     out = []
     for year in range(this_year, first - 1, -1):
-        lat = lattice(year)
+        lat = release(year)
+        if lat is None:
+            continue
         top = (lat.bodies.root, "Y", "all")
-        out.append(YearFigures(year, _shown(lat.measures["published"], top), _shown(lat.measures["bulletins"], top)))
+        out.append(
+            YearFigures(
+                year, _shown(lat.measures["published"], top), _shown(lat.measures["bulletins"], top), lat.through
+            )
+        )
     return out

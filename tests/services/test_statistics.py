@@ -1,9 +1,17 @@
-"""h11s1: the statistics are counted in SQL, event-dated, and protected."""
+"""h11s1/h11r: the statistics are counted in SQL, event-dated, protected, and released monthly."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
+import threading
 
+import pytest
+from click.testing import CliRunner
+
+from portal.extensions import db
+from portal.models import AuditEntry
+from portal.models.statistics_release import StatisticsRelease
 from portal.services import bodies, case_state, statistics
 from tests.factories import gen_case
 
@@ -18,14 +26,26 @@ def _workers():
     }
 
 
-def test_counts_of_a_year_by_kind_and_category(app):
+def next_month(day: dt.date) -> dt.date:
+    """The first of the month after ``day``: the day this month's events are first released."""
+    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def release_after_today(monkeypatch) -> int:
+    """Move "today" to the first of next month, so this month is complete; the year it releases."""
+    real = case_state.today()
+    monkeypatch.setattr(case_state, "today", lambda: next_month(real))
+    statistics.clear_memo()
+    return real.year
+
+
+def test_counts_of_a_year_by_kind_and_category(app, monkeypatch):
     with app.app_context():
         w = _workers()
         for _ in range(6):
             gen_case("concern", "answered", **w)
         gen_case("clarification", "found_false", **w)
-        statistics.clear_memo()
-        year = case_state.today().year
+        year = release_after_today(monkeypatch)
         lat = statistics.lattice(year)
         root = lat.bodies.root
         received = lat.measures["received"]
@@ -36,8 +56,131 @@ def test_counts_of_a_year_by_kind_and_category(app):
         assert received.value((root, "Y", "concern")) == 6
         assert lat.measures["concluded"].value((root, "Y", "finding:found_false")) == 1
         assert lat.measures["accepted"].value((root, "Y", "workload")) == 6
+        assert statistics.lattice(year) is lat  # this worker's memo
+        assert db.session.scalar(db.select(db.func.count()).select_from(StatisticsRelease)) == 1
+
+
+def test_the_stored_release_round_trips_through_json(app, monkeypatch):
+    with app.app_context():
+        w = _workers()
+        for _ in range(6):
+            gen_case("concern", "answered", **w)
+        bodies.create("邻县纪委监委", "邻纪", "commission", "county")  # two top bodies: the root is "all"
+        db.session.commit()
+        year = release_after_today(monkeypatch)
+        built = statistics.build(year, statistics.release_through(year))
+        assert built.bodies.root == "all"
+        blob = statistics.encode(built)
+        assert blob[:1] == b"x"  # zlib, not a pickle
+        back = statistics.decode(blob, built.built_at)
+        assert back.parents == built.parents and back.through == built.through
+        for name, p in built.measures.items():
+            assert dict(back.measures[name].values) == dict(p.values), name
+            assert dict(back.measures[name].marks) == dict(p.marks), name
+
+
+def test_events_after_the_release_day_are_not_counted():
+    """The cut: a release through yesterday's month end does not see today's cases."""
+    # pure on dates: the last complete month, and past years through December
+    assert statistics.release_through(2026, dt.date(2026, 12, 1)) == dt.date(2026, 11, 30)
+    assert statistics.release_through(2026, dt.date(2026, 3, 31)) == dt.date(2026, 2, 28)
+    assert statistics.release_through(2025, dt.date(2026, 12, 1)) == dt.date(2025, 12, 31)
+    assert statistics.release_through(2026, dt.date(2026, 1, 20)) is None
+    assert statistics.release_through(2027, dt.date(2026, 12, 1)) is None
+
+
+def test_a_count_made_after_the_release_changes_nothing_until_the_next_release(app, monkeypatch):
+    with app.app_context():
+        w = _workers()
+        for _ in range(6):
+            gen_case("concern", "answered", **w)
+        real = case_state.today()
+        year = real.year
+        if real.month == 1 and real.day == 1:
+            pytest.skip("no day before today in this year")
+        # a release through yesterday (as a release would be if this month had ended yesterday)
+        yesterday = real - dt.timedelta(days=1)
+        before = statistics.build(year, yesterday).measures["received"]
+        assert before.value((before.trees[0].root, "Y", "all")) == 0  # today's cases are after its day
+        release_after_today(monkeypatch)
+        first = statistics.lattice(year)
+        root = (first.bodies.root, "Y", "all")
+        shown = {n: (dict(p.values), dict(p.marks)) for n, p in first.measures.items()}
+        gen_case("concern", "answered", **w)  # one more, after the release was stored
+        statistics.clear_memo()  # another worker: it reads the stored release
         again = statistics.lattice(year)
-        assert again is lat  # memo: nothing changed
+        assert {n: (dict(p.values), dict(p.marks)) for n, p in again.measures.items()} == shown
+        assert again.measures["received"].value(root) == 6
+        # the next month's release counts it (its events are of the month before it)
+        later = next_month(next_month(real))
+        monkeypatch.setattr(case_state, "today", lambda: later)
+        statistics.clear_memo()
+        if later.year == year:
+            assert statistics.lattice(year).measures["received"].value(root) == 7
+        else:  # December: "today" moved to 1 January released the year through 31 December already,
+            assert statistics.release_through(year) == first.through  # and a stored release is never rebuilt
+            assert statistics.lattice(year).measures["received"].value(root) == 6
+
+
+def test_january_has_no_release_of_its_year(app, monkeypatch):
+    with app.app_context():
+        monkeypatch.setattr(case_state, "today", lambda: dt.date(2027, 1, 15))
+        statistics.clear_memo()
+        assert statistics.release(2027) is None
+        with pytest.raises(statistics.NoRelease):
+            statistics.view(bodies.default_id(), 2027, None, None)
+        assert statistics.release(2026) is not None  # last year, through December
+
+
+def _release_in_thread(app, year: int, start: threading.Barrier, out: list) -> None:
+    with app.app_context():
+        start.wait(30)
+        lat = statistics.release(year)
+        assert lat is not None
+        out.append(statistics.encode(lat))
+
+
+def test_concurrent_first_requests_store_one_release(app, monkeypatch):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("SQLite runs one transaction at a time: nothing to race")
+        w = _workers()
+        for _ in range(6):
+            gen_case("concern", "answered", **w)
+        year = release_after_today(monkeypatch)
+    start = threading.Barrier(2)
+    out: list[bytes] = []
+    threads = [threading.Thread(target=_release_in_thread, args=(app, year, start, out)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert len(out) == 2 and out[0] == out[1]
+    with app.app_context():
+        rows = db.session.scalars(db.select(StatisticsRelease)).all()
+        assert len(rows) == 1 and statistics.decode(rows[0].lattices, rows[0].built_at)
+        assert statistics.encode(statistics.decode(rows[0].lattices, rows[0].built_at)) == out[0]
+
+
+def test_the_cli_builds_the_release_once_and_rebuilds_on_request(app, monkeypatch):
+    with app.app_context():
+        year = release_after_today(monkeypatch)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["statistics", "release", "--year", str(year)])
+    assert first.exit_code == 0, first.output
+    assert f"{year} through" in first.output and "built in" in first.output
+    second = runner.invoke(args=["statistics", "release", "--year", str(year)])
+    assert "already stored" in second.output
+    third = runner.invoke(args=["statistics", "release", "--year", str(year), "--rebuild"])
+    assert third.exit_code == 0 and "rebuilt in" in third.output
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(StatisticsRelease)) == 1
+        actions = db.session.scalars(db.select(AuditEntry.action).where(AuditEntry.action == "statistics_rebuild"))
+        assert list(actions) == ["statistics_rebuild"]
+    monkeypatch.setattr(case_state, "today", lambda: dt.date(2027, 1, 10))
+    january = runner.invoke(args=["statistics", "release"])
+    assert "2027: no complete month yet" in january.output and "2026 through 2026-12-31" in january.output
+    assert isinstance(runner, CliRunner)
 
 
 def test_the_python_percentiles_are_postgresql_percentile_cont():
@@ -58,6 +201,8 @@ def test_times_agree_between_sql_and_python(app):
         assert sql == py and sql.shown and sql.median == 0 and sql.met_share == 1.0
         few = statistics.times("to_carry_out", ids, year, None)
         assert not few.shown and few.median is None
+        cut = statistics.times("to_accept", ids, year, None, through=case_state.today() - dt.timedelta(days=1))
+        assert cut.n == 0  # accepted today: after a release through yesterday
 
 
 def test_random_durations_agree_between_sql_and_python():

@@ -13,6 +13,7 @@ import re
 
 import pygal
 from flask import Response, render_template, request
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -87,6 +88,8 @@ def _view() -> statistics.View:
 
 
 def _refused(exc: Exception):
+    if isinstance(exc, statistics.NoRelease):
+        return error_page(404, _("No figures for this year yet"), no_release_text(exc.args[0]))
     if isinstance(exc, statistics.OutOfScope):
         return error_page(
             403, _("Not your body"), _("Statistics can be shown for your own body and the bodies below it only.")
@@ -106,6 +109,22 @@ def _params(v: statistics.View) -> dict[str, object]:
     return params
 
 
+def no_release_text(year: int) -> str:
+    return _("The figures of %(year)d are released once its first month is complete.") % {"year": year}
+
+
+def day_text(day: dt.date) -> str:
+    """A day as the release states it: 数据截至2026年11月30日."""
+    return _("Figures up to %(date)s") % {"date": format_date(day, format="long")}
+
+
+def built_text(built_at: dt.datetime) -> str:
+    """When the release was built, to the hour, in China time."""
+    local = case_state.local_day(built_at)
+    hour = (built_at.hour + 8) % 24
+    return _("released %(date)s at %(hour)02d:00") % {"date": format_date(local, format="long"), "hour": hour}
+
+
 def period_text(v: statistics.View) -> str:
     if v.quarter:
         return _("%(year)d, quarter %(quarter)d") % {"year": v.year, "quarter": v.quarter}
@@ -122,10 +141,15 @@ def statistics_page():
     """The tables and charts of one body and period."""
     try:
         v = _view()
+    except statistics.NoRelease as exc:
+        year = exc.args[0]
+        return render_template("review/statistics_none.html", year=year, text=no_release_text(year), last_year=year - 1)
     except (BadParameter, statistics.OutOfScope) as exc:
         return _refused(exc)
     return render_template(
         "review/statistics.html",
+        through=day_text(v.through),
+        built=built_text(v.built_at),
         v=v,
         params=_params(v),
         period=period_text(v),
@@ -215,7 +239,7 @@ def statistics_chart(chart: str):
         return error_page(404)
     try:
         v = _view()
-    except (BadParameter, statistics.OutOfScope) as exc:
+    except (BadParameter, statistics.OutOfScope, statistics.NoRelease) as exc:
         return _refused(exc)
     return _svg(trend_chart(v) if chart == "trend" else categories_chart(v))
 
@@ -309,7 +333,7 @@ def _heading(v: statistics.View) -> list[list[str]]:
     return [
         [_("Statistics"), v.body_name],
         [_("Period"), period_text(v)],
-        [_("Generated on"), case_state.today().isoformat()],
+        [day_text(v.through), built_text(v.built_at)],
         [_("Counts from 1 to 4 are shown as <5; a dash is a count withheld so that none of them can be worked out.")],
     ]
 
@@ -330,7 +354,7 @@ def statistics_csv():
     """The page's tables as CSV (UTF-8 with a BOM, so spreadsheet programs read the Chinese)."""
     try:
         v = _view()
-    except (BadParameter, statistics.OutOfScope) as exc:
+    except (BadParameter, statistics.OutOfScope, statistics.NoRelease) as exc:
         return _refused(exc)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -355,7 +379,7 @@ def statistics_xlsx():
     """The page's tables as one worksheet each, after a sheet naming the body, period and date."""
     try:
         v = _view()
-    except (BadParameter, statistics.OutOfScope) as exc:
+    except (BadParameter, statistics.OutOfScope, statistics.NoRelease) as exc:
         return _refused(exc)
     book = Workbook()
     cover = book.active

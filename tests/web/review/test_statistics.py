@@ -1,8 +1,9 @@
-"""h11s1: the statistics page, its charts and exports, through HTTP."""
+"""h11s1/h11r: the statistics page, its charts and exports, through HTTP (a monthly release)."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -13,11 +14,13 @@ from portal.extensions import db
 from portal.models import AuditEntry, Notice
 from portal.services import bodies, case_state, statistics
 from tests.factories import gen_case, gen_worker
+from tests.services.test_statistics import next_month, release_after_today
 
 
 @pytest.fixture
-def filled(app):
-    """Seven concerns answered and one clarification found untrue, in the default body."""
+def filled(app, monkeypatch):
+    """Seven concerns answered and one clarification found untrue, in the default body; "today"
+    then moves to the first of next month, so this month's release holds them."""
     with app.app_context():
         w = {
             "reviewer": gen_worker("sw.rev", "reviewer"),
@@ -27,10 +30,9 @@ def filled(app):
         for _ in range(7):
             gen_case("concern", "answered", **w)
         gen_case("clarification", "found_false", **w)
-        statistics.clear_memo()
         global TODAY
         TODAY = case_state.today()
-        return TODAY.year
+        return release_after_today(monkeypatch)
 
 
 TODAY = None
@@ -54,8 +56,10 @@ def test_a_leader_sees_the_tables_with_small_counts_suppressed(app, staff, fille
 
 def test_the_page_speaks_chinese_by_default(app, staff, filled):
     leader = staff("lead.zh", "leader")
-    html = leader.get("/review/statistics").get_data(as_text=True)
+    html = leader.get(f"/review/statistics?year={filled}").get_data(as_text=True)
     assert "本机关" in html or "统计" in html
+    through = statistics.release_through(filled)
+    assert f"数据截至{through.year}年{through.month}月{through.day}日" in html
 
 
 @pytest.mark.parametrize("role", ["intake", "reviewer", "admin"])
@@ -95,9 +99,9 @@ def test_a_body_below_may_be_chosen_and_its_rows_listed(app, staff, filled):
         below_id = below
     leader = staff("lead.tree", "leader")
     leader.client.set_cookie("zm_lang", "en")
-    html = leader.get("/review/statistics").get_data(as_text=True)
+    html = leader.get(f"/review/statistics?year={filled}").get_data(as_text=True)
     assert "(本机关)" in html and "某镇纪委" in html
-    assert leader.get(f"/review/statistics?body={below_id}").status_code == 200
+    assert leader.get(f"/review/statistics?year={filled}&body={below_id}").status_code == 200
 
 
 @pytest.mark.parametrize("chart", ["trend", "categories"])
@@ -141,7 +145,9 @@ def test_csv_export_has_bom_heading_and_the_same_suppression(app, staff, filled)
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     flat = [c for r in rows for c in r]
-    assert "Period" in flat and "Generated on" in flat and TODAY.isoformat() in flat
+    through = statistics.release_through(filled)
+    assert "Period" in flat and f"Figures up to {through:%B} {through.day}, {through.year}" in flat
+    assert any(c.startswith("released ") for c in flat)
     assert "<5" in flat and "—" in flat
     with app.app_context():
         entries = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "statistics_export")).all()
@@ -156,6 +162,7 @@ def test_xlsx_export_has_the_tables_and_no_formula(app, staff, filled):
     assert len(book.sheetnames) == 7
     values = [c for ws in book for row in ws.iter_rows(values_only=True) for c in row if c is not None]
     assert "<5" in values
+    assert f"数据截至{statistics.release_through(filled).year}年" in "".join(str(v) for v in values)
     assert not any(isinstance(v, str) and v.startswith("=") for v in values)
     with app.app_context():
         assert (
@@ -174,7 +181,7 @@ def test_formula_injection_is_defused():
     assert safe_cell("某县") == "某县" and safe_cell(5) == 5
 
 
-def test_the_public_figures_page_with_the_same_suppression(app, client):
+def test_the_public_figures_page_with_the_same_suppression(app, client, monkeypatch):
     import datetime as dt
 
     from portal.domain.plan import Naming, NoticeDraft
@@ -193,10 +200,11 @@ def test_the_public_figures_page_with_the_same_suppression(app, client):
                 case_id=None,
             )  # fmt: skip
         db.session.commit()
-        statistics.clear_memo()  # a lattice of this year may be in this worker's memo (STALE_SECONDS)
         year = case_state.local_day(db.session.scalar(db.select(db.func.max(Notice.published_at)))).year
+        release_after_today(monkeypatch)
+        through = statistics.release_through(year)
     html = client.get("/notices/figures").get_data(as_text=True)
-    assert f'<th scope="row">{year}</th><td>&lt;5</td><td>0</td>' in html
+    assert f'<th scope="row">{year}</th><td>&lt;5</td><td>0</td><td>{through.isoformat()}</td>' in html
     assert 'href="/notices/figures"' in client.get("/notices").get_data(as_text=True)
 
 
@@ -204,7 +212,7 @@ def test_the_pages_have_unique_ids_and_no_inline_style_or_script(app, staff, cli
     from tests.html_checks import assert_unique_ids
 
     leader = staff("lead.ids", "leader")
-    for member, path in ((leader, "/review/statistics"), (client, "/notices/figures")):
+    for member, path in ((leader, f"/review/statistics?year={filled}"), (client, "/notices/figures")):
         response = member.get(path)
         assert response.status_code == 200
         assert_unique_ids(response, path)
@@ -216,3 +224,28 @@ def test_the_export_entry_reads_as_words_in_the_audit_log():
     from portal.web.labels import AUDIT_ACTIONS
 
     assert statistics.EXPORT_ACTION in AUDIT_ACTIONS
+
+
+def test_in_january_the_page_says_there_is_no_release_and_offers_last_year(app, staff, monkeypatch):
+    monkeypatch.setattr(case_state, "today", lambda: dt.date(2027, 1, 12))
+    statistics.clear_memo()
+    leader = staff("lead.jan", "leader")
+    leader.client.set_cookie("zm_lang", "en")
+    page = leader.get("/review/statistics")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "released once its first month is complete" in html
+    assert 'href="/review/statistics?year=2026"' in html
+    assert leader.get("/review/statistics?year=2026").status_code == 200
+    assert leader.get("/review/statistics.csv?year=2027").status_code == 404
+
+
+def test_a_later_case_does_not_move_the_page_until_the_next_release(app, staff, filled):
+    leader = staff("lead.later", "leader")
+    before = leader.get(f"/review/statistics?year={filled}").get_data(as_text=True)
+    with app.app_context():
+        gen_case("concern", "answered")
+        statistics.clear_memo()  # as another worker would: it reads the stored release
+    after = leader.get(f"/review/statistics?year={filled}").get_data(as_text=True)
+    strip = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
+    assert strip.sub("", before) == strip.sub("", after)
+    assert next_month(TODAY) > TODAY
