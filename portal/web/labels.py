@@ -633,3 +633,4 @@ AUDIT_ACTIONS["document.view"] = _l("Opened an official document")
 AUDIT_ACTIONS["document.download"] = _l("Downloaded an official document")
 # -- h11s1 --
 AUDIT_ACTIONS["statistics_export"] = _l("Exported the statistics (body and period only)")
+AUDIT_ACTIONS["statistics_rebuild"] = _l("Rebuilt a statistics release (year and day only)")

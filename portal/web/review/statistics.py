@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 
-import pygal
 from flask import Response, render_template, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from openpyxl import Workbook
-from pygal.style import Style
 
 from portal.domain.cases import Category
 from portal.domain.staff import StaffRole
@@ -164,20 +162,29 @@ def statistics_page():
 
 # -- charts: pygal SVG on the server, no script, suppressed points left out --
 
-_STYLE = Style(
-    font_family='"Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", sans-serif',
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#222222",
-    foreground_strong="#000000",
-    foreground_subtle="#555555",
-    colors=("#1f4e9c", "#b23a3a", "#2f7d32"),
-    label_font_size=14,
-    major_label_font_size=14,
-    legend_font_size=14,
-    title_font_size=16,
-    value_font_size=12,
-)
+
+@functools.cache
+def _style():
+    """pygal's style for every chart; pygal (and openpyxl below) load only when a chart or an
+    export is asked for: a web worker that never draws one never pays for them, nor for PIL."""
+    from pygal.style import Style
+
+    return Style(
+        font_family='"Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", sans-serif',
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground="#222222",
+        foreground_strong="#000000",
+        foreground_subtle="#555555",
+        colors=("#1f4e9c", "#b23a3a", "#2f7d32"),
+        label_font_size=14,
+        major_label_font_size=14,
+        legend_font_size=14,
+        title_font_size=16,
+        value_font_size=12,
+    )
+
+
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 #: Only the image itself: no script, nothing fetched; its own style element is all it needs.
@@ -203,8 +210,10 @@ def _axis_label(name: str, texts: list[str]) -> str:
 
 
 def trend_chart(v: statistics.View):
+    import pygal
+
     chart = pygal.Line(
-        js=[], style=_STYLE, width=720, height=400, show_dots=True, dots_size=4, legend_at_bottom=True,
+        js=[], style=_style(), width=720, height=400, show_dots=True, dots_size=4, legend_at_bottom=True,
         title=_("Cases by month, %(period)s") % {"period": period_text(v)}, y_title=_("Cases"), show_y_guides=True,
         print_values=False, allow_interruptions=True, min_scale=1, max_scale=10, include_x_axis=True,
     )  # fmt: skip
@@ -217,8 +226,10 @@ def trend_chart(v: statistics.View):
 
 
 def categories_chart(v: statistics.View):
+    import pygal
+
     chart = pygal.HorizontalBar(
-        js=[], style=_STYLE, width=720, height=460, legend_at_bottom=True,
+        js=[], style=_style(), width=720, height=460, legend_at_bottom=True,
         title=_("Concerns by category, %(period)s") % {"period": period_text(v)}, x_title=_("Cases"),
         print_values=False, include_x_axis=True,
     )  # fmt: skip
@@ -381,6 +392,8 @@ def statistics_xlsx():
         v = _view()
     except (BadParameter, statistics.OutOfScope, statistics.NoRelease) as exc:
         return _refused(exc)
+    from openpyxl import Workbook
+
     book = Workbook()
     cover = book.active
     cover.title = _("About")
