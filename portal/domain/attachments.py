@@ -79,7 +79,11 @@ def safe_name(name: str, mime: str) -> str:
 
 def _decode_image(data: bytes, max_pixels: int) -> PilImage:
     """Decode an untrusted image, upright; any decoder failure means Unreadable."""
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageFile, ImageOps
+
+    # A truncated image must fail to load. The flag is process-wide and WeasyPrint sets it when
+    # it is imported (portal.services.gongwen_files undoes that too): never trust it here.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -128,6 +128,11 @@ def pdf(doc: Gongwen) -> bytes:
 def pdf_of_page(page: str) -> bytes:
     """Any of the portal's own HTML pages as a PDF (print media), nothing fetched but static files."""
     import weasyprint  # imported here: loading pango takes a while, and most requests never need it
+    from PIL import ImageFile
+
+    # Importing WeasyPrint turns PIL's LOAD_TRUNCATED_IMAGES on for the whole process, which would let
+    # a truncated upload through photo cleaning in this worker; the portal feeds WeasyPrint no image.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     fetcher = _fetcher_class()(fail_on_errors=True)
     rendered = weasyprint.HTML(string=page, base_url=_BASE_URL, url_fetcher=fetcher).write_pdf()

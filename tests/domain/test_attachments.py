@@ -558,3 +558,15 @@ def test_icc_profiles_and_xmp_do_not_survive_cleaning(mime):
     assert b"ZZIccProfile" not in cleaned and b"ZZXmp" not in cleaned
     info = Image.open(io.BytesIO(cleaned)).info
     assert "icc_profile" not in info and "xmp" not in info and "XML:com.adobe.xmp" not in info
+
+
+def test_a_truncated_image_is_refused_after_weasyprint_was_imported(monkeypatch):
+    """WeasyPrint sets PIL's process-wide LOAD_TRUNCATED_IMAGES when imported (a worker that made a
+    PDF would then let truncated uploads through): the decoder never trusts that flag."""
+    import weasyprint  # noqa: F401  (its import is what sets the flag)
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as the import leaves it
+    data = png_bytes(picture())
+    with pytest.raises(Unreadable):
+        run("cut.png", data[: len(data) // 2])
