@@ -36,8 +36,10 @@ def attachment_content(case_id: str, attachment_id: str) -> bytes:
     return f"case/{case_id}/attachment/{attachment_id}/content".encode()
 
 
-def submitter_session(case_id: str) -> bytes:
-    return f"session/submitter/case/{case_id}".encode()
+def submitter_session(case_id: str, receipt_lookup: bytes) -> bytes:
+    """A follow-up session opens the case only while the receipt it signed in with is the case's
+    receipt: a re-issue (or a shredding) changes the lookup, and every open session ends with it."""
+    return f"session/submitter/case/{case_id}/receipt/{receipt_lookup.hex()}".encode()
 
 
 def user_private_key(user_id: int) -> bytes:

@@ -97,7 +97,7 @@ def sign_in(receipt_text: str) -> Access:
         dk = decrypt(keys.wrap_key, case.submitter_wrapped_key, aad.submitter_key(case.id))
     except CryptoError as exc:
         raise ReceiptNotFound() from exc
-    session_secret = key_sessions.start(dk, aad.submitter_session(case.id))
+    session_secret = key_sessions.start(dk, aad.submitter_session(case.id, case.receipt_lookup))
     db.session.commit()
     return Access(case_id=case.id, session_secret=session_secret)
 

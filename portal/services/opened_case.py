@@ -227,7 +227,7 @@ def open_for_submitter(case_id: str, session_secret: str) -> OpenedCase:
     case = db.session.get(Case, case_id)
     if case is None:
         raise SessionExpired("case gone")
-    key = key_sessions.resume(session_secret, aad.submitter_session(case.id))
+    key = key_sessions.resume(session_secret, aad.submitter_session(case.id, case.receipt_lookup))
     return OpenedCase(case=case, held_key=key, actor=SUBMITTER)
 
 

@@ -158,10 +158,10 @@ def test_session_key_row_names_no_case(app, cadre):
     receipt = filed(cadre)
     cadre.follow_up(receipt)
     with app.app_context():
-        case_id = db.session.scalar(db.select(Case.id))
+        case = db.session.scalar(db.select(Case))
         row = db.session.scalar(db.select(KeySession))
-        assert case_id not in row.id and case_id.encode() not in row.sealed
-        assert aad.submitter_session(case_id) not in row.sealed
+        assert case.id not in row.id and case.id.encode() not in row.sealed
+        assert aad.submitter_session(case.id, case.receipt_lookup) not in row.sealed
 
 
 def test_idle_deadline_is_kept_sealed_and_still_ends_the_session(cadre_factory):

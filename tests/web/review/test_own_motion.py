@@ -210,11 +210,15 @@ def test_a_lost_receipt_is_re_issued_and_the_old_one_stops_working(app, staff, c
     assert reviewer.post(path, {}, form_page=page).status_code == 400  # not confirmed: nothing changes
     assert bystander.post(path, {"confirmed": "y"}, form_page="/review").status_code == 403
     assert _cases(app)[0].receipt_lookup == case.receipt_lookup
+    assert cadre.follow_up(old).status_code == 303  # whoever found the lost notice is signed in
+    assert cadre.client.get("/followup/status").status_code == 200
 
     reissued = reviewer.post(path, {"confirmed": "y"}, form_page=page)
     assert reissued.status_code == 200 and reissued.headers["Cache-Control"] == "no-store"
     new = receipt_on(reissued)
     assert new != old and all(item in reissued.get_data(as_text=True) for item in FALSE_ITEMS)
+    ended = cadre.client.get("/followup/status")  # the session the lost receipt opened ends with it
+    assert ended.status_code == 401 and FALSE_ITEMS[0] not in ended.get_data(as_text=True)
     assert cadre.follow_up(old).status_code != 303  # the lost receipt opens nothing now
     cadre_page = status(cadre, new)
     assert "已补发新的查询码" in cadre_page or "new receipt" in cadre_page
