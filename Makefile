@@ -25,8 +25,12 @@ run: translations instance
 	$(BIN)/flask --app wsgi demo
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
+# The suite runs in parallel processes (pytest-xdist), one per core unless PYTEST_WORKERS says
+# otherwise (PYTEST_WORKERS=0 runs it in this process). Tests of one module stay on one worker,
+# so a module's fixtures (a whole nginx deployment, say) are set up once.
+PYTEST_WORKERS ?= auto
 test: translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 # README pictures: a throwaway demo deployment walked in chromium, saved under docs/screenshots/.
 screenshots: translations

@@ -11,7 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy.engine import make_url
 from werkzeug.datastructures import MultiDict
 
 from portal import create_app
@@ -25,9 +26,34 @@ CLIENT_ADDRESS = "203.0.113.77"
 CLIENT_AGENT = "DistinctiveAgent/9.9 (zm-test)"
 
 
+#: Under pytest-xdist each worker (gw0, gw1...) has its own databases: its own PostgreSQL
+#: database beside DATABASE_URL's and its own Redis database, so workers never share state.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+WORKER_INDEX = int(WORKER[2:]) if WORKER.startswith("gw") and WORKER[2:].isdigit() else 0
+os.environ.setdefault("ZM_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{3 + WORKER_INDEX}")
+
+
+def _worker_database(url: str) -> str:
+    """DATABASE_URL itself, or under xdist a fresh database of this worker's beside it."""
+    parsed = make_url(url)
+    if not WORKER or parsed.get_backend_name() != "postgresql":
+        return url
+    name = f"{parsed.database}_{WORKER}"
+    admin = create_engine(parsed, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    return os.environ.get("DATABASE_URL") or "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal.sqlite3")
+    if os.environ.get("DATABASE_URL"):
+        return _worker_database(os.environ["DATABASE_URL"])
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "portal.sqlite3")
 
 
 def make_app(database_url: str, **overrides) -> Flask:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 
 import pytest
 
@@ -44,13 +45,14 @@ def test_limiter_key_rotates_daily():
 
 def test_redis_limiter_keys_hold_no_address(schema, cadre_factory):
     redis = pytest.importorskip("redis")
-    server = redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1)
+    url = os.environ["ZM_TEST_REDIS_URL"]  # this test's own Redis database (tests/conftest.py)
+    server = redis.Redis.from_url(url, socket_connect_timeout=1)
     try:
         server.ping()
     except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
+        pytest.skip("no Redis at " + url)
     server.flushdb()
-    app, cadre, client = cadre_factory(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0")
+    app, cadre, client = cadre_factory(RATELIMIT_STORAGE_URI=url)
     full_visit(cadre, client)
     keys = [k.decode() for k in server.keys("*")]
     assert keys
