@@ -22,6 +22,10 @@ errorlog = "-"
 loglevel = "warning"
 # Keep the proxy's X-Forwarded-* handling in the app (ProxyFix), not here.
 forwarded_allow_ips = "127.0.0.1"
+# No control socket (gunicornc, gunicorn 25.1+): systemd starts, reloads (HUP) and stops the pools.
+# Its default place, ~/.gunicorn, is read-only under the units' ProtectSystem=strict (gunicorn
+# logged an error at every start), and the two pools of one user would share one socket there.
+control_socket_disable = True
 
 
 def on_starting(server) -> None:
