@@ -53,7 +53,7 @@ def answer(cadre: Cadre, path: str, confirm: bool = True, digest: str | None = N
 
 def test_the_cadre_consents_to_the_exact_text_and_the_published_bulletin_names_them(app, cadre, client, staff, intake):
     world = referred_case(app, cadre, staff, intake)
-    assert submit_naming(world).status_code == 303
+    assert submit_naming(world, title=f"ZM-BUL-TITLE 为{CADRE_NAME}同志澄清正名").status_code == 303
     assert consent_row(app, world.case_id) == ("submitted", "asked", False)
     # The name sits only in ciphertext until publication.
     stored = every_stored_value(app) + database_files(app)
@@ -98,7 +98,7 @@ def test_the_cadre_consents_to_the_exact_text_and_the_published_bulletin_names_t
     bulletin_id = draft_row(app, world.case_id)[2]
     detail = client.get(f"/notices/bulletins/{bulletin_id}").get_data(as_text=True)
     assert CADRE_NAME in detail
-    assert "ZM-BUL-TITLE" in client.get("/notices/bulletins").get_data(as_text=True)
+    assert f"为{CADRE_NAME}同志澄清正名" in client.get("/notices/bulletins").get_data(as_text=True)
     assert CADRE_NAME in client.get(f"/notices/bulletins?q={CADRE_NAME}").get_data(as_text=True)
     assert CADRE_NAME in client.get("/notices/bulletins/feed.atom").get_data(as_text=True)
     with app.app_context():
