@@ -10,17 +10,27 @@ case's course is over and outlives it (the case may be shredded; the bulletin st
 
 A supervisor or leader holding the case drafts it and submits it to one leader of the body;
 only that leader, and never the drafter, approves or returns it (four eyes). Approval
-publishes it. The bulletin never names the cadre the accusation was about: the portal has no
-consent to ask for it, so a text holding the cadre's name is refused.
+publishes it.
+
+The bulletin names the cadre the accusation was about only with their consent (issue 10). The
+drafter says so (``names_cadre``); without it a text holding the cadre's name is refused. With
+it, submitting asks the cadre, through their receipt, to consent to that exact text: the consent
+is bound to a keyed digest of the text, so any later edit asks again, and the leader approves
+only a text the cadre consented to. The cadre may decline, or withdraw a consent, until
+publication; either returns the draft to its drafter. Once published, a correction of a bulletin
+that names the cadre must take the name out (the cadre consented to the published text only);
+after the case is shredded there is no cadre to ask nor a name to check, so it is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
+from portal.domain.crypto import equal, expand, keyed_hash
 from portal.domain.staff import SUPERVISING_ROLES, StaffRole
 
 #: Longest title, account of what happened, and account of the accuser's treatment.
@@ -44,6 +54,21 @@ class PublicStatus(StrEnum):
 
     PUBLISHED = "published"
     WITHDRAWN = "withdrawn"
+
+
+class ConsentStatus(StrEnum):
+    """Where the cadre's consent to be named stands (plain: it is about the bulletin, not the person)."""
+
+    ASKED = "asked"  # the naming text awaits the cadre's answer
+    GIVEN = "given"  # the cadre consented to the text whose digest is kept
+    DECLINED = "declined"  # the cadre declined, or withdrew their consent; the draft went back
+
+
+#: Timeline steps of the cadre's consent, shown on their page (no content is kept with them).
+NAMING_ASKED = "bulletin_naming_asked"
+NAMING_CONSENTED = "bulletin_naming_consented"
+NAMING_DECLINED = "bulletin_naming_declined"
+NAMING_WITHDRAWN = "bulletin_naming_withdrawn"
 
 
 class BulletinError(Exception):
@@ -91,6 +116,26 @@ class NamesTheCadre(BulletinError):
         self.field = field
 
 
+class StillNamesTheCadre(NamesTheCadre):
+    """A correction of a bulletin naming the cadre keeps their name: they consented to the published text only."""
+
+
+class NoCadreToAsk(BulletinError):
+    """The case of a bulletin naming the cadre was shredded: nobody can consent, no name can be checked."""
+
+
+class ConsentMissing(BulletinError):
+    """The draft names the cadre, who has not consented to this text."""
+
+
+class NotAsked(BulletinError):
+    """The cadre is not asked about a bulletin now (none names them, or it is published)."""
+
+
+class TextChanged(BulletinError):
+    """The text the cadre answered is not the draft's text any more."""
+
+
 @dataclass(frozen=True)
 class BulletinText:
     """What a bulletin says: a title, what happened (anonymised), the accuser's treatment as
@@ -127,6 +172,11 @@ class BulletinText:
     @classmethod
     def from_json(cls, data: dict[str, str]) -> BulletinText:
         return cls(data["title"], data["facts"], data["treatment"], dt.date.fromisoformat(data["issued_on"]))
+
+    def digest(self, case_key: bytes) -> bytes:
+        """What a consent is bound to: a digest of the text keyed by the case, so a dump confirms no guess."""
+        canonical = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True).encode()
+        return keyed_hash(expand(case_key, b"zm-bulletin-consent"), canonical)
 
 
 def check_draft(role: str, eligible: bool, status: DraftStatus | None) -> None:
@@ -171,3 +221,40 @@ def changed(before: BulletinText, after: BulletinText) -> dict[str, list[str]]:
     """What a correction changes: {field: [before, after]} (empty when nothing does)."""
     old, new = before.to_json(), after.to_json()
     return {name: [old[name], new[name]] for name in BulletinText.FIELDS if old[name] != new[name]}
+
+
+def consent_on_submit(
+    names_cadre: bool, consent: ConsentStatus | None, consented: bytes | None, digest: bytes
+) -> ConsentStatus | None:
+    """The consent a (re)submitted draft carries: none without naming; a consent given to this very
+    text stands; anything else asks the cadre (again)."""
+    if not names_cadre:
+        return None
+    if consent is ConsentStatus.GIVEN and consented is not None and equal(consented, digest):
+        return ConsentStatus.GIVEN
+    return ConsentStatus.ASKED
+
+
+def check_consented(names_cadre: bool, consent: ConsentStatus | None, consented: bytes | None, digest: bytes) -> None:
+    """A naming draft is approved only once the cadre consented to its text as it stands."""
+    if not names_cadre:
+        return
+    if consent is not ConsentStatus.GIVEN or consented is None or not equal(consented, digest):
+        raise ConsentMissing()
+
+
+def answer(status: DraftStatus | None, names_cadre: bool, consent: ConsentStatus | None, agree: bool) -> ConsentStatus:
+    """The cadre's answer: consent while asked; decline while asked, or withdraw a consent, until publication."""
+    if status not in (DraftStatus.SUBMITTED, DraftStatus.RETURNED) or not names_cadre:
+        raise NotAsked()
+    if agree and consent is ConsentStatus.ASKED:
+        return ConsentStatus.GIVEN
+    if not agree and consent in (ConsentStatus.ASKED, ConsentStatus.GIVEN):
+        return ConsentStatus.DECLINED
+    raise NotAsked()
+
+
+def check_correction(names_cadre: bool, case_exists: bool) -> None:
+    """A bulletin naming the cadre is corrected only while its case (and so its cadre) still exists."""
+    if names_cadre and not case_exists:
+        raise NoCadreToAsk()

@@ -17,6 +17,8 @@ class BulletinDraft(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('submitted', 'returned', 'published')", name="status"),
         CheckConstraint("approver_id IS NULL OR approver_id <> drafter_id", name="four_eyes"),
+        CheckConstraint("consent IS NULL OR consent IN ('asked', 'given', 'declined')", name="consent"),
+        CheckConstraint("names_cadre OR consent IS NULL", name="consent_only_naming"),
     )
 
     #: The case (one bulletin per case).
@@ -35,6 +37,12 @@ class BulletinDraft(db.Model):
     return_reason: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: The public bulletin once approved.
     bulletin_id: Mapped[int | None] = mapped_column(ForeignKey("bulletins.id", ondelete="SET NULL"))
+    #: The drafter means to name the cadre, with their consent (the name itself is only in ``content``).
+    names_cadre: Mapped[bool] = mapped_column(default=False)
+    #: The cadre's answer to being named: asked, given or declined (NULL when the draft names nobody).
+    consent: Mapped[str | None] = mapped_column(String(16))
+    #: The keyed digest of the text the cadre consented to (``BulletinText.digest``).
+    consented_digest: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class Bulletin(db.Model):
@@ -71,6 +79,8 @@ class Bulletin(db.Model):
     withdrawn_reason: Mapped[str | None] = mapped_column(Text)
     #: Lower-cased words of every public field, for search (a withdrawn one keeps its title's only).
     search_text: Mapped[str] = mapped_column(Text)
+    #: The text names the cadre, who consented to it: a correction must take the name out.
+    names_cadre: Mapped[bool] = mapped_column(default=False)
 
 
 class BulletinRevision(db.Model):

@@ -3,7 +3,8 @@
 The draft lives under the case key (``BulletinDraft``): the drafter and the leader it is
 submitted to read it, nobody else. Approval copies it, verbatim, to the public tables
 (``Bulletin`` and its revisions), as an approved notice is. The rules are in
-``portal.domain.bulletins``; each function here is one use case and one transaction.
+``portal.domain.bulletins``; each function here is one use case and one transaction. A draft that
+names the cadre waits for their consent (``portal.services.bulletin_consent``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,17 @@ from portal.domain.notice_text import search_text
 from portal.domain.staff import SUPERVISING_ROLES, StaffRole
 from portal.extensions import db
 from portal.models import Body, Bulletin, BulletinDraft, BulletinRevision, Case, User
-from portal.services import accounts, audit, bodies, case_files, case_state, form_tokens, holdings, referrals
+from portal.services import (
+    accounts,
+    audit,
+    bodies,
+    bulletin_consent,
+    case_files,
+    case_state,
+    form_tokens,
+    holdings,
+    referrals,
+)
 from portal.services.errors import ServiceError
 from portal.services.opened_case import OpenedCase, open_for_staff
 from portal.services.transaction import use_case
@@ -75,6 +86,9 @@ class DraftView:
     leaders: list[User]
     may_draft: bool
     may_decide: bool
+    names_cadre: bool = False  # the draft names the cadre, with their consent
+    consent: rules.ConsentStatus | None = None  # where the cadre's answer stands
+    consented: bool = False  # the cadre consented to the text as it stands: a leader may approve
 
 
 def _status(row: BulletinDraft | None) -> DraftStatus | None:
@@ -86,7 +100,7 @@ def _read(row: BulletinDraft, dk: bytes) -> BulletinText:
 
 
 def _cadre_names(opened: OpenedCase) -> list[str]:
-    """The name the applicant gave: the bulletin must not hold it (nobody consented to naming them)."""
+    """The name the applicant gave: a bulletin holds it only with their consent."""
     name = case_files.read_submission(opened.case, opened.key).get("real_name")
     return [name] if name else []
 
@@ -110,11 +124,15 @@ def draft_page(user: User, private_key: bytes | None, case_id: str) -> DraftView
     reason = None
     if row is not None and row.return_reason is not None:
         reason = decrypt(opened.key, row.return_reason, aad.bulletin_return(case_id)).decode()
+    text = _read(row, opened.key) if row is not None else None
+    consented = (
+        row is not None and text is not None and _allowed(bulletin_consent.check_approval, row, opened.key, text)
+    )
     view = DraftView(
         case=case,
         eligible=ok,
         status=status,
-        text=_read(row, opened.key) if row is not None else None,
+        text=text,
         drafter=names.get(row.drafter_id) if row is not None else None,
         approver_id=row.approver_id if row is not None else None,
         approver=names.get(row.approver_id) if row is not None and row.approver_id else None,
@@ -124,6 +142,9 @@ def draft_page(user: User, private_key: bytes | None, case_id: str) -> DraftView
         may_draft=_allowed(rules.check_draft, user.role, ok, status),
         may_decide=row is not None
         and _allowed(rules.check_decision, user.role, user.id, status, row.drafter_id, row.approver_id),
+        names_cadre=row is not None and row.names_cadre,
+        consent=rules.ConsentStatus(row.consent) if row is not None and row.consent else None,
+        consented=consented,
     )
     opened.audit("bulletin_viewed")
     db.session.commit()
@@ -146,15 +167,17 @@ def submit(
     text: BulletinText,
     approver_id: int | None,
     form_token: str | None,
+    names_cadre: bool = False,
 ) -> None:
-    """Write (or rewrite a returned) draft and submit it to one leader, who then holds the case's key."""
+    """Write (or rewrite a returned) draft and submit it to one leader, who then holds the case's key.
+    A draft naming the cadre (``names_cadre``) may hold their name, and asks for their consent."""
     opened = open_for_staff(user, private_key, case_id, lock=True)
     form_tokens.spend(form_token)
     case = opened.case
     row = db.session.get(BulletinDraft, case_id)
     rules.check_draft(user.role, eligible(case), _status(row))
     approver = _approver(case, approver_id, user)
-    text.check(case_state.today(), _cadre_names(opened))
+    text.check(case_state.today(), [] if names_cadre else _cadre_names(opened))
     if row is not None and row.approver_id is not None and row.approver_id != approver.id:
         holdings.release(case_id, row.approver_id, HoldReason.APPROVER)
     holdings.seal_to(case, opened.key, approver, HoldReason.APPROVER)
@@ -169,6 +192,7 @@ def submit(
         opened.key, json.dumps(text.to_json(), ensure_ascii=False).encode(), aad.bulletin_draft(case_id)
     )
     row.return_reason = None
+    bulletin_consent.on_submit(opened, row, text, names_cadre)
     audit.record("bulletin_submitted", actor_id=user.id, case_id=case_id, target_user_id=approver.id)
     db.session.commit()
 
@@ -186,9 +210,18 @@ def _decided(user: User, private_key: bytes | None, case_id: str) -> tuple[Opene
     return opened, row
 
 
+def _approvable(user: User, private_key: bytes | None, case_id: str) -> tuple[OpenedCase, BulletinDraft, BulletinText]:
+    """The draft its leader may approve now: a naming draft only once the cadre consented to its text."""
+    opened, row = _decided(user, private_key, case_id)
+    text = _read(row, opened.key)
+    bulletin_consent.check_approval(row, opened.key, text)
+    text.check(case_state.today(), [] if row.names_cadre else _cadre_names(opened))
+    return opened, row, text
+
+
 def decidable(user: User, private_key: bytes | None, case_id: str) -> None:
     """Raise what approve() would refuse, writing nothing (before its confirmation page)."""
-    _decided(user, private_key, case_id)
+    _approvable(user, private_key, case_id)
     db.session.rollback()
 
 
@@ -196,10 +229,8 @@ def decidable(user: User, private_key: bytes | None, case_id: str) -> None:
 def approve(user: User, private_key: bytes | None, case_id: str, form_token: str | None) -> int:
     """The named leader approves: the bulletin is published; their copy of the key goes. Its id."""
     form_tokens.spend(form_token)
-    opened, row = _decided(user, private_key, case_id)
-    text = _read(row, opened.key)
-    text.check(case_state.today(), _cadre_names(opened))
-    bulletin = publish(text, opened.case.id, opened.case.body_id)
+    opened, row, text = _approvable(user, private_key, case_id)
+    bulletin = publish(text, opened.case.id, opened.case.body_id, names_cadre=row.names_cadre)
     row.status = DraftStatus.PUBLISHED.value
     row.bulletin_id = bulletin.id
     row.updated_at = this_hour()
@@ -232,8 +263,9 @@ def _index(bulletin: Bulletin) -> None:
     bulletin.search_text = search_text(bulletin.title, bulletin.facts, bulletin.treatment, bulletin.issuer)
 
 
-def publish(text: BulletinText, case_id: str | None, body_id: int | None) -> Bulletin:
-    """Make an approved text public, verbatim, in the name of its body (caller audits, commits)."""
+def publish(text: BulletinText, case_id: str | None, body_id: int | None, names_cadre: bool = False) -> Bulletin:
+    """Make an approved text public, verbatim, in the name of its body (caller audits, commits);
+    ``names_cadre`` when the cadre consented to be named in it."""
     if body_id is None:
         body_id = bodies.default_id()
     body = db.session.get(Body, body_id) if body_id is not None else None
@@ -249,6 +281,7 @@ def publish(text: BulletinText, case_id: str | None, body_id: int | None) -> Bul
         status=PublicStatus.PUBLISHED.value,
         published_at=now,
         updated_at=now,
+        names_cadre=names_cadre,
     )
     _index(bulletin)
     db.session.add(bulletin)
@@ -286,11 +319,22 @@ def _names_for_correction(user: User, private_key: bytes | None, bulletin: Bulle
 def correct(
     user: User, private_key: bytes | None, bulletin_id: int, text: BulletinText, reason: str, form_token: str | None
 ) -> None:
-    """更正: the public text changes at once; what changed and why stay in its public history."""
+    """更正: the public text changes at once; what changed and why stay in its public history.
+
+    A bulletin naming the cadre is corrected only to take their name out: they consented to the
+    published text, not to a new one (the correction is checked against their name as any draft
+    is). Once its case is shredded there is no cadre to ask nor a name to check: it is refused
+    (a withdrawal stays possible)."""
     form_tokens.spend(form_token)
     bulletin = for_staff(user, bulletin_id)
     rules.check_public_edit(PublicStatus(bulletin.status))
-    text.check(case_state.today(), _names_for_correction(user, private_key, bulletin))
+    rules.check_correction(bulletin.names_cadre, bulletin.case_id is not None)
+    try:
+        text.check(case_state.today(), _names_for_correction(user, private_key, bulletin))
+    except rules.NamesTheCadre as exc:
+        if bulletin.names_cadre:
+            raise rules.StillNamesTheCadre(exc.field) from exc
+        raise
     if not reason.strip():
         raise rules.InvalidText("reason")
     diff = rules.changed(text_of(bulletin), text)
@@ -298,6 +342,7 @@ def correct(
         raise NoChange()
     bulletin.title, bulletin.facts, bulletin.treatment = text.title, text.facts, text.treatment
     bulletin.issued_on = text.issued_on
+    bulletin.names_cadre = False  # a correction never holds the name (see above)
     _index(bulletin)
     bulletin.updated_at = this_hour()
     db.session.add(

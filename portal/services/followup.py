@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.models import Case
 from portal.services import (
     bodies,
+    bulletin_consent,
     case_files,
     case_state,
     clarification,
@@ -72,6 +73,8 @@ class SubmitterView:
     # -- official documents (issue 11, h11d1) --
     number: str | None = None  # the 受理编号, once accepted
     documents: tuple[documents.DocumentRow, ...] = ()  # the documents meant for the cadre, to download
+    # -- a 典型案例通报 that would name the cadre, awaiting or holding their consent (issue 10, h12b) --
+    naming: bulletin_consent.NamingDraft | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,7 @@ def status(access: Access) -> SubmitterView:
         can_feedback=Action.FEEDBACK in submitter_actions,
         number=case.number,
         documents=tuple(documents.for_cadre(case.id)),
+        naming=bulletin_consent.for_cadre(case, dk),
     )
     db.session.commit()
     return view
@@ -220,6 +224,23 @@ def decline_correction(access: Access, comment: str, form_token: str) -> None:
     opened = _open(access)
     form_tokens.spend(form_token)
     corrections.settle(opened, Action.DECLINE_CORRECTION, comment)
+    db.session.commit()
+
+
+def check_naming(access: Access, agree: bool, seen_digest: str | None) -> None:
+    """Raise what the cadre's answer to being named would refuse, writing nothing (before confirming it)."""
+    try:
+        bulletin_consent.check(_open(access), agree, seen_digest)
+    finally:
+        db.session.rollback()
+
+
+@use_case
+def answer_naming(access: Access, agree: bool, seen_digest: str | None, form_token: str) -> None:
+    """同意公开姓名 or 不同意 (or a consent withdrawn) for the bulletin's text the cadre read."""
+    opened = _open(access)
+    form_tokens.spend(form_token)
+    bulletin_consent.record(opened, agree, seen_digest)
     db.session.commit()
 
 

@@ -53,6 +53,7 @@ OTHER_STEPS = frozenset(
         "approve_bulletin",
         "withdraw_bulletin",
         "make_default_body",  # h11x
+        "consent_naming",  # h12b: the cadre consents to be named in a bulletin
     }  # bulletins: issue 10
 )
 
@@ -211,6 +212,16 @@ WORDINGS: dict[str, Wording] = {
             "once; a public stub stays with the withdrawal and the reason below. A withdrawal cannot be undone."
         ),
         _l("Confirm: withdraw the bulletin"),
+    ),
+    # -- h12b: a 典型案例通报 naming the cadre, with their consent --
+    "consent_naming": Wording(
+        _l("Consent to be named in the bulletin?"),
+        _l(
+            "Once a leader approves it, the bulletin is published with your name, exactly as shown on your "
+            "status page, for anyone to read. Until then you may withdraw your consent; if the text changes, "
+            "you are asked again."
+        ),
+        _l("Confirm: I consent to be named"),
     ),
     # -- h11x --
     "make_default_body": Wording(

@@ -634,3 +634,23 @@ AUDIT_ACTIONS["document.download"] = _l("Downloaded an official document")
 # -- h11s1 --
 AUDIT_ACTIONS["statistics_export"] = _l("Exported the statistics (body and period only)")
 AUDIT_ACTIONS["statistics_rebuild"] = _l("Rebuilt a statistics release (year and day only)")
+# -- h12b: a 典型案例通报 naming the cadre, with their consent (issue 10) --
+from portal.domain import bulletins as bulletin_rules  # noqa: E402
+
+_NAMING_STEPS = {
+    bulletin_rules.NAMING_ASKED: _l("A typical case bulletin naming the cadre was put to them for consent"),
+    bulletin_rules.NAMING_CONSENTED: _l("The cadre consented to be named in the typical case bulletin"),
+    bulletin_rules.NAMING_DECLINED: _l("The cadre did not consent to be named in the typical case bulletin"),
+    bulletin_rules.NAMING_WITHDRAWN: _l("The cadre withdrew their consent to be named in the typical case bulletin"),
+}
+STEPS.update(_NAMING_STEPS)
+CADRE_STEPS.update(
+    {
+        bulletin_rules.NAMING_ASKED: _l("A typical case bulletin that would name you awaits your consent"),
+        bulletin_rules.NAMING_CONSENTED: _l("You consented to be named in the typical case bulletin"),
+        bulletin_rules.NAMING_DECLINED: _l("You did not consent to be named in the typical case bulletin"),
+        bulletin_rules.NAMING_WITHDRAWN: _l("You withdrew your consent to be named in the typical case bulletin"),
+    }
+)
+EVENT_ONLY = (*EVENT_ONLY, *_NAMING_STEPS)
+AUDIT_ACTIONS.update({name: label for name, label in _NAMING_STEPS.items() if name != bulletin_rules.NAMING_ASKED})

@@ -197,11 +197,17 @@ def _invalid_text(exc: Exception) -> Refusal:
 
 def _names_the_cadre(exc: Exception) -> Refusal:
     assert isinstance(exc, bulletin_rules.NamesTheCadre)
-    return Refusal(
-        400,
-        _l("A bulletin never names the cadre the accusation was about: take their name out of the text."),
-        exc.field,
-    )
+    if isinstance(exc, bulletin_rules.StillNamesTheCadre):
+        message = _l(
+            "The cadre consented to be named in the published text only: a correction must take their name "
+            "out (or withdraw the bulletin)."
+        )
+    else:
+        message = _l(
+            "Without the cadre's consent a bulletin does not name them: take their name out of the text, or "
+            'tick "name the cadre, with their consent" to ask them.'
+        )
+    return Refusal(400, message, exc.field)
 
 
 # -- h11d1: official documents (issue 11) --
@@ -324,6 +330,25 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     bulletin_rules.WrongStatus: _fixed(409, _l("This is not possible where the bulletin stands now.")),
     bulletin_rules.InvalidText: _invalid_text,
     bulletin_rules.NamesTheCadre: _names_the_cadre,
+    # -- h12b: naming the cadre, with their consent --
+    bulletin_rules.ConsentMissing: _fixed(
+        409,
+        _l(
+            "This bulletin names the cadre: it can be approved only once they have consented to its text as it "
+            "stands. Nothing was changed."
+        ),
+    ),
+    bulletin_rules.NotAsked: _fixed(409, _l("No bulletin awaits your answer about being named now.")),
+    bulletin_rules.TextChanged: _fixed(
+        409, _l("The bulletin's text changed since you read it. Read it again below before you answer.")
+    ),
+    bulletin_rules.NoCadreToAsk: _fixed(
+        409,
+        _l(
+            "The case of this bulletin was destroyed under the retention rules: there is no cadre to ask, so a "
+            "bulletin that names them cannot be corrected. It can be withdrawn."
+        ),
+    ),
     BulletinUnchanged: _fixed(400, _l("Nothing was changed."), "reason"),
     # -- h11x --
     CannotReceive: _fixed(

@@ -366,6 +366,43 @@ def test_a_dump_holds_no_plaintext_of_an_unpublished_bulletin_or_why_it_was_retu
             assert not any(encoded in blob for blob in stored), needle
 
 
+def test_a_bulletin_naming_the_cadre_keeps_the_name_in_ciphertext_until_published(app, cadre, staff, intake, caplog):
+    """h12b: the name is only under the case key, in no log, URL, audit or event detail; the consent
+    is bound to a digest keyed by the case, so a dump cannot confirm a guessed text."""
+    import hashlib
+    import json
+    import logging
+
+    from portal.models import AuditEntry, BulletinDraft, CaseEvent
+    from tests.web.bulletin_helpers import CADRE_NAME, bulletin_form, referred_case
+    from tests.web.review.test_bulletin_consent import CONSENT, NAMED_FACTS, answer
+
+    caplog.set_level(logging.DEBUG)
+    world = referred_case(app, cadre, staff, intake)
+    page = f"/review/cases/{world.case_id}/bulletin"
+    form = {**bulletin_form(facts=NAMED_FACTS), "approver": str(world.leader.user_id), "names_cadre": "y"}
+    submitted = world.drafter.post(page, form)
+    assert submitted.status_code == 303 and CADRE_NAME not in submitted.headers["Location"]
+    cadre.follow_up(world.receipt)
+    assert CADRE_NAME in cadre.client.get("/followup/status").get_data(as_text=True)  # the cadre reads it
+    consented = answer(cadre, CONSENT)
+    assert consented.status_code == 303 and CADRE_NAME not in consented.headers["Location"]
+    stored = every_stored_value(app) + database_files(app)
+    for encoded in {CADRE_NAME.encode("utf-8"), CADRE_NAME.encode("utf-16-le")}:
+        assert not any(encoded in blob for blob in stored)
+    with app.app_context():
+        digest = db.session.get(BulletinDraft, world.case_id).consented_digest
+        details = [
+            *db.session.scalars(db.select(AuditEntry.detail).where(AuditEntry.detail.is_not(None))),
+            *db.session.scalars(db.select(CaseEvent.detail).where(CaseEvent.detail.is_not(None))),
+        ]
+    text = {**bulletin_form(facts=NAMED_FACTS)}
+    unkeyed = hashlib.sha256(json.dumps(text, ensure_ascii=False, sort_keys=True).encode()).digest()
+    assert digest and digest != unkeyed
+    assert not any(CADRE_NAME in detail for detail in details)
+    assert not any(CADRE_NAME in record.getMessage() for record in caplog.records)
+
+
 # -- h11d1: official documents (issue 11): a document's addressee and text are under the case key --
 DOCUMENT_SECRETS = ("ZM-CANARY-DOC-ADDRESSEE-张三-5e21", "ZM-CANARY-DOC-TEXT-答复-c94a")
 

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField
+from wtforms import BooleanField, DateField, HiddenField, SelectField
 from wtforms.validators import DataRequired
 
-from portal.domain.bulletins import MAX_FACTS, MAX_TITLE, MAX_TREATMENT, BulletinText, DraftStatus
+from portal.domain.bulletins import MAX_FACTS, MAX_TITLE, MAX_TREATMENT, BulletinText, ConsentStatus, DraftStatus
 from portal.domain.staff import StaffRole
 from portal.models import Bulletin
 from portal.services import bulletins
@@ -42,6 +42,7 @@ class BulletinForm(FlaskForm):
 
 class DraftForm(BulletinForm):
     approver = SelectField(_l("Submit to the leader"), choices=[], validate_choice=False)
+    names_cadre = BooleanField(_l("Name the cadre, with their consent (征得本人同意后公开姓名)"))
 
 
 class CorrectionForm(BulletinForm):
@@ -74,7 +75,11 @@ def _draft_page(case_id: str, form: DraftForm | None, status: int | None = None)
     """The case's bulletin page: the draft form for its drafter, the decision for its leader."""
     view = bulletins.draft_page(current_user.user, current_user.private_key, case_id)
     if form is None:
-        values = {**vars(view.text), "approver": str(view.approver_id or "")} if view.text else {}
+        values = (
+            {**vars(view.text), "approver": str(view.approver_id or ""), "names_cadre": view.names_cadre}
+            if view.text
+            else {}
+        )
         form = DraftForm(formdata=None, data=values)
     form.approver.choices = [("", _("Choose a leader")), *[(str(u.id), u.username) for u in view.leaders]]
     if status is None:
@@ -86,6 +91,7 @@ def _draft_page(case_id: str, form: DraftForm | None, status: int | None = None)
         approve=ApproveForm(formdata=None),
         give_back=ReturnForm(formdata=None),
         statuses=DraftStatus,
+        consents=ConsentStatus,
     ), status
 
 
@@ -105,10 +111,16 @@ def case_bulletin(case_id: str):
             form.text(),
             _int(form.approver.data),
             form.form_token.data,
+            names_cadre=bool(form.names_cadre.data),
         )
     except REFUSED as exc:
         return _draft_page(case_id, form, show_on(form, exc, "title"))
-    flash(_("The bulletin was submitted to the leader for approval."))
+    if form.names_cadre.data:
+        flash(
+            _("The bulletin was submitted; the cadre is asked on their status page whether they consent to be named.")
+        )
+    else:
+        flash(_("The bulletin was submitted to the leader for approval."))
     return redirect(url_for("review.case_bulletin", case_id=case_id), code=303)
 
 

@@ -207,6 +207,19 @@ class CorrectionDeclineForm(FlaskForm):
     )
 
 
+class NamingConsentForm(FlaskForm):
+    """同意公开姓名: the cadre consents to be named in the bulletin's text they read (its digest)."""
+
+    form_token = HiddenField()
+    text_digest = HiddenField()
+
+
+class NamingDeclineForm(FlaskForm):
+    """不同意: the cadre declines to be named, or withdraws the consent they gave."""
+
+    form_token = HiddenField()
+
+
 # -- fault tolerance (issue 10) --
 from portal.domain.cases import Accountability, Distinction, FiledBy  # noqa: E402
 from portal.web.labels import ACCOUNTABILITY, DISTINCTIONS, FILED_BY  # noqa: E402

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
@@ -29,6 +30,8 @@ from portal.web.submit.forms import (
     DeclineForm,
     FaultToleranceForm,
     LeaveForm,
+    NamingConsentForm,
+    NamingDeclineForm,
     ObjectionForm,
     ReceiptDoneForm,
     ReceiptForm,
@@ -208,6 +211,8 @@ def _status_page(access: followup.Access, status: int = 200, refused: str | None
         "decline": DeclineForm(),
         "correction_consent": CorrectionConsentForm(),
         "correction_decline": CorrectionDeclineForm(),
+        "naming_consent": NamingConsentForm(),
+        "naming_decline": NamingDeclineForm(),
         **forms,
     }
     for form in forms.values():
@@ -217,6 +222,7 @@ def _status_page(access: followup.Access, status: int = 200, refused: str | None
         view=view,
         leave=LeaveForm(),
         field_label=notice_labels.field_label,
+        long_date=lambda day: format_date(day, "long"),
         refused=refused,
         **forms,
     ), status
@@ -337,6 +343,49 @@ def decline_correction():
         followup.decline_correction,
         _("You declined the correction. The published notice stays as it is."),
     )
+
+
+#: The confirmation page of the cadre's consent to be named in a bulletin (portal.web.confirm).
+NAMING_CONSENT = "consent_naming"
+
+
+@bp.post("/followup/bulletin/consent")
+@_limit("LIMIT_REPLY")
+def consent_to_naming():
+    """同意公开姓名: asked once more on a page of its own, then recorded for the text the cadre read."""
+    access = _access()
+    form = NamingConsentForm()
+    if confirm.revising():
+        return redirect(url_for("submit.status"), code=303)
+    if not form.validate():
+        return _status_page(access, status=400)
+    try:
+        if confirm.pending(NAMING_CONSENT):
+            followup.check_naming(access, True, form.text_digest.data)
+            return confirm.page(NAMING_CONSENT, staff=False)
+        followup.answer_naming(access, True, form.text_digest.data, form.form_token.data)
+    except REFUSED as exc:
+        refused = refusal(exc)
+        return _status_page(access, status=refused.status, refused=str(refused.message))
+    flash(_("Thank you. Your consent to be named was recorded; a leader may now approve the bulletin."))
+    return redirect(url_for("submit.status"), code=303)
+
+
+@bp.post("/followup/bulletin/decline")
+@_limit("LIMIT_REPLY")
+def decline_naming():
+    """不同意 (or a consent withdrawn): the draft goes back to its drafter, who may redraft it without the name."""
+    access = _access()
+    form = NamingDeclineForm()
+    if not form.validate():
+        return _status_page(access, status=400)
+    try:
+        followup.answer_naming(access, False, None, form.form_token.data)
+    except REFUSED as exc:
+        refused = refusal(exc)
+        return _status_page(access, status=refused.status, refused=str(refused.message))
+    flash(_("You did not consent to be named. The bulletin will not name you."))
+    return redirect(url_for("submit.status"), code=303)
 
 
 @bp.get("/followup/files/<file_id>")

@@ -237,7 +237,7 @@ def post_body(rule: str, world: World) -> dict[str, str]:
         CASE + "/plan/filing": {"filing": "integrity_file", "filed_on": "2026-11-30", "number": "No. 1"},
         CASE + "/visit": {"visited_on": "2026-11-30", "how": "talk", "summary": "Talked at the township."},
         # -- 典型案例通报 (issue 10) --
-        CASE + "/bulletin": {**BULLETIN_TEXT, "approver": str(world.target_id)},
+        CASE + "/bulletin": {**BULLETIN_TEXT, "approver": str(world.target_id), "names_cadre": "y"},  # h12b
         CASE + "/bulletin/approve": {"confirmed": "1"},
         CASE + "/bulletin/return": {"reason": "Say less about the village."},
         BULLETIN + "/correct": {**BULLETIN_TEXT, "title": "A corrected bulletin", "reason": "Typo."},
