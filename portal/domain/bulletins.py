@@ -217,10 +217,12 @@ def check_public_edit(status: PublicStatus) -> None:
         raise WrongStatus(str(status))
 
 
-def changed(before: BulletinText, after: BulletinText) -> dict[str, list[str]]:
-    """What a correction changes: {field: [before, after]} (empty when nothing does)."""
+def changed(before: BulletinText, after: BulletinText, named: bool = False) -> dict[str, list[str | None]]:
+    """What a correction changes: {field: [before, after]} (empty when nothing does). When the
+    bulletin named the cadre (``named``), the correction takes the name out, so the public history
+    keeps no earlier wording (None): it would still name them."""
     old, new = before.to_json(), after.to_json()
-    return {name: [old[name], new[name]] for name in BulletinText.FIELDS if old[name] != new[name]}
+    return {name: [None if named else old[name], new[name]] for name in BulletinText.FIELDS if old[name] != new[name]}
 
 
 def consent_on_submit(

@@ -337,7 +337,7 @@ def correct(
         raise
     if not reason.strip():
         raise rules.InvalidText("reason")
-    diff = rules.changed(text_of(bulletin), text)
+    diff = rules.changed(text_of(bulletin), text, named=bulletin.names_cadre)
     if not diff:
         raise NoChange()
     bulletin.title, bulletin.facts, bulletin.treatment = text.title, text.facts, text.treatment

@@ -149,7 +149,7 @@ class ListPage:
 @dataclass(frozen=True)
 class Change:
     field: str
-    before: str
+    before: str | None  # None: the earlier wording is not shown (a bulletin's that named the cadre)
     after: str
 
 

@@ -119,6 +119,14 @@ def test_the_cadre_consents_to_the_exact_text_and_the_published_bulletin_names_t
     assert world.drafter.post(edit, {**bulletin_form(), "reason": "删去姓名。"}).status_code == 303
     with app.app_context():
         assert not db.session.get(Bulletin, bulletin_id).names_cadre
+    # Taken out everywhere the public looks, the correction's own history included.
+    detail = client.get(f"/notices/bulletins/{bulletin_id}").get_data(as_text=True)
+    assert CADRE_NAME not in detail and "删去姓名" in detail and "原文含本人姓名" in detail
+    for address in ("/notices/bulletins", f"/notices/bulletins/{bulletin_id}/print", "/notices/bulletins/feed.atom"):
+        assert CADRE_NAME not in client.get(address).get_data(as_text=True), address
+    assert f'/notices/bulletins/{bulletin_id}"' not in client.get(f"/notices/bulletins?q={CADRE_NAME}").get_data(
+        as_text=True
+    )
 
 
 def test_the_cadre_declines_and_the_draft_goes_back_to_its_drafter(app, cadre, client, staff, intake):
