@@ -36,9 +36,11 @@ from sqlalchemy import MetaData, insert, text
 from sqlalchemy.engine import make_url
 
 from portal import create_app
+from portal.cli import _ensure_default_body
 from portal.domain.notice_text import grams, plain_text, search_text
 from portal.extensions import db
 from portal.models import Notice, NoticeGram, NoticeRevision
+from portal.services import accounts
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -168,6 +170,9 @@ def seed(database_url: str, count: int) -> dict:
     """A fresh schema and `count` published notices from 2020 to 2026; returns addresses to load."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url}, config_name="testing")
     _reset_schema(app)
+    with app.app_context():  # as `flask init` leaves a deployment: its first body and the escrow key
+        _ensure_default_body()  # (before init every request checks the cipher suite in the database)
+        accounts.create_escrow("bench escrow passphrase")
     rng = random.Random(20240301)
     start, end = dt.datetime(2020, 1, 1), dt.datetime(2026, 11, 30)
     step = (end - start) / count
