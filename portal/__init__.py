@@ -132,6 +132,10 @@ def create_app(
     _load_config(app, config_name or config_module.config_name(), overrides)
     if app.config["PROXY_COUNT"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=1)  # type: ignore[method-assign]
+    if app.config["NOTICES_PAGE_MEMO_BYTES"]:
+        from portal.web.notices.front_cache import FrontCache
+
+        app.wsgi_app = FrontCache(app, app.wsgi_app)  # type: ignore[method-assign]
     # Werkzeug's request log names the client address: it must never be written.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import bindparam, func, or_, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import aliased
@@ -229,17 +229,35 @@ def _remembered(key: Hashable, load: Callable[[], Any]) -> Any:
     now = clock()
     hit = store.get(key)
     if hit is not None and hit[0] > now:
+        _read_until(hit[0])
         return hit[1]
     value = load()
     if len(store) >= _REMEMBERED_MAX:
         store.clear()
     store[key] = (now + seconds, value)
+    _read_until(now + seconds)
     return value
+
+
+def _read_until(moment: float) -> None:
+    g.zm_versions_until = min(g.get("zm_versions_until", moment), moment)
+
+
+def remembered_until() -> float | None:
+    """Until when (on `clock`) every version this request read stays remembered by this worker, so
+    a page made from them may be answered again unchanged; None when it read none that way."""
+    return g.get("zm_versions_until")
 
 
 def forget_versions() -> None:
     """Forget this worker's remembered versions: its own changes show on its next request."""
     current_app.extensions.pop("zm_notice_versions", None)
+
+
+def versions_memory(extensions: dict) -> object | None:
+    """This worker's memory of versions, as an identity: every `forget_versions` starts a new one,
+    so whatever was made from the old one can tell it is out of date."""
+    return extensions.get("zm_notice_versions")
 
 
 def _load_version() -> Version:

@@ -52,7 +52,9 @@ def bulletins():
             older_link=url_for("notices.bulletins", **link, older=page.older.token()) if page.older else None,
         )
 
-    return public_response(("bulletins", version.revision, version.updated_at), version.updated_at, render)
+    return public_response(
+        ("bulletins", version.revision, version.updated_at), version.updated_at, render, shareable=not q
+    )
 
 
 def _one(bulletin_id: int, template: str):

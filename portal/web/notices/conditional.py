@@ -28,6 +28,7 @@ from flask_babel import get_locale
 from werkzeug.http import is_resource_modified
 
 from portal.services import notices_public
+from portal.web.notices import front_cache
 
 #: Shared caches and browsers may keep a public page this long (seconds) before revalidating.
 MAX_AGE = 60
@@ -80,7 +81,7 @@ def forget_public_pages() -> None:
     (Other workers' bodies are keyed by ETags that name the old version; no request can reach them.)
     """
     current_app.extensions.pop("zm_notice_pages", None)
-    notices_public.forget_versions()
+    notices_public.forget_versions()  # which outdates every answer of the worker's front_cache too
 
 
 def _body(etag: str, render: Callable[[], str]) -> bytes:
@@ -103,14 +104,21 @@ def public_response(
     last_modified: dt.datetime | None,
     render: Callable[[], str],
     content_type: str = HTML,
+    shareable: bool = True,
 ) -> Response:
-    """A 200 with validators, or an empty 304 when the client's copy is current."""
+    """A 200 with validators, or an empty 304 when the client's copy is current.
+
+    A ``shareable`` answer (every page but a search, which has a rate limit to pass) is offered to
+    the worker's front (`front_cache`), which answers the same request again without Flask for as
+    long as the versions it was made from stay remembered."""
     if "_flashes" in session:
         # A message meant for one person: render it once, keep it out of every cache.
         response = Response(render(), content_type=content_type)
         response.headers["Cache-Control"] = "no-store"
         return response
     etag = _etag(version)
+    if shareable:
+        front_cache.offer(etag, last_modified)
     if is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
         response = Response(_body(etag, render), content_type=content_type)
     else:

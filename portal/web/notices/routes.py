@@ -71,7 +71,9 @@ def index():
         )
 
     try:
-        return public_response(("list", version.revision, version.updated_at), version.updated_at, render)
+        return public_response(
+            ("list", version.revision, version.updated_at), version.updated_at, render, shareable=not filters.q
+        )
     except SearchTooSlow:  # cancelled by the statement timeout (PostgreSQL)
         return error_page(
             503,
