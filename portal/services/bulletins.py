@@ -436,6 +436,8 @@ class CaseBulletin:
     approver: str
     withdrawn_reason: str | None
     history: list[tuple[str, dt.datetime, str | None]]
+    names_cadre: bool = False  # the bulletin (the public one as it stands now) names the cadre
+    consent: str | None = None  # ConsentStatus of the cadre's answer to a naming draft, if one was asked
 
 
 def of_case(opened: OpenedCase) -> CaseBulletin | None:
@@ -459,6 +461,9 @@ def of_case(opened: OpenedCase) -> CaseBulletin | None:
             approver,
             public.withdrawn_reason,
             revisions,
+            public.names_cadre,
+            draft.consent if draft is not None else None,
         )
     assert draft is not None
-    return CaseBulletin(draft.status, _read(draft, opened.key), None, "", drafter, approver, None, [])
+    text = _read(draft, opened.key)
+    return CaseBulletin(draft.status, text, None, "", drafter, approver, None, [], draft.names_cadre, draft.consent)

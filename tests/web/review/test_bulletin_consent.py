@@ -289,3 +289,16 @@ def test_the_approvers_key_copy_goes_when_the_cadre_declines(app, cadre, staff, 
     with app.app_context():
         assert db.session.get(CaseKey, (world.case_id, world.leader.user_id)) is None
     assert consent_row(app, world.case_id) == ("returned", "declined", False)
+
+
+def test_the_archive_copy_says_the_bulletin_names_the_cadre_with_their_consent(app, cadre, staff, intake):
+    world = referred_case(app, cadre, staff, intake)
+    assert submit_naming(world).status_code == 303
+    cadre.follow_up(world.receipt)
+    assert answer(cadre, CONSENT).status_code == 303
+    assert decide(world.leader, world, "approve").status_code == 303
+    # Concluded unverifiable: closed, so it may be exported for the paper archive.
+    world.reviewer.act(world.case_id, "propose_finding", finding="unverifiable", reason="无法查实。")
+    assert world.drafter.act(world.case_id, "approve_finding", reason="经核查，无法查实。").status_code == 303
+    html = world.reviewer.get(f"/review/cases/{world.case_id}/archive").get_data(as_text=True)
+    assert "经本人同意公开姓名" in html and "本人已同意通报文本" in html and NAMED_FACTS in html
