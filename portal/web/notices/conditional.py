@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from flask import Response, current_app, request, session
@@ -29,6 +27,7 @@ from werkzeug.http import is_resource_modified
 
 from portal.services import notices_public
 from portal.web.notices import front_cache
+from portal.web.notices.memo import BoundedMemo
 
 #: Shared caches and browsers may keep a public page this long (seconds) before revalidating.
 MAX_AGE = 60
@@ -36,42 +35,13 @@ HTML = "text/html; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
 
 
-class PageMemo:
-    """Rendered bodies by ETag within a byte budget; the least recently used go first."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self._size = 0
-        self._pages: OrderedDict[str, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, etag: str) -> bytes | None:
-        with self._lock:
-            body = self._pages.get(etag)
-            if body is not None:
-                self._pages.move_to_end(etag)
-            return body
-
-    def put(self, etag: str, body: bytes) -> None:
-        if len(body) > self.budget // 8:
-            return
-        with self._lock:
-            if etag in self._pages:
-                return
-            self._pages[etag] = body
-            self._size += len(body)
-            while self._size > self.budget:
-                _, dropped = self._pages.popitem(last=False)
-                self._size -= len(dropped)
-
-
-def _memo() -> PageMemo | None:
+def _memo() -> BoundedMemo[str, bytes] | None:
     budget = current_app.config["NOTICES_PAGE_MEMO_BYTES"]
     if not budget:
         return None
     memo = current_app.extensions.get("zm_notice_pages")
     if memo is None:
-        memo = current_app.extensions.setdefault("zm_notice_pages", PageMemo(int(budget)))
+        memo = current_app.extensions.setdefault("zm_notice_pages", BoundedMemo(int(budget), len))
     return memo
 
 

@@ -22,8 +22,6 @@ headers the answer's absolute links and scheme could depend on. The store is bou
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -31,6 +29,7 @@ from flask import Flask, current_app, request
 from werkzeug.http import is_resource_modified, parse_cookie
 
 from portal.services import notices_public
+from portal.web.notices.memo import BoundedMemo
 
 #: The environ key through which the view offers its answer (set only on requests this front may keep).
 OFFER = "zm.front_cache.offer"
@@ -65,36 +64,6 @@ class Entry:
         return [b"" if environ["REQUEST_METHOD"] == "HEAD" else self.body]
 
 
-class Store:
-    """Entries by request key within a byte budget; the least recently used go first."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
-        self._size = 0
-        self._entries: OrderedDict[tuple, Entry] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> Entry | None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
-
-    def put(self, key: tuple, entry: Entry) -> None:
-        if len(entry.body) > self.budget // 8:
-            return
-        with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self._size -= len(old.body)
-            self._entries[key] = entry
-            self._size += len(entry.body)
-            while self._size > self.budget:
-                _, dropped = self._entries.popitem(last=False)
-                self._size -= len(dropped.body)
-
-
 def offer(etag: str, last_modified: dt.datetime | None) -> None:
     """The view's answer may be kept (called by `conditional.public_response`, for a shareable page)."""
     until = notices_public.remembered_until()
@@ -110,7 +79,9 @@ class FrontCache:
         self.wsgi_app = wsgi_app
         self.session_cookie = app.config["SESSION_COOKIE_NAME"]
         self.languages = frozenset(app.config["LANGUAGES"])
-        self.store = Store(int(app.config["NOTICES_PAGE_MEMO_BYTES"]))
+        self.store: BoundedMemo[tuple, Entry] = BoundedMemo(
+            int(app.config["NOTICES_PAGE_MEMO_BYTES"]), lambda entry: len(entry.body)
+        )
         self.extensions = app.extensions
 
     def _key(self, environ: dict) -> tuple | None:
