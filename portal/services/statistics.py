@@ -11,6 +11,12 @@ month in China time (``release_through``), once, and stored (``statistics_releas
 worker reads that stored release, so a count never ticks between releases and two workers never
 differ. Events dated after the release day do not count until the next release.
 
+h12s: the times too. Percentiles do not add up, but durations are small integers (working days),
+so a release (format 2) stores per duration, leaf body and month of the milestone day a histogram
+{working days: cases} with the deadlines met and known; any scope and period merges its
+histograms and interpolates exactly as percentile_cont. A release of format 1 has none: its times
+are computed live, as before.
+
 Overdue: a deadline (受理, 办结, 落实澄清) that was missed, counted in the month its due day fell:
 a step done (on or before the release day) after its due, or a case still waiting for that step
 on the release day with its due day passed.
@@ -255,7 +261,8 @@ class Histogram:
 
 def count_histograms(year: int, through: dt.date) -> dict[str, dict[tuple[int, int], Histogram]]:
     """Every duration's histograms of a year up to the release day, one GROUP BY (body, month of
-    the milestone day, working days) each: the rows ``times`` reads, each case under the body it has when the release is built."""
+    the milestone day, working days) each, over the rows ``times`` reads: each case under the body
+    it has when the release is built."""
     out: dict[str, dict[tuple[int, int], Histogram]] = {}
     for name in TIMES:
         day_col, days_col, met_col = _times_columns(name)
