@@ -251,10 +251,11 @@ def count_atoms(year: int, through: dt.date) -> dict[str, list[tuple]]:
 
 @dataclass(frozen=True)
 class Histogram:
-    """The durations of one leaf body's cases in one month: {working days: cases}, and how many
-    met the deadline among those where it is known."""
+    """The durations of one leaf body's cases in one month: each number of working days (rising)
+    with its cases, and how many met the deadline among those where it is known."""
 
-    counts: Mapping[int, int]
+    days: Sequence[int]
+    cases: Sequence[int]
     met: int
     known: int
 
@@ -280,7 +281,9 @@ def count_histograms(year: int, through: dt.date) -> dict[str, dict[tuple[int, i
             counts.setdefault(key, {})[int(days)] = int(n)
             before = flags.get(key, (0, 0))
             flags[key] = (before[0] + int(met_n or 0), before[1] + int(known))
-        out[name] = {key: Histogram(c, *flags[key]) for key, c in counts.items()}
+        out[name] = {
+            key: Histogram(sorted(c), [c[d] for d in sorted(c)], *flags[key]) for key, c in sorted(counts.items())
+        }
     return out
 
 
@@ -385,15 +388,30 @@ def encode(lat: Lattice) -> bytes:
         "parents": sorted([b, p] for b, p in lat.parents.items()),
         "measures": measures,
     }
-    if lat.times is not None:  # per duration: [body, month, met, known, [[days, cases], ...]]
-        document["times"] = {
-            name: [
-                [body, month, h.met, h.known, [[d, n] for d, n in sorted(h.counts.items())]]
-                for (body, month), h in sorted(hists.items())
-            ]
-            for name, hists in lat.times.items()
-        }
+    if lat.times is not None:  # per duration one flat list of ints: it parses several times faster
+        document["times"] = {name: _flat_histograms(hists) for name, hists in lat.times.items()}
     return zlib.compress(json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode(), 6)
+
+
+def _flat_histograms(hists: Mapping[tuple[int, int], Histogram]) -> list[int]:
+    """Each histogram as body, month, met, known, k, then its k (days, cases) pairs."""
+    flat: list[int] = []
+    for (body, month), h in sorted(hists.items()):
+        flat += (body, month, h.met, h.known, len(h.days))
+        for pair in zip(h.days, h.cases, strict=True):
+            flat += pair
+    return flat
+
+
+def _read_histograms(flat: Sequence[int]) -> dict[tuple[int, int], Histogram]:
+    out: dict[tuple[int, int], Histogram] = {}
+    at = 0
+    while at < len(flat):
+        body, month, met, known, k = flat[at : at + 5]
+        end = at + 5 + 2 * k
+        out[(body, month)] = Histogram(flat[at + 5 : end : 2], flat[at + 6 : end : 2], met, known)
+        at = end
+    return out
 
 
 def decode(blob: bytes, built_at: dt.datetime) -> Lattice:
@@ -421,13 +439,7 @@ def decode(blob: bytes, built_at: dt.datetime) -> Lattice:
     through = dt.date.fromisoformat(document["through"])
     histograms = None
     if document["format"] >= 2:
-        histograms = {
-            name: {
-                (int(b), int(m)): Histogram({int(d): int(n) for d, n in pairs}, met, known)
-                for b, m, met, known, pairs in rows
-            }
-            for name, rows in document["times"].items()
-        }
+        histograms = {name: _read_histograms(flat) for name, flat in document["times"].items()}
     return Lattice(int(document["year"]), bodies, parents, measures, through, built_at, histograms)
 
 
@@ -655,7 +667,7 @@ def histogram_times(hists: Mapping[tuple[int, int], Histogram], body_ids: frozen
             h = hists.get((body, month))
             if h is None:
                 continue
-            for days, n in h.counts.items():
+            for days, n in zip(h.days, h.cases, strict=True):
                 counts[days] = counts.get(days, 0) + n
             met, known = met + h.met, known + h.known
     if not counts:

@@ -81,7 +81,7 @@ def test_the_stored_release_round_trips_through_json(app, monkeypatch):
             assert dict(back.measures[name].values) == dict(p.values), name
             assert dict(back.measures[name].marks) == dict(p.marks), name
         assert back.times == built.times and built.times is not None
-        assert sum(sum(h.counts.values()) for h in built.times["to_accept"].values()) == 6
+        assert sum(sum(h.cases) for h in built.times["to_accept"].values()) == 6
 
 
 def test_events_after_the_release_day_are_not_counted():
