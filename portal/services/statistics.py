@@ -11,6 +11,12 @@ month in China time (``release_through``), once, and stored (``statistics_releas
 worker reads that stored release, so a count never ticks between releases and two workers never
 differ. Events dated after the release day do not count until the next release.
 
+h12s: the times too. Percentiles do not add up, but durations are small integers (working days),
+so a release (format 2) stores per duration, leaf body and month of the milestone day a histogram
+{working days: cases} with the deadlines met and known; any scope and period merges its
+histograms and interpolates exactly as percentile_cont. A release of format 1 has none: its times
+are computed live, as before.
+
 Overdue: a deadline (受理, 办结, 落实澄清) that was missed, counted in the month its due day fell:
 a step done (on or before the release day) after its due, or a case still waiting for that step
 on the release day with its due day passed.
@@ -244,6 +250,44 @@ def count_atoms(year: int, through: dt.date) -> dict[str, list[tuple]]:
 
 
 @dataclass(frozen=True)
+class Histogram:
+    """The durations of one leaf body's cases in one month: each number of working days (rising)
+    with its cases, and how many met the deadline among those where it is known."""
+
+    days: Sequence[int]
+    cases: Sequence[int]
+    met: int
+    known: int
+
+
+def count_histograms(year: int, through: dt.date) -> dict[str, dict[tuple[int, int], Histogram]]:
+    """Every duration's histograms of a year up to the release day, one GROUP BY (body, month of
+    the milestone day, working days) each, over the rows ``times`` reads: each case under the body
+    it has when the release is built."""
+    out: dict[str, dict[tuple[int, int], Histogram]] = {}
+    for name in TIMES:
+        day_col, days_col, met_col = _times_columns(name)
+        met = sa.func.sum(sa.case((met_col.is_(True), 1), else_=0))
+        month = _month(day_col)
+        query = (
+            sa.select(Case.body_id, month, days_col, sa.func.count(), met, sa.func.count(met_col))
+            .where(_upto(day_col, year, through), days_col.is_not(None))
+            .group_by(Case.body_id, month, days_col)
+        )
+        counts: dict[tuple[int, int], dict[int, int]] = {}
+        flags: dict[tuple[int, int], tuple[int, int]] = {}
+        for body_id, m, days, n, met_n, known in db.session.execute(query):
+            key = (int(body_id), int(m))
+            counts.setdefault(key, {})[int(days)] = int(n)
+            before = flags.get(key, (0, 0))
+            flags[key] = (before[0] + int(met_n or 0), before[1] + int(known))
+        out[name] = {
+            key: Histogram(sorted(c), [c[d] for d in sorted(c)], *flags[key]) for key, c in sorted(counts.items())
+        }
+    return out
+
+
+@dataclass(frozen=True)
 class Lattice:
     """A year's protected lattices through the release day, one per measure, over one body tree."""
 
@@ -254,6 +298,9 @@ class Lattice:
     #: The last day whose events count (China time), and when the release was built (UTC, to the hour).
     through: dt.date = dt.date.min
     built_at: dt.datetime = dt.datetime.min
+    #: Per duration (TIMES), per leaf body and month of the milestone day, the histogram of its
+    #: working days; None for a release stored before they were (format 1: times are live).
+    times: Mapping[str, Mapping[tuple[int, int], Histogram]] | None = None
 
     def cell(self, measure: str, body: disclosure.Node, period: disclosure.Node, category: str = "all") -> Cell:
         return (body, period, category)
@@ -294,13 +341,16 @@ def build(year: int, through: dt.date | None = None) -> Lattice:
             key = (node, ("M", int(month)), leaf_node)
             leaves[key] = leaves.get(key, 0) + int(count)
         protected[measure] = disclosure.protect((bodies, time, tree), leaves)
+    histograms = count_histograms(year, through)
     built_at = dt.datetime.now(dt.UTC).replace(tzinfo=None, minute=0, second=0, microsecond=0)
-    return Lattice(year, bodies, parents, protected, through, built_at)
+    return Lattice(year, bodies, parents, protected, through, built_at, histograms)
 
 
 # -- the stored form: JSON (never pickle), zlib-compressed --
 
-RELEASE_FORMAT = 1
+#: 2 adds the times' histograms; a release of format 1 is still read (its times are live).
+RELEASE_FORMAT = 2
+_READ_FORMATS = (1, 2)
 
 
 def _period_code(node: disclosure.Node) -> str:
@@ -331,19 +381,42 @@ def encode(lat: Lattice) -> bytes:
         }
         for name, p in lat.measures.items()
     }
-    document = {
-        "format": RELEASE_FORMAT,
+    document: dict[str, Any] = {
+        "format": RELEASE_FORMAT if lat.times is not None else 1,  # format 1 read back stays format 1
         "year": lat.year,
         "through": lat.through.isoformat(),
         "parents": sorted([b, p] for b, p in lat.parents.items()),
         "measures": measures,
     }
+    if lat.times is not None:  # per duration one flat list of ints: it parses several times faster
+        document["times"] = {name: _flat_histograms(hists) for name, hists in lat.times.items()}
     return zlib.compress(json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode(), 6)
+
+
+def _flat_histograms(hists: Mapping[tuple[int, int], Histogram]) -> list[int]:
+    """Each histogram as body, month, met, known, k, then its k (days, cases) pairs."""
+    flat: list[int] = []
+    for (body, month), h in sorted(hists.items()):
+        flat += (body, month, h.met, h.known, len(h.days))
+        for pair in zip(h.days, h.cases, strict=True):
+            flat += pair
+    return flat
+
+
+def _read_histograms(flat: Sequence[int]) -> dict[tuple[int, int], Histogram]:
+    out: dict[tuple[int, int], Histogram] = {}
+    at = 0
+    while at < len(flat):
+        body, month, met, known, k = flat[at : at + 5]
+        end = at + 5 + 2 * k
+        out[(body, month)] = Histogram(flat[at + 5 : end : 2], flat[at + 6 : end : 2], met, known)
+        at = end
+    return out
 
 
 def decode(blob: bytes, built_at: dt.datetime) -> Lattice:
     document = json.loads(zlib.decompress(blob))
-    if document.get("format") != RELEASE_FORMAT:
+    if document.get("format") not in _READ_FORMATS:
         raise ValueError("unknown statistics release format")
     parents = {int(b): (int(p) if p is not None else None) for b, p in document["parents"]}
     bodies = disclosure.body_tree(parents)
@@ -364,7 +437,10 @@ def decode(blob: bytes, built_at: dt.datetime) -> Lattice:
         marks = {cell(k, n, p, c): disclosure.Mark(m) for k, n, p, c, m in stored["marks"]}
         measures[name] = Protected((bodies, time_tree, tree), values, marks)
     through = dt.date.fromisoformat(document["through"])
-    return Lattice(int(document["year"]), bodies, parents, measures, through, built_at)
+    histograms = None
+    if document["format"] >= 2:
+        histograms = {name: _read_histograms(flat) for name, flat in document["times"].items()}
+    return Lattice(int(document["year"]), bodies, parents, measures, through, built_at, histograms)
 
 
 # -- releases: stored once, read by every worker, decoded once per worker --
@@ -507,6 +583,15 @@ def _period(year: int, quarter: int | None) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def _times_columns(name: str) -> tuple[sa.ColumnElement, Any, Any]:
+    """A duration's milestone day, working days and deadline-met columns."""
+    day_name, days_name, met_name = TIMES[name]
+    day_col: sa.ColumnElement = getattr(Case, day_name)
+    if name == "to_accept":  # refusals are decided within the same clock
+        day_col = sa.func.coalesce(Case.accepted_on, Case.refused_on)
+    return day_col, getattr(Case, days_name), getattr(Case, met_name)
+
+
 def times(
     name: str,
     body_ids: frozenset[int],
@@ -517,20 +602,13 @@ def times(
     python: bool = False,
 ) -> Times:
     """Median, 90th percentile and share met of one duration for cases of these bodies whose
-    milestone fell in the period, on or before the release day: percentile_cont on PostgreSQL,
-    the same in Python on SQLite."""
-    day_col, days_col, met_col = (getattr(Case, c) for c in TIMES[name])
+    milestone fell in the period, on or before the release day, counted live: percentile_cont on
+    PostgreSQL, the same in Python on SQLite. A release of format 1 (no histograms) uses it."""
+    day_col, days_col, met_col = _times_columns(name)
     start, end = _period(year, quarter)
     if through is not None:
         end = min(end, through + dt.timedelta(days=1))
     where = (day_col >= start, day_col < end, Case.body_id.in_(body_ids), days_col.is_not(None))
-    if name == "to_accept":  # refusals are decided within the same clock
-        where = (
-            sa.func.coalesce(Case.accepted_on, Case.refused_on) >= start,
-            sa.func.coalesce(Case.accepted_on, Case.refused_on) < end,
-            Case.body_id.in_(body_ids),
-            days_col.is_not(None),
-        )
     met = sa.func.sum(sa.case((met_col.is_(True), 1), else_=0))
     met_known = sa.func.count(met_col)
     if db.engine.dialect.name == "postgresql" and not python:
@@ -559,6 +637,45 @@ def times(
     )
 
 
+def histogram_percentile(counts: Mapping[int, int], fraction: float) -> float:
+    """``percentile`` over the multiset a histogram {value: how many} stands for, not expanded."""
+    n = sum(counts.values())
+    if n == 0:
+        raise ValueError("no values")
+    position = fraction * (n - 1)
+    low = int(position)
+    high = min(low + 1, n - 1)
+    low_value: int | None = None
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if low_value is None and low < seen:
+            low_value = value
+        if high < seen:
+            assert low_value is not None
+            return float(low_value + (value - low_value) * (position - low))
+    raise AssertionError("unreachable: high < n")
+
+
+def histogram_times(hists: Mapping[tuple[int, int], Histogram], body_ids: frozenset[int], quarter: int | None) -> Times:
+    """``times`` of a release from its histograms: the bodies' months of the period, merged."""
+    months = range(1, 13) if quarter is None else range(3 * quarter - 2, 3 * quarter + 1)
+    counts: dict[int, int] = {}
+    met = known = 0
+    for body in body_ids:
+        for month in months:
+            h = hists.get((body, month))
+            if h is None:
+                continue
+            for days, n in zip(h.days, h.cases, strict=True):
+                counts[days] = counts.get(days, 0) + n
+            met, known = met + h.met, known + h.known
+    if not counts:
+        return Times(0, None, None, None)
+    n = sum(counts.values())
+    return _times(n, histogram_percentile(counts, 0.5), histogram_percentile(counts, 0.9), met, known)
+
+
 def _times(n: int, median, p90, met_n, known) -> Times:
     if not disclosure.shown_at_least(n):
         return Times(n, None, None, None)
@@ -571,7 +688,11 @@ _times_lock = threading.Lock()
 
 
 def release_times(name: str, body_ids: frozenset[int], lat: Lattice, quarter: int | None) -> Times:
-    """A view's times cut at its release's day, memoised per worker by (year, through, scope, quarter)."""
+    """A view's times from its release's histograms (frozen with it, the same in every worker);
+    for a release of format 1, computed live cut at its day and memoised per worker by
+    (year, through, scope, quarter)."""
+    if lat.times is not None:
+        return histogram_times(lat.times[name], body_ids, quarter)
     key = (name, lat.year, lat.through, body_ids, quarter)
     with _times_lock:
         hit = _times_memo.get(key)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import threading
+import zlib
 
 import pytest
 from click.testing import CliRunner
 
+from portal.domain import disclosure
 from portal.extensions import db
-from portal.models import AuditEntry
+from portal.models import AuditEntry, Body, Case
 from portal.models.statistics_release import StatisticsRelease
 from portal.services import bodies, case_state, statistics
 from tests.factories import gen_case
@@ -77,6 +80,8 @@ def test_the_stored_release_round_trips_through_json(app, monkeypatch):
         for name, p in built.measures.items():
             assert dict(back.measures[name].values) == dict(p.values), name
             assert dict(back.measures[name].marks) == dict(p.marks), name
+        assert back.times == built.times and built.times is not None
+        assert sum(sum(h.cases) for h in built.times["to_accept"].values()) == 6
 
 
 def test_events_after_the_release_day_are_not_counted():
@@ -210,3 +215,141 @@ def test_random_durations_agree_between_sql_and_python():
     for _ in range(50):
         values = [rng.randint(0, 40) for _ in range(rng.randint(1, 30))]
         assert statistics.percentile(values, 0.5) == statistics.percentile(sorted(values, reverse=True), 0.5)
+
+
+def test_histogram_percentiles_are_the_percentiles_of_the_values_they_count():
+    rng = random.Random(7)
+    for _ in range(300):
+        values = [rng.randint(0, 60) for _ in range(rng.randint(1, 40))]
+        counts: dict[int, int] = {}
+        for value in values:
+            counts[value] = counts.get(value, 0) + 1
+        for fraction in (0.5, 0.9):
+            assert statistics.histogram_percentile(counts, fraction) == statistics.percentile(values, fraction)
+    with pytest.raises(ValueError):
+        statistics.histogram_percentile({}, 0.5)
+
+
+def _some_day(rng: random.Random, year: int) -> dt.date | None:
+    """Mostly a day of the year; now and then none, or one of the years either side (never counted)."""
+    roll = rng.random()
+    if roll < 0.1:
+        return None
+    year = year + (roll < 0.15) - (0.15 <= roll < 0.2)
+    return dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+
+
+def _spread(year: int, body_ids: list[int], rng: random.Random) -> None:
+    """Rewrite every case's body and milestone columns at random (as steps over a year would leave
+    them), so the times have many bodies, months, durations and unknown deadlines to get right."""
+    for case in db.session.scalars(db.select(Case)):
+        case.body_id = rng.choice(body_ids)
+        day = _some_day(rng, year)
+        refused = rng.random() < 0.25
+        case.accepted_on, case.refused_on = (None, day) if refused else (day, None)
+        case.concluded_on, case.carried_out_on = _some_day(rng, year), _some_day(rng, year)
+        for days, met in (
+            ("days_to_accept", "accept_met"),
+            ("days_to_conclude", "conclude_met"),
+            ("days_to_carry_out", "carry_out_met"),
+        ):
+            setattr(case, days, rng.choice([None, *range(0, 9), 15, 30]))
+            setattr(case, met, rng.choice([None, True, True, False]))
+    db.session.commit()
+
+
+def test_the_release_times_are_the_live_times_of_every_scope_and_period(app):
+    """The histograms give exactly what ``times`` computes live (percentile_cont on PostgreSQL)
+    over the same cases: each body's subtree, the year and each quarter, cut at the release day."""
+    with app.app_context():
+        w = _workers()
+        for _ in range(40):
+            gen_case("concern", "submitted", **w)
+        top = bodies.default_id()
+        assert top is not None
+        middle = bodies.create("测试乡纪委", "乡纪", "commission", "township", parent_id=top)
+        low = bodies.create("测试村监察工作站", "村站", "commission", "township", parent_id=middle)
+        other = bodies.create("邻县纪委监委", "邻纪", "commission", "county")
+        db.session.commit()
+        year = case_state.today().year - 1  # a past year: its every month is released
+        _spread(year, [top, top, middle, middle, low, other], random.Random(11))
+        tree = disclosure.body_tree({b: p for b, p in db.session.execute(db.select(Body.id, Body.parent_id))})
+        shown = 0
+        for through in (dt.date(year, 8, 31), dt.date(year, 12, 31)):
+            # the histograms a build stores (not the whole build: protecting counts this scattered is slow)
+            stored = statistics.Lattice(year, tree, {}, {}, through, times=statistics.count_histograms(year, through))
+            for body in (top, middle, low, other):
+                scope = bodies.subtree_ids(body)
+                for quarter in (None, 1, 2, 3, 4):
+                    for name in statistics.TIMES:
+                        live = statistics.times(name, scope, year, quarter, through=through)
+                        assert statistics.release_times(name, scope, stored, quarter) == live, (
+                            through,
+                            body,
+                            quarter,
+                            name,
+                        )
+                        shown += live.shown and live.met_share is not None
+        assert shown >= 10  # enough shown medians and shares to have compared something
+
+
+def test_a_transfer_after_the_release_changes_no_time_until_the_next_release(app, monkeypatch):
+    with app.app_context():
+        w = _workers()
+        made = [gen_case("concern", "answered", **w) for _ in range(5)]
+        top = bodies.default_id()
+        assert top is not None
+        other = bodies.create("邻县纪委监委", "邻纪", "commission", "county")
+        db.session.commit()
+        real = case_state.today()
+        year = release_after_today(monkeypatch)
+        first = dict(statistics.view(top, year, None, None).times)
+        assert first["to_accept"].n == 5 and first["to_accept"].shown
+        # a transfer (转办) moves a case to the other county's body after the release was stored
+        db.session.execute(db.update(Case).where(Case.id == made[0].case_id).values(body_id=other))
+        db.session.commit()
+        scope = bodies.subtree_ids(top)
+        assert statistics.times("to_accept", scope, year, None, through=statistics.release_through(year)).n == 4
+        statistics.clear_memo()  # another worker: it reads the stored release
+        assert dict(statistics.view(top, year, None, None).times) == first
+        later = next_month(next_month(real))
+        if later.year == year:  # the next month's release sees the case where it is now
+            monkeypatch.setattr(case_state, "today", lambda: later)
+        else:  # December: the year's last release is out; an operator's rebuild stands for the next one
+            statistics.store_release(year, statistics.release_through(year) or real, rebuild=True)
+        statistics.clear_memo()
+        after = dict(statistics.view(top, year, None, None).times)
+        assert after["to_accept"].n == 4 and not after["to_accept"].shown
+
+
+def test_a_release_stored_before_the_histograms_is_still_read_with_live_times(app, monkeypatch):
+    """Format 1 (already in deployments) has no histograms: its counts are read, its times live."""
+    with app.app_context():
+        w = _workers()
+        for _ in range(5):
+            gen_case("concern", "answered", **w)
+        year = release_after_today(monkeypatch)
+        through = statistics.release_through(year)
+        assert through is not None
+        built = statistics.build(year, through)
+        old = statistics.encode(dataclasses.replace(built, times=None))
+        assert b'"times"' not in zlib_text(old) and b'"format":1' in zlib_text(old)
+        db.session.add(StatisticsRelease(year=year, through=through, built_at=built.built_at, lattices=old))
+        db.session.commit()
+        statistics.clear_memo()
+        lat = statistics.lattice(year)
+        assert lat.times is None
+        assert lat.measures["received"].value((lat.bodies.root, "Y", "all")) == 5
+        scope = bodies.subtree_ids(bodies.default_id() or 0)
+        spans = dict(statistics.view(bodies.default_id() or 0, year, None, None).times)
+        assert spans["to_accept"] == statistics.times("to_accept", scope, year, None, through=through)
+        assert spans["to_accept"].shown and spans["to_accept"] == statistics.release_times(
+            "to_accept", scope, built, None
+        )
+        unknown = zlib.compress(zlib.decompress(old).replace(b'"format":1', b'"format":3'))
+        with pytest.raises(ValueError):
+            statistics.decode(unknown, built.built_at)
+
+
+def zlib_text(blob: bytes) -> bytes:
+    return zlib.decompress(blob)
