@@ -323,18 +323,28 @@ def propagate(
     for cell, mark in marks.items():
         lo[cell], hi[cell] = (1, threshold - 1) if mark is Mark.PRIMARY else (complement_low, inf)
 
+    # Both are pure functions of the trees, asked for again and again by every probe: kept once.
+    equations_memo: dict[Cell, list[tuple[int, Cell]]] = {}
+    members_memo: dict[tuple[int, Cell], list[tuple[int, Cell]]] = {}
+
     def equations_of(cell: Cell) -> list[tuple[int, Cell]]:
-        out = []
-        for d, (tree, node) in enumerate(zip(trees, cell, strict=True)):
-            if not tree.is_leaf(node):
-                out.append((d, cell))
-            if node in tree.parent:
-                out.append((d, cell[:d] + (tree.parent[node],) + cell[d + 1 :]))
+        out = equations_memo.get(cell)
+        if out is None:
+            out = []
+            for d, (tree, node) in enumerate(zip(trees, cell, strict=True)):
+                if not tree.is_leaf(node):
+                    out.append((d, cell))
+                if node in tree.parent:
+                    out.append((d, cell[:d] + (tree.parent[node],) + cell[d + 1 :]))
+            equations_memo[cell] = out
         return out
 
     def members(d: int, parent: Cell) -> list[tuple[int, Cell]]:
-        kids = [(1, parent[:d] + (k,) + parent[d + 1 :]) for k in trees[d].kids(parent[d])]
-        return [(-1, parent), *kids]
+        out = members_memo.get((d, parent))
+        if out is None:
+            kids = [(1, parent[:d] + (k,) + parent[d + 1 :]) for k in trees[d].kids(parent[d])]
+            out = members_memo[(d, parent)] = [(-1, parent), *kids]
+        return out
 
     def narrow(lo: dict[Cell, float], hi: dict[Cell, float], todo: set[tuple[int, Cell]]) -> bool:
         """Tighten the bounds through the equations to a fixpoint; False when they cannot all hold."""
@@ -344,13 +354,20 @@ def propagate(
             d, parent = todo.pop()
             group = members(d, parent)
             ranges = []  # each term's range as coef * x
+            fin_lo = fin_hi = 0.0
+            inf_lo = inf_hi = 0
             for coef, cell in group:
                 a, b = (lo[cell], hi[cell]) if cell in marks else (values.get(cell, 0),) * 2
-                ranges.append((a, b) if coef > 0 else (-b, -a))
-            fin_lo = sum(r[0] for r in ranges if r[0] != -inf)
-            inf_lo = sum(1 for r in ranges if r[0] == -inf)
-            fin_hi = sum(r[1] for r in ranges if r[1] != inf)
-            inf_hi = sum(1 for r in ranges if r[1] == inf)
+                r_lo, r_hi = (a, b) if coef > 0 else (-b, -a)
+                ranges.append((r_lo, r_hi))
+                if r_lo == -inf:
+                    inf_lo += 1
+                else:
+                    fin_lo += r_lo
+                if r_hi == inf:
+                    inf_hi += 1
+                else:
+                    fin_hi += r_hi
             if inf_lo == 0 and fin_lo > 0 or inf_hi == 0 and fin_hi < 0:
                 return False  # the sum cannot be zero
             for (coef, cell), (r_lo, r_hi) in zip(group, ranges, strict=True):
