@@ -18,7 +18,8 @@ installed and their own substitutes elsewhere.
 
 The Jinja tags (docxtpl): ``{{ issuer }}``, ``{{ number }}``, ``{{ title }}``,
 ``{{ addressee }}``, ``paragraphs``, ``attachments``, ``{{ signatory }}``, ``{{ date }}``,
-``notes`` (see portal/services/gongwen_files.py, which fills them, autoescaped).
+``notes``, and ``{{ void_mark }}`` / ``{{ voided }}`` (the 作废 mark, empty unless the document was
+voided; see portal/services/gongwen_files.py, which fills them, autoescaped).
 """
 
 from __future__ import annotations
@@ -210,6 +211,14 @@ def build() -> bytes:
     folio.paragraph_format.line_spacing = 1.0
     heading = _paragraph_style(document, "GW Heading", font=HEITI)
     _indent_chars(heading, first_line=2)
+    # 作废: a red mark in 黑体 between the 版头 and the title, and the day and reason under it.
+    void_mark = _paragraph_style(document, "GW Void Mark", font=HEITI, size=TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER)
+    void_mark.font.color.rgb = RED
+    void_mark.paragraph_format.space_before = Pt(14.5)
+    void_mark.paragraph_format.keep_with_next = True
+    void_line = _paragraph_style(document, "GW Void", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    void_line.font.color.rgb = RED
+    void_line.paragraph_format.keep_with_next = True
 
     section = document.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
@@ -238,6 +247,10 @@ def build() -> bytes:
     add = document.add_paragraph
     add("{{ issuer }}", style=issuer)
     add("{{ number }}", style=number)
+    add("{%p if voided %}")
+    add("{{ void_mark }}", style=void_mark)
+    add("{{ voided }}", style=void_line)
+    add("{%p endif %}")
     add("{{ title }}", style=title)
     add("{%p if addressee %}")
     add("{{ addressee }}：", style="GW Addressee")

@@ -110,3 +110,8 @@ def bulletin_return(case_id: str) -> bytes:
 def document_content(case_id: str, document_id: str) -> bytes:
     """The Gongwen of one issued document."""
     return f"case/{case_id}/document/{document_id}/content".encode()
+
+
+def document_void_reason(case_id: str, document_id: str) -> bytes:
+    """The reason an issued document was voided (作废原因)."""
+    return f"case/{case_id}/document/{document_id}/void_reason".encode()

@@ -32,6 +32,10 @@ class WrongKind(ValueError):
     """This kind of document is not issued for this case in its state."""
 
 
+class NotVoidable(ValueError):
+    """This kind is not voided (作废) like a case's documents: a public notice is corrected or withdrawn."""
+
+
 @dataclass(frozen=True)
 class KindRule:
     """One kind's number word, title, and when it may be issued."""
@@ -84,6 +88,11 @@ ISSUED_FROM_CASE: tuple[DocumentKind, ...] = (
 )
 
 
+#: The kinds an issued document may be voided (作废) in: those issued from the case's documents page.
+#: The case number is the case's own, and a public notice has its corrections and withdrawal.
+VOIDABLE: frozenset[DocumentKind] = frozenset(ISSUED_FROM_CASE)
+
+
 def number(short_name: str, kind: DocumentKind, year: int, n: int) -> str:
     """The 发文字号: 青纪信〔2026〕12号."""
     if n < 1:
@@ -112,3 +121,9 @@ def issuable(case_kind: Kind, state: State, referred: bool = False) -> tuple[Doc
 
 def for_cadre(kind: DocumentKind) -> bool:
     return RULES[kind].for_cadre
+
+
+def check_void(kind: DocumentKind) -> None:
+    """Raise NotVoidable unless documents of this kind are voided by the office that issued them."""
+    if kind not in VOIDABLE:
+        raise NotVoidable(str(kind))

@@ -11,6 +11,9 @@ The parts, top to bottom (GB/T 9704-2012, 7.2 to 7.4):
   (``paragraphs``), an optional 附件说明 (``attachments``), then the 落款 (``signatory``,
   the body's name, over a blank seal area) and the 成文日期 (``date``, written out in full);
 - 版记 (record): an optional 附注 (``notes``), such as "本告知书附查询码，请妥善保管".
+
+A voided document (作废) keeps all of this and carries ``voided``: the line its files print under
+the ``VOID_MARK`` between the 版头 and the title, with the day and the reason.
 """
 
 from __future__ import annotations
@@ -45,6 +48,9 @@ class Gongwen:
     attachments: tuple[str, ...] = field(default_factory=tuple)
     #: 附注 in the 版记.
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: 作废说明 (day and reason) when the issuing office voided it; None while it stands. Never stored
+    #: with the content: it is added from the document's own void record each time it is read.
+    voided: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("issuer", "number", "title", "signatory"):
@@ -54,6 +60,15 @@ class Gongwen:
             raise GongwenError("a 公文 needs its text")
 
 
+#: The mark a voided document's files carry above the 作废说明.
+VOID_MARK = "（已作废）"
+
+
 def written_date(day: dt.date) -> str:
     """成文日期 as GB/T 9704 writes it: Arabic numerals, year, month and day in full (2026年12月1日)."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def void_line(day: dt.date, reason: str) -> str:
+    """The 作废说明 a voided document's files print: 本文件已于2026年12月2日作废。作废原因：…"""
+    return f"本文件已于{written_date(day)}作废。作废原因：{reason}"

@@ -2,7 +2,8 @@
 
 Plain: the case, the body, the kind, the number, when and by whom it was issued and whether it
 is meant for the cadre (what the documents list and the cadre's status page show without opening
-the case). Under the case's data key: the whole ``Gongwen`` (addressee, text), as JSON.
+the case), and when and by whom it was voided. Under the case's data key: the whole ``Gongwen``
+(addressee, text), as JSON, and the reason it was voided.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Document(db.Model):
         CheckConstraint(f"kind IN ({_KINDS})", name="kind"),
         UniqueConstraint("body_id", "number"),
         Index("ix_documents_case_issued", "case_id", "issued_at"),
+        CheckConstraint("(voided_at IS NULL) = (void_reason IS NULL)", name="void_has_reason"),
     )
 
     #: Random id; names the document in its content's associated data.
@@ -66,3 +68,9 @@ class Document(db.Model):
     for_cadre: Mapped[bool] = mapped_column(default=False)
     #: The Gongwen as JSON, under the case data key (aad.document_content).
     content: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Voided (作废) at, to the minute (a staff member's act); None while it stands. The number stays.
+    voided_at: Mapped[dt.datetime | None]
+    #: Who voided it.
+    voided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The 作废原因, under the case data key (aad.document_void_reason).
+    void_reason: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -5,6 +5,10 @@ addressee and the paragraphs, and issues it (``issue``): the number is drawn fro
 yearly sequence in the same transaction, the ``Gongwen`` is stored under the case key, and the
 audit chain gets ``document.issue`` with the kind and number only. Every read of a file is
 audited (``document.download``), the cadre's with no actor.
+
+A supervisor or leader holding the case voids (作废) an issued document with a reason (``void``):
+the row keeps its number, gains the day and the reason (under the case key), and every list and
+file shows it voided from then on; a corrected document is simply issued anew, with a new number.
 """
 
 from __future__ import annotations
@@ -19,12 +23,13 @@ from portal.domain import aad, documents
 from portal.domain.cases import Kind, State
 from portal.domain.clock import utcnow
 from portal.domain.crypto import decrypt, encrypt
-from portal.domain.documents import DocumentKind, WrongKind
-from portal.domain.gongwen import Gongwen, GongwenError, written_date
+from portal.domain.documents import DocumentKind, NotVoidable, WrongKind
+from portal.domain.gongwen import Gongwen, GongwenError, void_line, written_date
+from portal.domain.staff import SUPERVISING_ROLES
 from portal.extensions import db
 from portal.models import Case, Document, User
 from portal.models.types import new_id
-from portal.services import audit, document_drafts, form_tokens, numbering
+from portal.services import audit, case_state, document_drafts, form_tokens, numbering, timeline
 from portal.services.errors import ServiceError
 from portal.services.opened_case import OpenedCase, open_for_staff, open_for_submitter
 from portal.services.transaction import use_case
@@ -33,9 +38,12 @@ if TYPE_CHECKING:  # followup lists a case's documents for the cadre: imported o
     from portal.services.followup import Access
 
 __all__ = [
+    "AlreadyVoided",
     "BadDocument",
     "DocumentRow",
     "NoSuchDocument",
+    "NotAVoider",
+    "NotVoidable",
     "WrongKind",
     "draft",
     "for_cadre",
@@ -44,10 +52,16 @@ __all__ = [
     "listing",
     "read",
     "read_for_submitter",
+    "void",
+    "voidable",
 ]
 
 #: Longest addressee, paragraph and whole text a staff member may give.
 ADDRESSEE_MAX, PARAGRAPH_MAX, PARAGRAPHS_MAX = 100, 2000, 30
+#: Longest reason for voiding a document (作废原因).
+VOID_REASON_MAX = 500
+#: The timeline step of a void (the cadre sees it when the document was meant for them).
+VOIDED = "document_voided"
 
 
 class NoSuchDocument(ServiceError):
@@ -62,15 +76,25 @@ class BadDocument(ServiceError):
         self.field = field
 
 
+class AlreadyVoided(ServiceError):
+    """The document was voided already: a void is done once."""
+
+
+class NotAVoider(ServiceError):
+    """Only a supervisor or leader voids an issued document."""
+
+
 @dataclass(frozen=True)
 class DocumentRow:
-    """One issued document as lists show it: plain columns only."""
+    """One issued document as lists show it: its plain columns, and the reason if it was voided."""
 
     id: str
     kind: DocumentKind
     number: str
     issued_at: dt.datetime
     for_cadre: bool
+    voided_at: dt.datetime | None = None
+    void_reason: str | None = None  # decrypted with the case key
 
 
 @dataclass(frozen=True)
@@ -82,14 +106,24 @@ class Listing:
     issuable: tuple[DocumentKind, ...]
 
 
-def _rows(case_id: str, cadre_only: bool = False) -> list[DocumentRow]:
+def _listed(case: Case, key: bytes, row: Document) -> DocumentRow:
+    reason = (
+        decrypt(key, row.void_reason, aad.document_void_reason(case.id, row.id)).decode()
+        if row.void_reason is not None
+        else None
+    )
+    return DocumentRow(row.id, DocumentKind(row.kind), row.number, row.issued_at, row.for_cadre, row.voided_at, reason)
+
+
+def _documents(case_id: str, cadre_only: bool = False) -> list[Document]:
     query = db.select(Document).where(Document.case_id == case_id)
     if cadre_only:
         query = query.where(Document.for_cadre.is_(True))
-    return [
-        DocumentRow(d.id, DocumentKind(d.kind), d.number, d.issued_at, d.for_cadre)
-        for d in db.session.scalars(query.order_by(Document.issued_at, Document.number))
-    ]
+    return list(db.session.scalars(query.order_by(Document.issued_at, Document.number)))
+
+
+def _rows(case: Case, key: bytes, cadre_only: bool = False) -> list[DocumentRow]:
+    return [_listed(case, key, d) for d in _documents(case.id, cadre_only)]
 
 
 def _issuable(case: Case) -> tuple[DocumentKind, ...]:
@@ -99,6 +133,7 @@ def _issuable(case: Case) -> tuple[DocumentKind, ...]:
 def to_json(doc: Gongwen) -> dict:
     value = dataclasses.asdict(doc)
     value["date"] = doc.date.isoformat()
+    del value["voided"]  # never stored: read from the document's own void record
     value["paragraphs"], value["attachments"], value["notes"] = (
         list(doc.paragraphs),
         list(doc.attachments),
@@ -135,7 +170,7 @@ def _kind(opened: OpenedCase, kind: str | None) -> DocumentKind:
 def listing(user: User, private_key: bytes | None, case_id: str) -> Listing:
     """The documents page of a case (holders only); the view is audited as a case view."""
     opened = open_for_staff(user, private_key, case_id)
-    page = Listing(opened.case, _rows(opened.case.id), _issuable(opened.case))
+    page = Listing(opened.case, _rows(opened.case, opened.key), _issuable(opened.case))
     opened.audit("case_view")
     db.session.commit()
     return page
@@ -235,6 +270,14 @@ def _decrypted(case: Case, key: bytes, row: Document) -> Gongwen:
     return from_json(json.loads(decrypt(key, row.content, aad.document_content(case.id, row.id))))
 
 
+def _shown(case: Case, key: bytes, row: Document) -> tuple[DocumentRow, Gongwen]:
+    """The row and its document as every file shows it: marked voided, with day and reason, once voided."""
+    listed, doc = _listed(case, key, row), _decrypted(case, key, row)
+    if listed.voided_at is not None and listed.void_reason is not None:
+        doc = dataclasses.replace(doc, voided=void_line(case_state.local_day(listed.voided_at), listed.void_reason))
+    return listed, doc
+
+
 def _row(case_id: str, doc_id: str | None, cadre_only: bool = False) -> Document:
     row = db.session.get(Document, doc_id) if doc_id else None
     if row is None or row.case_id != case_id or (cadre_only and not row.for_cadre):
@@ -247,29 +290,65 @@ def read(user: User, private_key: bytes | None, case_id: str, doc_id: str, fmt: 
     """One issued document for a holder, audited as viewed (html) or downloaded (a file)."""
     opened = open_for_staff(user, private_key, case_id)
     row = _row(opened.case.id, doc_id)
-    doc = _decrypted(opened.case, opened.key, row)
+    shown = _shown(opened.case, opened.key, row)
     opened.audit("document.view" if fmt == "html" else "document.download", detail=f"{row.number} {fmt}"[:64])
     db.session.commit()
-    return DocumentRow(row.id, DocumentKind(row.kind), row.number, row.issued_at, row.for_cadre), doc
+    return shown
 
 
 def of_opened(opened: OpenedCase) -> list[tuple[DocumentRow, Gongwen]]:
     """Every document issued in an opened case, decrypted, oldest first (the paper-archive copy)."""
-    rows = db.session.scalars(
-        db.select(Document).where(Document.case_id == opened.case.id).order_by(Document.issued_at, Document.number)
-    )
-    return [
-        (
-            DocumentRow(r.id, DocumentKind(r.kind), r.number, r.issued_at, r.for_cadre),
-            _decrypted(opened.case, opened.key, r),
-        )
-        for r in rows
-    ]
+    return [_shown(opened.case, opened.key, r) for r in _documents(opened.case.id)]
 
 
-def for_cadre(case_id: str) -> list[DocumentRow]:
-    """The documents meant for the cadre, for their status page (plain columns only)."""
-    return _rows(case_id, cadre_only=True)
+def for_cadre(case: Case, key: bytes) -> list[DocumentRow]:
+    """The documents meant for the cadre, for their status page (a void's reason decrypted)."""
+    return _rows(case, key, cadre_only=True)
+
+
+def _voidable(user: User, opened: OpenedCase, doc_id: str | None) -> Document:
+    """The document, if this user may void it now; the refusal otherwise (nothing written)."""
+    if user.role not in SUPERVISING_ROLES:
+        raise NotAVoider(user.role)
+    row = _row(opened.case.id, doc_id)
+    documents.check_void(DocumentKind(row.kind))
+    if row.voided_at is not None:
+        raise AlreadyVoided(row.id)
+    return row
+
+
+@use_case
+def voidable(user: User, private_key: bytes | None, case_id: str, doc_id: str) -> DocumentRow:
+    """The document a void form names, checked as ``void`` will check it; for the confirmation page."""
+    opened = open_for_staff(user, private_key, case_id)
+    listed = _listed(opened.case, opened.key, _voidable(user, opened, doc_id))
+    db.session.rollback()
+    return listed
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason or len(reason) > VOID_REASON_MAX:
+        raise BadDocument("reason")
+    return reason
+
+
+@use_case
+def void(user: User, private_key: bytes | None, case_id: str, doc_id: str, reason: str, form_token: str | None) -> None:
+    """作废: the document keeps its number and is marked voided, with the day and the reason (one transaction).
+
+    The reason goes under the case key; the audit entry names the kind and number only, and the
+    timeline step is shown to the cadre when the document was meant for them."""
+    opened = open_for_staff(user, private_key, case_id, lock=True)
+    row = _voidable(user, opened, doc_id)
+    text = _reason(reason)
+    form_tokens.spend(form_token)
+    row.voided_at = utcnow().replace(second=0, microsecond=0)
+    row.voided_by = user.id
+    row.void_reason = encrypt(opened.key, text.encode(), aad.document_void_reason(opened.case.id, row.id))
+    timeline.add_event(opened.case, opened.key, opened.case.state, VOIDED, user.id, row.for_cadre, text, row.number)
+    audit.record("document.void", actor_id=user.id, case_id=opened.case.id, detail=f"{row.kind} {row.number}"[:64])
+    db.session.commit()
 
 
 @use_case
@@ -277,7 +356,7 @@ def read_for_submitter(access: Access, doc_id: str, fmt: str) -> tuple[DocumentR
     """One document meant for the cadre, opened with the follow-up session's key; audited, no actor."""
     opened = open_for_submitter(access.case_id, access.session_secret)
     row = _row(opened.case.id, doc_id, cadre_only=True)
-    doc = _decrypted(opened.case, opened.key, row)
+    shown = _shown(opened.case, opened.key, row)
     opened.audit("document.download", detail=f"{row.number} {fmt}"[:64])
     db.session.commit()
-    return DocumentRow(row.id, DocumentKind(row.kind), row.number, row.issued_at, row.for_cadre), doc
+    return shown

@@ -150,7 +150,7 @@ def status(access: Access) -> SubmitterView:
         today=today,
         can_feedback=Action.FEEDBACK in submitter_actions,
         number=case.number,
-        documents=tuple(documents.for_cadre(case.id)),
+        documents=tuple(documents.for_cadre(case, dk)),
         naming=bulletin_consent.for_cadre(case, dk),
     )
     db.session.commit()

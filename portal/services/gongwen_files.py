@@ -3,7 +3,8 @@
 All three render the same ``portal.domain.gongwen.Gongwen`` and lay it out as GB/T
 9704-2012 does on A4 (版头 in red with the 发文字号 over a red rule, centred title, 主送,
 text in 3号仿宋 with a two-character indent, 附件说明, 落款 and 成文日期 over a blank seal
-area, 版记), so the printable view, the PDF and the Word file never disagree.
+area, 版记), so the printable view, the PDF and the Word file never disagree. A voided document
+carries its 作废 mark (（已作废）, the day and the reason) in red between the 版头 and the title in all three.
 
 - ``html`` renders ``templates/documents/gongwen.html`` with Jinja directly (its own
   environment, autoescape on, no Flask needed: it works outside an app context too); the
@@ -33,7 +34,7 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from flask import has_request_context, url_for
 
-from portal.domain.gongwen import Gongwen, written_date
+from portal.domain.gongwen import VOID_MARK, Gongwen, written_date
 
 __all__ = ["ForbiddenFetch", "docx", "fetch_static", "html", "pdf"]
 
@@ -81,6 +82,7 @@ def _page(doc: Gongwen, css_url: str) -> str:
         paragraphs=_paragraphs(doc),
         written_date=written_date(doc.date),
         css_url=css_url,
+        void_mark=VOID_MARK,
     )
 
 
@@ -159,6 +161,8 @@ def docx(doc: Gongwen) -> bytes:
             "signatory": doc.signatory,
             "date": written_date(doc.date),
             "notes": list(doc.notes),
+            "void_mark": VOID_MARK if doc.voided else "",
+            "voided": doc.voided or "",
         },
         autoescape=True,
     )

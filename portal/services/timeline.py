@@ -76,5 +76,6 @@ def read(case: Case, dk: bytes, names: dict[int, str] | None = None) -> list[Tim
     ]
 
 
-#: Details the submitter's page shows: which mode of the clarification was carried out.
-SHOWN_DETAILS = frozenset({"record_form"})
+#: Details the submitter's page shows: which mode of the clarification was carried out, which
+#: document meant for them was voided (its number).
+SHOWN_DETAILS = frozenset({"record_form", "document_voided"})

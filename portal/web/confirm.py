@@ -54,10 +54,21 @@ OTHER_STEPS = frozenset(
         "withdraw_bulletin",
         "make_default_body",  # h11x
         "consent_naming",  # h12b: the cadre consents to be named in a bulletin
+        "void_document",  # h12v: 作废 of an issued document
     }  # bulletins: issue 10
 )
 
 WORDINGS: dict[str, Wording] = {
+    "void_document": Wording(
+        _l("Void this document?"),
+        _l(
+            "The document keeps its number and is marked voided (作废), with today's date and the reason "
+            "below, on every list and in its files; the cadre sees it too if it was issued to them. The number "
+            "is not given again: a corrected document is issued anew with the next number. A void cannot be "
+            "undone."
+        ),
+        _l("Confirm: void the document"),
+    ),
     Action.REFUSE.value: Wording(
         _l("Do not accept this concern?"),
         _l(

@@ -631,6 +631,11 @@ DOCUMENT_KINDS = {
 AUDIT_ACTIONS["document.issue"] = _l("Issued an official document")
 AUDIT_ACTIONS["document.view"] = _l("Opened an official document")
 AUDIT_ACTIONS["document.download"] = _l("Downloaded an official document")
+# -- h12v: voiding an issued document (作废) --
+AUDIT_ACTIONS["document.void"] = _l("Voided an official document (作废)")
+STEPS["document_voided"] = _l("An official document was voided (作废)")
+CADRE_STEPS["document_voided"] = _l("A document issued to you was voided (作废)")
+EVENT_ONLY = (*EVENT_ONLY, "document_voided")
 # -- h11s1 --
 AUDIT_ACTIONS["statistics_export"] = _l("Exported the statistics (body and period only)")
 AUDIT_ACTIONS["statistics_rebuild"] = _l("Rebuilt a statistics release (year and day only)")

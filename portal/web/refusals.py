@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.domain import bulletins as bulletin_rules
 from portal.domain.attachments import AttachmentError
-from portal.domain.documents import WrongKind  # h11d1
+from portal.domain.documents import NotVoidable, WrongKind  # h11d1
 from portal.domain.plan import FutureDay, PlanError
 from portal.domain.referral import BadDate, CheckDateRefused, OutcomeRefused
 from portal.domain.tolerance import DecisionError
@@ -45,7 +45,15 @@ from portal.services.bodies import AlreadyDefault, CannotReceive, InvalidBody, N
 from portal.services.body_escrow import EscrowExists, PassphrasesDiffer
 from portal.services.bulletins import NoChange as BulletinUnchanged
 from portal.services.clarification import NoPlan
-from portal.services.documents import ADDRESSEE_MAX, PARAGRAPH_MAX, PARAGRAPHS_MAX, BadDocument  # h11d1
+from portal.services.documents import (  # h11d1
+    ADDRESSEE_MAX,
+    PARAGRAPH_MAX,
+    PARAGRAPHS_MAX,
+    VOID_REASON_MAX,
+    AlreadyVoided,
+    BadDocument,
+    NotAVoider,
+)
 from portal.services.errors import WrongPassphrase
 from portal.services.false_items import TooManyItems
 from portal.services.grants import (
@@ -215,6 +223,10 @@ def _bad_document(exc: Exception) -> Refusal:
     assert isinstance(exc, BadDocument)
     if exc.field == "addressee":
         return Refusal(400, _l("At most %(max)d characters.", max=ADDRESSEE_MAX), "addressee")
+    if exc.field == "reason":  # h12v
+        return Refusal(
+            400, _l("Give the reason for voiding, at most %(max)d characters.", max=VOID_REASON_MAX), "reason"
+        )
     return Refusal(
         400,
         _l(
@@ -366,6 +378,10 @@ _TABLE: dict[type[Exception], Callable[[Exception], Refusal]] = {
     # -- h11d1: official documents (issue 11) --
     WrongKind: _fixed(409, _l("This document is not issued for this case in its current state.")),
     BadDocument: _bad_document,
+    # -- h12v: voiding an issued document --
+    AlreadyVoided: _fixed(409, _l("This document was voided already; nothing was changed.")),
+    NotVoidable: _fixed(409, _l("A public notice is not voided: correct or withdraw the notice instead.")),
+    NotAVoider: _fixed(403, _l("Only a supervisor or leader may void an issued document.")),
 }
 
 #: What views catch: every exception the table answers.

@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 from wtforms import Form
 from wtforms.widgets import ListWidget
 
-from portal.domain.gongwen import written_date
+from portal.domain.gongwen import VOID_MARK, written_date
 from portal.domain.workflow_rules import RULES
 from portal.services import form_tokens
 from portal.web import labels
@@ -164,5 +164,6 @@ def init_app(app: Flask) -> None:
         zh_text=zh_text,
         one_time_token=form_tokens.issue,
         written_date=written_date,  # issue 11 (h11d1): a 公文's date, 2026年12月1日
+        void_mark=VOID_MARK,  # h12v: the mark of a voided 公文
     )
     _translations_are_text(app)

@@ -6,6 +6,7 @@ A hostile paragraph (markup, Jinja, WordprocessingML) must come out literally in
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -17,7 +18,7 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import RGBColor
 
-from portal.domain.gongwen import Gongwen
+from portal.domain.gongwen import Gongwen, void_line
 from portal.services import gongwen_files
 from portal.services.gongwen_files import ForbiddenFetch, fetch_static
 from tools import make_gongwen_docx
@@ -298,3 +299,33 @@ def test_the_committed_docx_template_is_what_the_script_makes():
     with open(gongwen_files.DOCX_TEMPLATE, "rb") as handle:
         committed = handle.read()
     assert make_gongwen_docx.build() == committed, "run: .venv/bin/python -m tools.make_gongwen_docx"
+
+
+# -- h12v: a voided document (作废) -------------------------------------------------------------
+VOIDED = dataclasses.replace(SAMPLE, voided=void_line(dt.date(2026, 12, 2), "文号有误 " + HOSTILE))
+
+
+def test_a_voided_document_carries_its_mark_between_the_head_and_the_title_in_all_three_files():
+    page = gongwen_files.html(VOIDED)
+    order = [
+        'class="gw-red-rule"',
+        '<p class="gw-void-mark">（已作废）</p>',
+        "本文件已于2026年12月2日作废",
+        "告知书</h1>",
+    ]
+    positions = [page.index(part) for part in order]
+    assert positions == sorted(positions) and "<script" not in page
+    assert "（已作废）" not in gongwen_files.html(SAMPLE)
+    paragraphs = [p.text for p in python_docx.Document(io.BytesIO(gongwen_files.docx(VOIDED))).paragraphs]
+    mark = paragraphs.index("（已作废）")
+    assert paragraphs[mark - 1] == SAMPLE.number and paragraphs[mark + 1].endswith("作废原因：文号有误 " + HOSTILE)
+    assert paragraphs[mark + 2] == SAMPLE.title
+    assert "（已作废）" not in [p.text for p in python_docx.Document(io.BytesIO(gongwen_files.docx(SAMPLE))).paragraphs]
+    text = squash("".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(gongwen_files.pdf(VOIDED))).pages))
+    assert "（已作废）" in text and "作废原因：文号有误" in text
+
+
+def test_the_void_mark_is_never_stored_with_the_content():
+    from portal.services.documents import from_json, to_json
+
+    assert "voided" not in to_json(VOIDED) and from_json(to_json(VOIDED)) == SAMPLE

@@ -429,3 +429,40 @@ def test_a_dump_holds_none_of_an_issued_documents_content(intake, app, cadre, st
     for needle in DOCUMENT_SECRETS:
         for encoded in {needle.encode("utf-8"), needle.encode("utf-16-le")}:
             assert not any(encoded in blob for blob in stored), needle
+
+
+# -- h12v: the reason a document was voided (作废原因) is under the case key too --
+VOID_SECRET = "ZM-CANARY-VOID-REASON-作废-81f3"
+
+
+def test_a_dump_holds_no_reason_a_document_was_voided(intake, app, cadre, staff, caplog):
+    import logging
+
+    from portal.models import AuditEntry, CaseEvent
+    from tests.web.document_helpers import document_rows, issue
+
+    caplog.set_level(logging.DEBUG)
+    reviewer = staff("wang.rev", "reviewer")
+    supervisor = staff("qian.sup", "supervisor")
+    receipt = cadre.receipt_of(cadre.file_concern(subject=SECRET_TEXT))
+    with app.app_context():
+        case_id = db.session.scalar(db.select(Case.id))
+    assert intake.accept(case_id, reviewer).status_code == 303
+    assert issue(reviewer, case_id, "acceptance").status_code == 303
+    [row] = document_rows(app, case_id)
+    page = f"/review/cases/{case_id}/documents/{row.id}"
+    voided = supervisor.post(f"{page}/void", {"reason": VOID_SECRET}, form_page=page)
+    assert voided.status_code == 303 and VOID_SECRET not in voided.headers["Location"]
+    assert VOID_SECRET in supervisor.get(f"{page}.html").get_data(as_text=True)  # the holder reads it
+    cadre.follow_up(receipt)
+    assert VOID_SECRET in cadre.client.get("/followup/status").get_data(as_text=True)  # and the cadre
+    stored = every_stored_value(app) + database_files(app)
+    for encoded in {VOID_SECRET.encode("utf-8"), VOID_SECRET.encode("utf-16-le")}:
+        assert not any(encoded in blob for blob in stored)
+    with app.app_context():
+        details = [
+            *db.session.scalars(db.select(AuditEntry.detail).where(AuditEntry.detail.is_not(None))),
+            *db.session.scalars(db.select(CaseEvent.detail).where(CaseEvent.detail.is_not(None))),
+        ]
+    assert not any(VOID_SECRET in detail for detail in details)
+    assert not any(VOID_SECRET in record.getMessage() for record in caplog.records)

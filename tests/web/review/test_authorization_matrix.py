@@ -538,10 +538,15 @@ _H11D1_ROWS: dict[tuple[str, str], tuple] = {
     ("POST", DOCS + "/new/<kind>"): (LOGIN, see(DOCS), see(DOCS), see(DOCS), F, F, F, LOGIN),
     ("GET", DOCS + "/<doc_id>"): (LOGIN, 200, 200, 200, F, F, F, LOGIN),
     ("GET", DOCS + "/<doc_id>.<any(html, pdf, docx):fmt>"): (LOGIN, 200, 200, 200, F, F, F, LOGIN),
+    # h12v: 作废, a supervisor or leader holding the case (the body confirms, so it is done)
+    ("POST", DOCS + "/<doc_id>/void"): (LOGIN, F, F, see(DOCS), F, F, F, LOGIN),
     # fmt: on
 }
 MATRIX.update(_H11D1_ROWS)
-_H11D1_BODIES = {DOCS + "/new/<kind>": {"addressee": "反映人", "text": "你反映的问题，我委已依规受理。"}}
+_H11D1_BODIES = {
+    DOCS + "/new/<kind>": {"addressee": "反映人", "text": "你反映的问题，我委已依规受理。"},
+    DOCS + "/<doc_id>/void": {"reason": "文号有误", "confirmed": "1"},  # h12v
+}
 _post_body_before_h11d1 = post_body
 _build_world_before_h11d1 = build_world
 _url_before_h11d1 = World.url
