@@ -12,7 +12,14 @@ from portal.services import retention
 from tests.factories import gen_png, upload
 from tests.web.aftercare_helpers import record_filings
 from tests.web.document_helpers import document_rows, issue, pdf_text
-from tests.web.review.test_clarification_plan import draft, found_false, state, status, submitter_post
+from tests.web.review.test_clarification_plan import (
+    carry_out_the_plan,
+    draft,
+    found_false,
+    state,
+    status,
+    submitter_post,
+)
 
 
 def dump() -> dict[tuple[str, str], list[bytes]]:
@@ -126,14 +133,7 @@ def test_a_holder_takes_a_paper_archive_copy_of_a_closed_case_audited(app, cadre
     # The 澄清正名告知书 issued in the case goes into the archive copy with its number (issue 11).
     assert issue(reviewer, case_id, "clarification", text="ZM-ARCHIVE-DOC 经核查，反映问题失实。").status_code == 303
     [document] = document_rows(app, case_id)
-    assert draft(reviewer, case_id).status_code == 303
-    status(cadre, receipt)
-    assert submitter_post(cadre, "/followup/consent").status_code == 303
-    assert chief.act(case_id, "approve_plan").status_code == 303
-    for mode, record in (("written", "ZM-LETTER-SENT"), ("meeting", "Township meeting.")):
-        reviewer.post(f"{page}/plan/done", {"mode": mode, "record": record}, form_page=page)
-    record_filings(reviewer, case_id)
-    assert reviewer.act(case_id, "carry_out").status_code == 303
+    carry_out_the_plan(cadre, receipt, reviewer, chief, case_id)
 
     assert f"{page}/archive" in reviewer.get(page).get_data(as_text=True)
     copy = reviewer.get(f"{page}/archive")

@@ -75,6 +75,19 @@ def submitter_post(cadre, path, data=None, confirm=True):
     return confirming(cadre.client, response) if confirm else response
 
 
+def carry_out_the_plan(cadre, receipt, reviewer, chief, case_id):
+    """Draft the plan (written and meeting), the cadre consents, it is approved, done and carried out."""
+    page = f"/review/cases/{case_id}"
+    assert draft(reviewer, case_id).status_code == 303
+    status(cadre, receipt)
+    assert submitter_post(cadre, "/followup/consent").status_code == 303
+    assert chief.act(case_id, "approve_plan").status_code == 303
+    for mode, record in (("written", "ZM-LETTER-SENT"), ("meeting", "Township meeting.")):
+        reviewer.post(f"{page}/plan/done", {"mode": mode, "record": record}, form_page=page)
+    record_filings(reviewer, case_id)
+    assert reviewer.act(case_id, "carry_out").status_code == 303
+
+
 def test_from_request_to_published_notice_then_corrected_and_withdrawn(app, cadre, staff, client):
     receipt, case_id, reviewer, chief, deputy = found_false(app, cadre, staff)
 

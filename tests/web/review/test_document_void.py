@@ -11,7 +11,6 @@ from portal.extensions import db
 from portal.models import Case, CaseEvent, Document
 from portal.services import bodies
 from tests.conftest import Staff, confirmation_form, only_case_id
-from tests.web.aftercare_helpers import record_filings
 from tests.web.document_helpers import (
     audit_rows,
     document_rows,
@@ -21,7 +20,7 @@ from tests.web.document_helpers import (
     pdf_text,
     squeeze,
 )
-from tests.web.review.test_clarification_plan import draft, found_false, status, submitter_post
+from tests.web.review.test_clarification_plan import carry_out_the_plan, found_false
 
 REASON = "文号所列受理日期有误 ZM-VOID-REASON-7731"
 SCRIPT = "<script>alert('ZM-VOID-XSS')</script>"
@@ -198,14 +197,7 @@ def test_the_archive_copy_lists_a_voided_document_with_its_day_and_reason(app, c
     assert issue(reviewer, case_id, "clarification").status_code == 303
     [row] = document_rows(app, case_id)
     assert void(chief, case_id, row.id).status_code == 303
-    assert draft(reviewer, case_id).status_code == 303
-    status(cadre, receipt)
-    assert submitter_post(cadre, "/followup/consent").status_code == 303
-    assert chief.act(case_id, "approve_plan").status_code == 303
-    for mode, record in (("written", "ZM-LETTER-SENT"), ("meeting", "Township meeting.")):
-        reviewer.post(f"{page}/plan/done", {"mode": mode, "record": record}, form_page=page)
-    record_filings(reviewer, case_id)
-    assert reviewer.act(case_id, "carry_out").status_code == 303
+    carry_out_the_plan(cadre, receipt, reviewer, chief, case_id)
     with app.app_context():
         assert db.session.get(Case, case_id).state == "carried_out"
     copy = reviewer.get(f"{page}/archive")
